@@ -1,0 +1,14 @@
+import { loadContacts } from '../content/contact-directory.ts';
+import type { EngineContext } from '../engine/engine-context.ts';
+import { loadFlows } from '../flows/load-flows.ts';
+import { loadTranslator } from '../i18n/translator.ts';
+import { contentPaths } from './content-paths.ts';
+
+/** Reads flows, locales and content once at start; a broken file stops start-up with its name. */
+export function loadEngineContext(paths = contentPaths): EngineContext {
+  return {
+    flows: loadFlows(paths.flows),
+    translator: loadTranslator(paths.locales),
+    contacts: loadContacts(paths.content),
+  };
+}

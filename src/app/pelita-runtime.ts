@@ -1,0 +1,147 @@
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { HttpCallbackQueue } from '../channels/http/http-callback.ts';
+import { buildHttpServer } from '../channels/http/http-server.ts';
+import type { ChannelSender } from '../channels/channel-sender.ts';
+import { ReplyLog } from '../channels/reply-log/reply-log.ts';
+import { ReplyLogSender } from '../channels/reply-log/reply-log-sender.ts';
+import type { Config } from '../config/config-schema.ts';
+import type { EngineContext } from '../engine/engine-context.ts';
+import type { Logger } from '../log/logger.ts';
+import { channelOf, type Channel } from '../messages/channel.ts';
+import type { Inbound } from '../messages/inbound.ts';
+import type { OutboundBatch } from '../messages/reply.ts';
+import { createEngineHandler } from '../pipeline/engine-worker.ts';
+import { InboundGateway } from '../pipeline/inbound-gateway.ts';
+import { ConversationQueue } from '../queue/conversation-queue.ts';
+import { openRedis, withTimeout } from '../redis/redis-connection.ts';
+import { RedisKeys } from '../redis/redis-keys.ts';
+import { SessionStore } from '../session/session-store.ts';
+
+export type Role = 'all' | 'gateway' | 'worker';
+
+export interface RuntimeOptions {
+  config: Config;
+  log: Logger;
+  ctx: EngineContext;
+  /** gateway: channels in and out (HTTP server, senders); worker: the engine. */
+  role: Role;
+  /** Serve the HTTP channel and health endpoints (off for `pelita chat`). */
+  http: boolean;
+}
+
+/**
+ * One Pelita process: the queues, and whichever of gateway and worker its role asks for.
+ * Every process, of any role, meets the others only through Redis.
+ */
+export class PelitaRuntime {
+  readonly keys: RedisKeys;
+  readonly redis: Redis;
+  readonly inbound: ConversationQueue<Inbound>;
+  readonly gateway: InboundGateway;
+  readonly replyLog: ReplyLog;
+  private readonly outbound = new Map<Channel, ConversationQueue<OutboundBatch>>();
+  private readonly callbacks: HttpCallbackQueue;
+  private server: FastifyInstance | undefined;
+
+  private constructor(private readonly options: RuntimeOptions) {
+    const { config } = options;
+    this.keys = new RedisKeys(config.REDIS_PREFIX);
+    this.redis = openRedis(config.REDIS_URL);
+    this.redis.on('error', (error: Error) => options.log.warn({ err: error.message }, 'Redis connection error'));
+    this.inbound = this.queue<Inbound>('inbound');
+    this.gateway = new InboundGateway(this.inbound);
+    this.replyLog = new ReplyLog(this.redis, this.keys);
+    this.callbacks = new HttpCallbackQueue(this.redis, this.keys);
+  }
+
+  static async start(options: RuntimeOptions): Promise<PelitaRuntime> {
+    const runtime = new PelitaRuntime(options);
+    await runtime.redis.ping();
+    const { role, config, log } = options;
+    if (role === 'all' || role === 'worker') runtime.startEngine();
+    if (role === 'all' || role === 'gateway') {
+      runtime.startSenders();
+      if (options.http) await runtime.startHttp();
+    }
+    log.info({ role, http: options.http && role !== 'worker' ? `${config.HOST}:${runtime.port}` : 'off' }, 'Pelita is running');
+    return runtime;
+  }
+
+  /** The port the HTTP server listens on (PORT=0 picks a free one, for tests). */
+  get port(): number | undefined {
+    const address = this.server?.server.address();
+    return typeof address === 'object' && address ? address.port : undefined;
+  }
+
+  outboundFor(channel: Channel): ConversationQueue<OutboundBatch> {
+    let queue = this.outbound.get(channel);
+    if (!queue) {
+      queue = this.queue<OutboundBatch>(`outbound-${channel}`);
+      this.outbound.set(channel, queue);
+    }
+    return queue;
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.close();
+    await this.inbound.close();
+    await Promise.all([...this.outbound.values()].map((queue) => queue.close()));
+    await this.callbacks.close();
+    await this.replyLog.close();
+    await this.redis.quit().catch(() => undefined);
+  }
+
+  private queue<T>(name: string): ConversationQueue<T> {
+    return new ConversationQueue<T>({
+      name,
+      redis: this.redis,
+      keys: this.keys,
+      dedupeTtlSeconds: this.options.config.DEDUPE_TTL_HOURS * 3600,
+    });
+  }
+
+  private startEngine(): void {
+    const { ctx, config, log } = this.options;
+    const sessions = new SessionStore(this.redis, this.keys, config.SESSION_TTL_DAYS * 24 * 3600);
+    const handler = createEngineHandler({
+      ctx,
+      sessions,
+      outboundFor: (conversationId) => this.outboundFor(channelOf(conversationId)),
+      log,
+    });
+    this.inbound.process(handler, { concurrency: config.WORKER_CONCURRENCY, log });
+  }
+
+  private startSenders(): void {
+    const { config, log } = this.options;
+    const senders: Partial<Record<Channel, ChannelSender>> = {
+      console: new ReplyLogSender(this.replyLog),
+      http: new ReplyLogSender(this.replyLog, config.HTTP_CALLBACK_URL ? (batch) => this.queueCallbacks(batch) : undefined),
+    };
+    if (config.HTTP_CALLBACK_URL) this.callbacks.process(config.HTTP_CALLBACK_URL, config.HTTP_CHANNEL_TOKEN, log);
+    for (const [channel, sender] of Object.entries(senders) as [Channel, ChannelSender][]) {
+      this.outboundFor(channel).process((_conversationId, item) => sender.deliver(item.payload), {
+        concurrency: config.WORKER_CONCURRENCY,
+        log,
+      });
+    }
+  }
+
+  private async queueCallbacks(batch: OutboundBatch): Promise<void> {
+    const to = batch.conversationId.slice('http:'.length);
+    for (const reply of batch.replies) await this.callbacks.add({ to, reply });
+  }
+
+  private async startHttp(): Promise<void> {
+    const { config, log } = this.options;
+    this.server = buildHttpServer({
+      gateway: this.gateway,
+      replyLog: this.replyLog,
+      isReady: async () => (await withTimeout(this.redis.ping(), 1000)) === 'PONG',
+      token: config.HTTP_CHANNEL_TOKEN,
+      log,
+    });
+    await this.server.listen({ port: config.PORT, host: config.HOST });
+  }
+}

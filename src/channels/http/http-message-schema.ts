@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** The HTTP channel's inbound message, as partner systems (SMS gateways, apps) send it. */
+export const httpMessageSchema = z
+  .object({
+    from: z.string().trim().min(1, { error: 'from: must not be empty' }).max(128, { error: 'from: at most 128 characters' }),
+    id: z.string().trim().min(1, { error: 'id: must not be empty' }).max(200, { error: 'id: at most 200 characters' }),
+    text: z.string().max(4096, { error: 'text: at most 4096 characters' }).optional(),
+    choice: z.string().min(1).max(200, { error: 'choice: at most 200 characters' }).optional(),
+  })
+  .strict()
+  .refine((message) => message.text !== undefined || message.choice !== undefined, {
+    error: 'give text or choice (or both)',
+  });
+
+export type HttpMessage = z.infer<typeof httpMessageSchema>;
+
+export const repliesQuerySchema = z.object({
+  after: z.string().regex(/^(0|\d+-\d+)$/, { error: 'after: expected a cursor from an earlier answer, or 0' }).default('0'),
+  wait: z.coerce.number().int().min(0).max(30_000, { error: 'wait: at most 30000 ms' }).default(0),
+});
+
+/** Zod's issues as one readable sentence for a 400 answer. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.join('.');
+      return issue.message.startsWith(`${field}:`) || !field ? issue.message : `${field}: ${issue.message}`;
+    })
+    .join('; ');
+}

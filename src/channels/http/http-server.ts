@@ -1,0 +1,94 @@
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from '../../log/logger.ts';
+import { conversationIdOf } from '../../messages/channel.ts';
+import type { InboundGateway } from '../../pipeline/inbound-gateway.ts';
+import type { ReplyLog } from '../reply-log/reply-log.ts';
+import { describeIssues, httpMessageSchema, repliesQuerySchema } from './http-message-schema.ts';
+
+export const HTTP_BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface HttpServerDeps {
+  gateway: InboundGateway;
+  replyLog: ReplyLog;
+  /** Answers whether Redis is reachable, for /readyz. */
+  isReady: () => Promise<boolean>;
+  token: string | undefined;
+  log: Logger;
+}
+
+/**
+ * The HTTP channel (for SMS gateways, partner apps and the web chat) and the health
+ * endpoints. Request logging is off: URLs carry the person's id.
+ */
+export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
+  const app = Fastify({ bodyLimit: HTTP_BODY_LIMIT_BYTES, logger: false, disableRequestLogging: true });
+
+  app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) deps.log.error({ err: error.message }, 'HTTP request failed');
+    const message =
+      status === 413 ? `body larger than ${HTTP_BODY_LIMIT_BYTES} bytes` : status >= 500 ? 'internal error' : error.message;
+    void reply.status(status).send({ error: message });
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = await deps.isReady().catch(() => false);
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'redis unreachable' });
+  });
+
+  const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (deps.token && !bearerMatches(request.headers.authorization, deps.token)) {
+      return reply.status(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong bearer token' });
+    }
+  };
+
+  app.post('/v1/messages', { preHandler: authorize }, async (request, reply) => {
+    const parsed = httpMessageSchema.safeParse(request.body);
+    if (!parsed.success) return reply.status(400).send({ error: describeIssues(parsed.error) });
+    const message = parsed.data;
+    try {
+      const { duplicate } = await deps.gateway.accept({
+        channel: 'http',
+        conversationId: conversationIdOf('http', message.from),
+        messageId: message.id,
+        text: message.text,
+        choice: message.choice,
+        receivedAt: new Date().toISOString(),
+      });
+      return reply.status(202).send({ accepted: true, duplicate });
+    } catch (error) {
+      // Never answer 2xx for a message that is not safely queued: the sender must retry.
+      deps.log.error({ err: error instanceof Error ? error.message : String(error) }, 'could not queue an HTTP message');
+      return reply.status(503).header('retry-after', '5').send({ error: 'could not queue the message now; retry later' });
+    }
+  });
+
+  app.get<{ Params: { from: string }; Querystring: Record<string, string> }>(
+    '/v1/conversations/:from/replies',
+    { preHandler: authorize },
+    async (request, reply) => {
+      const query = repliesQuerySchema.safeParse(request.query);
+      if (!query.success) return reply.status(400).send({ error: describeIssues(query.error) });
+      const conversationId = conversationIdOf('http', request.params.from);
+      const deadline = Date.now() + query.data.wait;
+      let cursor = query.data.after;
+      // Turn-end markers move the cursor but are not replies: keep waiting past them.
+      for (;;) {
+        const entries = await deps.replyLog.wait(conversationId, cursor, Math.max(0, deadline - Date.now()));
+        cursor = entries.at(-1)?.cursor ?? cursor;
+        const replies = entries.flatMap((entry) => (entry.type === 'reply' ? [entry.reply] : []));
+        if (replies.length > 0 || entries.length === 0 || Date.now() >= deadline) return reply.send({ replies, cursor });
+      }
+    },
+  );
+
+  return app;
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : '');
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}

@@ -1,0 +1,148 @@
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+import type { AddressedReply, OutboundBatch, ReplyChoice } from '../../messages/reply.ts';
+import type { RedisKeys } from '../../redis/redis-keys.ts';
+
+/**
+ * KEYS: stream, delivered marker. ARGV: notify channel, conversation id, ttl (s), maxlen,
+ * inReplyTo, then one JSON reply per argument. Appends a whole turn at once, and only
+ * once: a batch delivered again after a crash finds the marker and adds nothing.
+ */
+const APPEND_TURN = `
+if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[3]) then return 0 end
+for i = 6, #ARGV do
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'type', 'reply', 'reply', ARGV[i])
+end
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'type', 'turn-end', 'inReplyTo', ARGV[5])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('PUBLISH', ARGV[1], ARGV[2])
+return 1
+`;
+
+export interface LoggedReply {
+  id: string;
+  inReplyTo: string;
+  text: string;
+  choices: ReplyChoice[];
+}
+
+export type ReplyLogEntry = { cursor: string; type: 'reply'; reply: LoggedReply } | { cursor: string; type: 'turn-end'; inReplyTo: string };
+
+/**
+ * Replies for channels whose clients fetch them (HTTP long-polling, the console): one
+ * Redis stream per conversation, whose entry ids are the clients' cursors. After a turn's
+ * replies comes a `turn-end` entry, so a client knows when an answer is complete even
+ * when it has no replies at all.
+ */
+export class ReplyLog {
+  private readonly events = new EventEmitter();
+  private subscriber: Redis | undefined;
+  private subscribed: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly retentionSeconds = 7 * 24 * 3600,
+    private readonly maxEntries = 1000,
+  ) {
+    // One waiter per long-polling request; hundreds are normal for a busy gateway.
+    this.events.setMaxListeners(0);
+  }
+
+  async append(batch: OutboundBatch): Promise<boolean> {
+    const added = await this.redis.eval(
+      APPEND_TURN,
+      2,
+      this.keys.replyLog(batch.conversationId),
+      this.keys.replyLogDelivered(batch.conversationId, batch.inReplyTo),
+      this.keys.replyNotifications,
+      batch.conversationId,
+      String(this.retentionSeconds),
+      String(this.maxEntries),
+      batch.inReplyTo,
+      ...batch.replies.map((reply) => JSON.stringify(toLogged(reply))),
+    );
+    return added === 1;
+  }
+
+  /** Entries after `cursor` ("0" for all), oldest first. */
+  async read(conversationId: string, cursor: string, count = 100): Promise<ReplyLogEntry[]> {
+    const start = cursor === '0' ? '-' : `(${cursor}`;
+    const rows = await this.redis.xrange(this.keys.replyLog(conversationId), start, '+', 'COUNT', count);
+    return rows.map(([id, fields]) => parseEntry(id, fields));
+  }
+
+  /** The cursor of the newest entry, to start reading from "now". */
+  async latestCursor(conversationId: string): Promise<string> {
+    const rows = await this.redis.xrevrange(this.keys.replyLog(conversationId), '+', '-', 'COUNT', 1);
+    return rows[0]?.[0] ?? '0';
+  }
+
+  /**
+   * Entries after `cursor`, waiting up to `waitMs` for some to arrive. One subscriber
+   * connection serves every waiting request of this process.
+   */
+  async wait(conversationId: string, cursor: string, waitMs: number): Promise<ReplyLogEntry[]> {
+    const now = await this.read(conversationId, cursor);
+    if (now.length > 0 || waitMs <= 0) return now;
+    await this.subscribe();
+    return new Promise<ReplyLogEntry[]>((resolve, reject) => {
+      let settled = false;
+      const finish = (entries: ReplyLogEntry[]) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.events.off(conversationId, onNotify);
+        resolve(entries);
+      };
+      const check = () => {
+        this.read(conversationId, cursor).then((entries) => {
+          if (entries.length > 0) finish(entries);
+        }, (error: unknown) => {
+          if (!settled) {
+            settled = true;
+            clearTimeout(timer);
+            this.events.off(conversationId, onNotify);
+            reject(error);
+          }
+        });
+      };
+      const onNotify = () => check();
+      const timer = setTimeout(() => finish([]), waitMs);
+      this.events.on(conversationId, onNotify);
+      // A turn may have landed between the first read and the subscription.
+      check();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.events.removeAllListeners();
+    if (this.subscriber) await this.subscriber.quit().catch(() => undefined);
+    this.subscriber = undefined;
+    this.subscribed = undefined;
+  }
+
+  private async subscribe(): Promise<void> {
+    if (!this.subscribed) {
+      const subscriber = this.redis.duplicate();
+      this.subscriber = subscriber;
+      subscriber.on('message', (_channel: string, conversationId: string) => this.events.emit(conversationId));
+      subscriber.on('error', () => {
+        // ioredis reconnects by itself; waiters fall back to their timeout meanwhile.
+      });
+      this.subscribed = subscriber.subscribe(this.keys.replyNotifications);
+    }
+    await this.subscribed;
+  }
+}
+
+function toLogged(reply: AddressedReply): LoggedReply {
+  return { id: reply.id, inReplyTo: reply.inReplyTo, text: reply.text, choices: reply.choices ?? [] };
+}
+
+function parseEntry(cursor: string, fields: string[]): ReplyLogEntry {
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]!] = fields[i + 1]!;
+  if (record.type === 'reply') return { cursor, type: 'reply', reply: JSON.parse(record.reply ?? '{}') as LoggedReply };
+  return { cursor, type: 'turn-end', inReplyTo: record.inReplyTo ?? '' };
+}

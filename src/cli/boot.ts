@@ -1,0 +1,50 @@
+import { loadEngineContext } from '../app/load-engine-context.ts';
+import { PelitaRuntime, type Role } from '../app/pelita-runtime.ts';
+import type { Config } from '../config/config-schema.ts';
+import { loadConfig } from '../config/load-config.ts';
+import type { EngineContext } from '../engine/engine-context.ts';
+import { createLogger, type Logger } from '../log/logger.ts';
+import { ensureRedis } from '../redis/ensure-redis.ts';
+
+export interface Booted {
+  config: Config;
+  log: Logger;
+  ctx: EngineContext;
+  runtime: PelitaRuntime;
+  /** Stops the runtime, then the private redis-server if this process started one. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * What `start` and `chat` share: settings, content, a reachable Redis, the runtime. Any
+ * problem throws before anything is running, with a message naming what to fix.
+ */
+export async function boot(options: {
+  role: Role;
+  http: boolean;
+  logDestination?: NodeJS.WritableStream;
+  env?: NodeJS.ProcessEnv;
+}): Promise<Booted> {
+  const config = loadConfig(options.env);
+  const log = createLogger({ level: config.LOG_LEVEL, logMessages: config.LOG_MESSAGES, destination: options.logDestination });
+  const ctx = loadEngineContext();
+  const redis = await ensureRedis({ url: config.REDIS_URL, urlWasSet: config.redisUrlWasSet, dataDir: config.DATA_DIR, log });
+  const runtimeConfig = { ...config, REDIS_URL: redis.url };
+  let runtime: PelitaRuntime;
+  try {
+    runtime = await PelitaRuntime.start({ config: runtimeConfig, log, ctx, role: options.role, http: options.http });
+  } catch (error) {
+    await redis.stopPrivateServer?.();
+    throw error;
+  }
+  return {
+    config: runtimeConfig,
+    log,
+    ctx,
+    runtime,
+    shutdown: async () => {
+      await runtime.stop();
+      await redis.stopPrivateServer?.();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { ConfigError } from '../config/load-config.ts';
+import { FlowError } from '../flows/load-flows.ts';
+import { ReplyTimeoutError } from '../channels/console/console-channel.ts';
+import { chatCommand } from './chat-command.ts';
+import { parseCli, USAGE, UsageError } from './parse-cli.ts';
+import { startCommand } from './start-command.ts';
+
+/** Runs one `pelita` command and returns its exit code; expected failures print one clear message each. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const command = parseCli(argv);
+    switch (command.name) {
+      case 'start':
+        return await startCommand(command.role);
+      case 'chat':
+        return await chatCommand(command);
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`pelita: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`pelita: cannot start:\n${error.problems.map((line) => `  ${line}`).join('\n')}\n`);
+      return 1;
+    }
+    if (error instanceof FlowError || error instanceof ReplyTimeoutError) {
+      process.stderr.write(`pelita: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,49 @@
+import { parseArgs } from 'node:util';
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage:
+  pelita start [--role all|gateway|worker]   run Pelita (HTTP on PORT, workers, channels)
+  pelita chat [--user ID] [--lang id|en] [--json]
+                                             chat in this terminal, or pipe lines in
+  pelita help                                this text
+
+Settings come from environment variables; see .env.example and the README.`;
+
+export type Command =
+  | { name: 'start'; role: 'all' | 'gateway' | 'worker' }
+  | { name: 'chat'; user: string | undefined; lang: string | undefined; json: boolean }
+  | { name: 'help' };
+
+export function parseCli(argv: string[]): Command {
+  const [name, ...rest] = argv;
+  try {
+    switch (name) {
+      case 'start': {
+        const { values } = parseArgs({ args: rest, options: { role: { type: 'string', default: 'all' } }, strict: true });
+        if (values.role !== 'all' && values.role !== 'gateway' && values.role !== 'worker') {
+          throw new UsageError(`--role must be all, gateway or worker (got ${values.role})`);
+        }
+        return { name: 'start', role: values.role };
+      }
+      case 'chat': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { user: { type: 'string' }, lang: { type: 'string' }, json: { type: 'boolean', default: false } },
+          strict: true,
+        });
+        return { name: 'chat', user: values.user, lang: values.lang, json: values.json ?? false };
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        return { name: 'help' };
+      default:
+        throw new UsageError(`unknown command: ${name}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,21 @@
+import type { Role } from '../app/pelita-runtime.ts';
+import { boot } from './boot.ts';
+
+const SHUTDOWN_GRACE_MS = 15_000;
+
+/** `pelita start`: runs until SIGINT or SIGTERM, then finishes in-flight work and exits. */
+export async function startCommand(role: Role): Promise<number> {
+  const booted = await boot({ role, http: true });
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  booted.log.info('shutting down: finishing work in flight');
+  const forced = setTimeout(() => {
+    booted.log.error('shutdown took too long; exiting anyway (unfinished jobs are retried by other workers)');
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS);
+  forced.unref();
+  await booted.shutdown();
+  return 0;
+}

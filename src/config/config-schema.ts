@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** "1"/"true"/"yes" and "0"/"false"/"no"; anything else is a mistake worth reporting. */
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''], { error: 'expected 1 or 0' })
+  .default('0')
+  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+
+const integer = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: `expected a whole number from ${min} to ${max}` })
+    .int({ error: `expected a whole number from ${min} to ${max}` })
+    .min(min, { error: `expected a whole number from ${min} to ${max}` })
+    .max(max, { error: `expected a whole number from ${min} to ${max}` })
+    .default(fallback);
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+const redisUrl = z
+  .string()
+  .refine((value) => /^rediss?:\/\//.test(value), { error: 'expected a redis:// or rediss:// URL' });
+
+const httpUrl = z
+  .string()
+  .refine((value) => value === '' || /^https?:\/\/[^\s]+$/.test(value), { error: 'expected an http:// or https:// URL' })
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+/**
+ * Every setting Pelita reads, from the environment. The README's configuration table lists
+ * the same variables; `describeConfigErrors` names the variable in every problem.
+ */
+export const configSchema = z.object({
+  REDIS_URL: redisUrl.optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.{}-]+$/, { error: 'expected letters, digits, _ . - { } only' })
+    .default('pelita'),
+  PORT: integer(0, 65535, 3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('.pelita'),
+  HTTP_CHANNEL_TOKEN: optionalText,
+  HTTP_CALLBACK_URL: httpUrl,
+  WORKER_CONCURRENCY: integer(1, 256, 16),
+  SESSION_TTL_DAYS: integer(1, 3650, 90),
+  DEDUPE_TTL_HOURS: integer(1, 24 * 30, 72),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_MESSAGES: flag,
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config extends Omit<RawConfig, 'REDIS_URL'> {
+  REDIS_URL: string;
+  /** False when REDIS_URL was not set: only then may Pelita start a private redis-server. */
+  redisUrlWasSet: boolean;
+}
+
+export { DEFAULT_REDIS_URL };

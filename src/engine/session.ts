@@ -1,0 +1,20 @@
+import type { VariableValue } from '../flows/flow-schema.ts';
+
+export const SESSION_VERSION = 1;
+
+/**
+ * What Pelita remembers about one conversation: as little as the flows need. `waiting` is
+ * the question the person is answering, if any.
+ */
+export interface Session {
+  v: typeof SESSION_VERSION;
+  conversationId: string;
+  language?: string;
+  waiting?: { flow: string; node: string; retries: number };
+  vars: Record<string, VariableValue>;
+  updatedAt: string;
+}
+
+export function newSession(conversationId: string, now: string): Session {
+  return { v: SESSION_VERSION, conversationId, vars: {}, updatedAt: now };
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { CHANNELS } from './channel.ts';
+
+/**
+ * One message from a person, as every channel hands it to the pipeline. Channels only
+ * translate platform updates into this shape; nothing above the channel line knows where
+ * a message came from.
+ */
+export const inboundSchema = z.object({
+  channel: z.enum(CHANNELS),
+  conversationId: z.string().min(1),
+  /** The platform's own message id: the dedupe key within a conversation. */
+  messageId: z.string().min(1).max(200),
+  text: z.string().max(16_384).optional(),
+  /** The id of a pressed button or chosen menu item. */
+  choice: z.string().max(200).optional(),
+  location: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).optional(),
+  /** A language the channel already knows (e.g. `pelita chat --lang en`); the session's wins. */
+  languageHint: z.string().min(2).max(8).optional(),
+  receivedAt: z.string(),
+});
+
+export type Inbound = z.infer<typeof inboundSchema>;

@@ -1,0 +1,36 @@
+/** A menu item: `id` is what a button press sends back, `label` what the person sees. */
+export interface ReplyChoice {
+  id: string;
+  label: string;
+}
+
+/** What the engine says, before any channel renders it. */
+export interface Reply {
+  text: string;
+  choices?: ReplyChoice[];
+}
+
+/** A reply with its identity: ids are derived from the inbound id and position, so a resent reply is recognisably the same one. */
+export interface AddressedReply extends Reply {
+  id: string;
+  inReplyTo: string;
+}
+
+/** Everything the engine said in answer to one inbound message, in order. */
+export interface OutboundBatch {
+  conversationId: string;
+  inReplyTo: string;
+  replies: AddressedReply[];
+}
+
+export function replyIdOf(inReplyTo: string, position: number): string {
+  return `${inReplyTo}:${position + 1}`;
+}
+
+export function addressReplies(conversationId: string, inReplyTo: string, replies: Reply[]): OutboundBatch {
+  return {
+    conversationId,
+    inReplyTo,
+    replies: replies.map((reply, position) => ({ id: replyIdOf(inReplyTo, position), inReplyTo, ...reply })),
+  };
+}

@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log/logger.ts';
+import { workerConnection } from '../redis/redis-connection.ts';
+import type { RedisKeys } from '../redis/redis-keys.ts';
+import { ACK_HEAD, ACQUIRE, ENQUEUE_ONCE, RELEASE, RELEASE_IF_EMPTY } from './conversation-queue-scripts.ts';
+
+export interface QueuedItem<T> {
+  id: string;
+  payload: T;
+}
+
+export type ItemHandler<T> = (conversationId: string, item: QueuedItem<T>) => Promise<void>;
+
+interface DrainJobData {
+  conversationId: string;
+}
+
+export interface ConversationQueueOptions {
+  /** e.g. `inbound`, `outbound-http`: the BullMQ queue name and part of every key. */
+  name: string;
+  redis: Redis;
+  keys: RedisKeys;
+  /** How long an item id is remembered, to drop platform redeliveries. */
+  dedupeTtlSeconds: number;
+  /** How long a crashed drainer's lock blocks its conversation before another may take over. */
+  lockTtlMs?: number;
+}
+
+/**
+ * A queue that keeps each conversation's items in arrival order and hands them to one
+ * handler at a time, while different conversations run in parallel.
+ *
+ * BullMQ's open-source edition has no per-group ordering, so each conversation gets an
+ * inbox list in Redis, and a BullMQ "drain" job wakes a worker for it. The worker takes the
+ * conversation's lock, handles items head first, and removes each only after its handler
+ * finished: a crash leaves the item at the head, and BullMQ's stalled-job check re-runs the
+ * drain. Items are de-duplicated by id on the way in. Handlers must be idempotent for the
+ * item they were handling when a process died.
+ */
+export class ConversationQueue<T> {
+  readonly name: string;
+  private readonly queue: Queue<DrainJobData>;
+  private readonly workers: Worker<DrainJobData>[] = [];
+  private readonly connections: Redis[] = [];
+  private readonly lockTtlMs: number;
+
+  constructor(private readonly options: ConversationQueueOptions) {
+    this.name = options.name;
+    this.lockTtlMs = options.lockTtlMs ?? 30_000;
+    this.queue = new Queue<DrainJobData>(options.name, {
+      connection: options.redis,
+      prefix: options.keys.bullPrefix,
+      defaultJobOptions: {
+        // The drain job carries no data of its own: the inbox list is the truth, so a
+        // finished job can go at once and a later one for the same conversation is fine.
+        removeOnComplete: true,
+        removeOnFail: { age: 7 * 24 * 3600 },
+        attempts: 12,
+        backoff: { type: 'exponential', delay: 500 },
+      },
+    });
+  }
+
+  /**
+   * Appends an item to its conversation's inbox unless that id was seen before, and
+   * makes sure a drain job exists. The job is added for duplicates too: a redelivery after
+   * a crash between the two steps is what heals it, and the job id makes it idempotent.
+   */
+  async enqueue(conversationId: string, item: QueuedItem<T>): Promise<{ duplicate: boolean }> {
+    const { keys, redis, dedupeTtlSeconds } = this.options;
+    const queued = await redis.eval(
+      ENQUEUE_ONCE,
+      2,
+      keys.queueSeen(this.name, conversationId, item.id),
+      keys.queueItems(this.name, conversationId),
+      String(dedupeTtlSeconds),
+      JSON.stringify(item),
+    );
+    await this.queue.add('drain', { conversationId }, { jobId: drainJobId(conversationId, item.id) });
+    return { duplicate: queued === 0 };
+  }
+
+  /** Starts a BullMQ worker that drains conversations with `handler`. */
+  process(handler: ItemHandler<T>, options: { concurrency: number; log: Logger }): Worker<DrainJobData> {
+    // BullMQ leaves a connection it was given open on close: this queue closes it itself.
+    const connection = workerConnection(this.options.redis);
+    this.connections.push(connection);
+    const worker = new Worker<DrainJobData>(this.name, (job) => this.drain(job, handler), {
+      connection,
+      prefix: this.options.keys.bullPrefix,
+      concurrency: options.concurrency,
+    });
+    worker.on('failed', (job, error) => {
+      options.log.warn({ queue: this.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'drain failed; will retry');
+    });
+    worker.on('error', (error) => options.log.error({ queue: this.name, err: error.message }, 'queue worker error'));
+    this.workers.push(worker);
+    return worker;
+  }
+
+  /** How many items wait in one conversation's inbox. */
+  async pending(conversationId: string): Promise<number> {
+    return this.options.redis.llen(this.options.keys.queueItems(this.name, conversationId));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all(this.connections.map((connection) => connection.quit().catch(() => undefined)));
+    await this.queue.close();
+  }
+
+  private async drain(job: Job<DrainJobData>, handler: ItemHandler<T>): Promise<string> {
+    const { redis, keys } = this.options;
+    const { conversationId } = job.data;
+    const itemsKey = keys.queueItems(this.name, conversationId);
+    const lockKey = keys.queueLock(this.name, conversationId);
+    const token = job.id ?? 'anonymous';
+    const ttl = String(this.lockTtlMs);
+
+    // Another drainer holds the conversation: it re-checks the inbox before letting go, so
+    // this job's item is in its hands.
+    if ((await redis.eval(ACQUIRE, 1, lockKey, token, ttl)) !== 1) return 'busy';
+
+    try {
+      for (;;) {
+        const head = await redis.lindex(itemsKey, 0);
+        if (head === null) {
+          if ((await redis.eval(RELEASE_IF_EMPTY, 2, itemsKey, lockKey, token)) === 1) return 'drained';
+          continue;
+        }
+        await handler(conversationId, JSON.parse(head) as QueuedItem<T>);
+        const left = await redis.eval(ACK_HEAD, 2, itemsKey, lockKey, head, token, ttl);
+        // The lock expired and another drainer took over; it owns the rest now.
+        if (left === -1) return 'lost-lock';
+      }
+    } catch (error) {
+      await redis.eval(RELEASE, 1, lockKey, token);
+      throw error;
+    }
+  }
+}
+
+/** BullMQ job ids must not contain ':' and should stay short, whatever a platform's ids look like. */
+function drainJobId(conversationId: string, itemId: string): string {
+  return createHash('sha256').update(conversationId).update('\n').update(itemId).digest('base64url');
+}

@@ -1,0 +1,46 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * A connection for Pelita's own commands and for adding BullMQ jobs. Commands fail after a
+ * couple of reconnection attempts instead of waiting forever, so a gateway can answer 503
+ * while Redis is down. Workers take `workerConnection` instead.
+ */
+export function openRedis(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, { maxRetriesPerRequest: 2, enableReadyCheck: true, ...options });
+}
+
+/** BullMQ workers block on Redis and must wait through an outage rather than fail. */
+export function workerConnection(redis: Redis): Redis {
+  return redis.duplicate({ maxRetriesPerRequest: null });
+}
+
+/** Answers whether a Redis server is reachable at `url`, within `timeoutMs`, without retrying. */
+export async function pingRedis(url: string, timeoutMs: number): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
+  probe.on('error', () => {
+    // Reported through the rejected connect below; without a listener ioredis prints it.
+  });
+  try {
+    await withTimeout(probe.connect(), timeoutMs);
+    await withTimeout(probe.ping(), timeoutMs);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  } finally {
+    probe.disconnect();
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,25 @@
+import type { Redis } from 'ioredis';
+import { SESSION_VERSION, newSession, type Session } from '../engine/session.ts';
+import type { RedisKeys } from '../redis/redis-keys.ts';
+
+/** Sessions as JSON in Redis, expiring after a quiet period so nothing is kept forever. */
+export class SessionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  async load(conversationId: string, now: string): Promise<Session> {
+    const raw = await this.redis.get(this.keys.session(conversationId));
+    if (raw === null) return newSession(conversationId, now);
+    const stored = JSON.parse(raw) as Partial<Session>;
+    // A session from a future or unknown schema is not guessed at: the person starts over.
+    if (stored.v !== SESSION_VERSION) return newSession(conversationId, now);
+    return stored as Session;
+  }
+
+  async save(session: Session): Promise<void> {
+    await this.redis.set(this.keys.session(session.conversationId), JSON.stringify(session), 'EX', this.ttlSeconds);
+  }
+}
