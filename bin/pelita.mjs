@@ -5,4 +5,8 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// Everything is closed by now; exit rather than wait for a library's stray timer (a BullMQ
+// worker closed moments after it started can leave its 30 s stalled-job timer behind).
+// Writes to pipes, files and terminals are synchronous on Linux, so no output is lost.
+process.exit(code);

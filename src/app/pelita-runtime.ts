@@ -83,13 +83,16 @@ export class PelitaRuntime {
     return queue;
   }
 
-  async stop(): Promise<void> {
+  /** Stops taking work, lets work in flight finish for up to `graceMs`, then closes. */
+  async stop(graceMs = 10_000): Promise<void> {
     await this.server?.close();
-    await this.inbound.close();
-    await Promise.all([...this.outbound.values()].map((queue) => queue.close()));
-    await this.callbacks.close();
-    await this.replyLog.close();
-    await this.redis.quit().catch(() => undefined);
+    await Promise.all([
+      this.inbound.close(graceMs),
+      ...[...this.outbound.values()].map((queue) => queue.close(graceMs)),
+      this.callbacks.close(graceMs),
+    ]);
+    await withTimeout(this.replyLog.close(), 1000).catch(() => undefined);
+    await withTimeout(this.redis.quit(), 1000).catch(() => this.redis.disconnect());
   }
 
   private queue<T>(name: string): ConversationQueue<T> {

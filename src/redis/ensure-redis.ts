@@ -23,12 +23,11 @@ export async function ensureRedis(options: {
   urlWasSet: boolean;
   dataDir: string;
   log: Logger;
-  redisServerBinary?: string | undefined;
 }): Promise<ReachableRedis> {
   const first = await pingRedis(options.url, PING_TIMEOUT_MS);
   if (first.ok) return { url: options.url };
 
-  const binary = options.redisServerBinary ?? findOnPath('redis-server');
+  const binary = findOnPath('redis-server');
   if (!options.urlWasSet && binary) {
     const port = Number(new URL(options.url).port || 6379);
     const dataDir = path.join(options.dataDir, 'redis');

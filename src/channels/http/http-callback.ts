@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../log/logger.ts';
-import { workerConnection } from '../../redis/redis-connection.ts';
+import { withTimeout, workerConnection } from '../../redis/redis-connection.ts';
 import type { AddressedReply } from '../../messages/reply.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 
@@ -63,9 +63,21 @@ export class HttpCallbackQueue {
     this.worker.on('error', (error) => log.error({ err: error.message }, 'callback worker error'));
   }
 
-  async close(): Promise<void> {
-    await this.worker?.close();
-    await this.workerRedis?.quit().catch(() => undefined);
-    await this.queue.close();
+  /** As ConversationQueue.close: graceful, then cut after `graceMs` (e.g. with Redis down). */
+  async close(graceMs = 10_000): Promise<void> {
+    const graceful = (async () => {
+      await this.worker?.close();
+      await this.workerRedis?.quit();
+      await this.queue.close();
+    })();
+    const closed = await withTimeout(graceful, graceMs).then(
+      () => true,
+      () => false,
+    );
+    if (closed) return;
+    graceful.catch(() => undefined);
+    this.workerRedis?.disconnect();
+    // BullMQ's disconnect waits for a connection that may never come back: bounded too.
+    await withTimeout(Promise.allSettled([this.worker?.disconnect(), this.queue.disconnect()]), 1000).catch(() => undefined);
   }
 }

@@ -22,7 +22,7 @@ export interface HttpServerDeps {
  * endpoints. Request logging is off: URLs carry the person's id.
  */
 export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
-  const app = Fastify({ bodyLimit: HTTP_BODY_LIMIT_BYTES, logger: false, disableRequestLogging: true });
+  const app = Fastify({ bodyLimit: HTTP_BODY_LIMIT_BYTES, logger: false });
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     const status = error.statusCode ?? 500;

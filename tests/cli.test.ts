@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../src/app/content-paths.ts';
+import { freePort } from './harness/free-port.ts';
+import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
+
+const PELITA = path.join(PACKAGE_ROOT, 'bin', 'pelita.mjs');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs the real `pelita` command, as a user would, with `input` on stdin. */
+function pelita(args: string[], env: Record<string, string>, input = '', timeoutMs = 20_000): Promise<Run> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [PELITA, ...args], {
+      cwd: mkdtempSync(path.join(tmpdir(), 'pelita-cwd-')),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`pelita ${args.join(' ')} did not finish within ${timeoutMs} ms; stderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+    child.stdin.end(input);
+  });
+}
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => redis?.stop());
+
+describe('pelita chat', () => {
+  it('answers piped lines as JSON lines, through Redis, and exits 0', async () => {
+    const run = await pelita(['chat', '--json'], { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix }, 'halo\n1\n');
+    expect(run.code, run.stderr).toBe(0);
+    const replies = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const reply of replies) expect(Object.keys(reply)).toEqual(['id', 'inReplyTo', 'text', 'choices']);
+    const turns = [...new Set(replies.map((reply) => reply.inReplyTo))];
+    expect(turns).toHaveLength(2);
+    expect(replies[0]?.choices).toEqual([
+      { id: 'lang_id', label: 'Bahasa Indonesia' },
+      { id: 'lang_en', label: 'English' },
+    ]);
+    expect(replies.at(-1)).toMatchObject({ inReplyTo: turns[1], text: 'Apa yang bisa saya bantu?' });
+    // Nothing but replies on stdout: logs go to stderr.
+    expect(run.stdout).not.toContain('"level"');
+  });
+
+  it('prints numbered menus as plain text and keeps a conversation across runs with --user', async () => {
+    const env = { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix };
+    const first = await pelita(['chat', '--user', 'ani', '--lang', 'en'], env, 'hello\n');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('How can I help?\n  1. Migrate safely\n  2. Check job offer/agency');
+    expect(first.stdout).toContain('  6. Talk to a person');
+    const second = await pelita(['chat', '--user', 'ani'], env, 'talk to a person\n');
+    expect(second.stdout).toMatch(/This chat cannot connect you to a case worker yet/);
+    expect(second.stdout).toContain('0800-1000');
+    // Earlier runs' replies are not printed again.
+    expect(second.stdout).not.toContain('How can I help?');
+  });
+
+  it('refuses a language it does not speak', async () => {
+    const run = await pelita(['chat', '--lang', 'fr'], { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix }, 'hi\n');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--lang must be one of en, id/);
+  });
+});
+
+describe('pelita start', () => {
+  it('exits non-zero within 10 s naming REDIS_URL when Redis cannot be reached', async () => {
+    const run = await pelita(['start'], { REDIS_URL: 'redis://127.0.0.1:1', PORT: '0' });
+    expect(run.code).not.toBe(0);
+    expect(run.ms).toBeLessThan(10_000);
+    expect(run.stderr).toMatch(/REDIS_URL: cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+  });
+
+  it('names each bad variable and starts nothing', async () => {
+    const run = await pelita(['start'], { REDIS_URL: redis.url, PORT: 'x', LOG_LEVEL: 'loud' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^ {2}PORT: /m);
+    expect(run.stderr).toMatch(/^ {2}LOG_LEVEL: /m);
+  });
+
+  it('serves /healthz, answers HTTP messages, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [PELITA, 'start'], {
+      cwd: PACKAGE_ROOT,
+      env: { PATH: process.env.PATH ?? '', REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      let health: Response | undefined;
+      for (let tries = 0; tries < 100 && !health; tries++) {
+        health = await fetch(`${base}/healthz`).catch(() => undefined);
+        if (!health) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(health?.status).toBe(200);
+      const accepted = await fetch(`${base}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: 'cli-user', id: 'x1', text: 'halo' }),
+      });
+      expect(accepted.status).toBe(202);
+      const replies = (await (await fetch(`${base}/v1/conversations/cli-user/replies?wait=10000`)).json()) as { replies: unknown[] };
+      expect(replies.replies).toHaveLength(1);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+});

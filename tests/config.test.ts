@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config/load-config.ts';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('runs on defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(config.redisUrlWasSet).toBe(false);
+    expect(config.PORT).toBe(3000);
+    expect(config.LOG_MESSAGES).toBe(false);
+    expect(config.HTTP_CHANNEL_TOKEN).toBeUndefined();
+  });
+
+  it('treats an empty variable as unset', () => {
+    const config = loadConfig({ REDIS_URL: '', PORT: '' });
+    expect(config.redisUrlWasSet).toBe(false);
+    expect(config.PORT).toBe(3000);
+  });
+
+  it('reads set values', () => {
+    const config = loadConfig({ REDIS_URL: 'redis://redis:6379', PORT: '8080', LOG_MESSAGES: '1', HTTP_CALLBACK_URL: 'https://partner.example/cb' });
+    expect(config).toMatchObject({ REDIS_URL: 'redis://redis:6379', redisUrlWasSet: true, PORT: 8080, LOG_MESSAGES: true });
+  });
+
+  it('reports every bad value on its own line, naming the variable and the value', () => {
+    const problems = problemsOf({ PORT: 'eighty', REDIS_URL: 'localhost:6379', LOG_MESSAGES: 'maybe', HTTP_CALLBACK_URL: 'ftp://x' });
+    expect(problems).toHaveLength(4);
+    expect(problems.find((line) => line.startsWith('PORT:'))).toMatch(/whole number.*"eighty"/);
+    expect(problems.find((line) => line.startsWith('REDIS_URL:'))).toMatch(/redis:\/\//);
+    expect(problems.find((line) => line.startsWith('LOG_MESSAGES:'))).toMatch(/1 or 0/);
+    expect(problems.find((line) => line.startsWith('HTTP_CALLBACK_URL:'))).toMatch(/http/);
+  });
+
+  it('refuses out-of-range numbers', () => {
+    expect(problemsOf({ PORT: '70000' })[0]).toMatch(/^PORT: expected a whole number from 0 to 65535/);
+    expect(problemsOf({ WORKER_CONCURRENCY: '0' })[0]).toMatch(/^WORKER_CONCURRENCY:/);
+  });
+});

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { loadEngineContext } from '../src/app/load-engine-context.ts';
+import type { EngineContext } from '../src/engine/engine-context.ts';
+import { newSession, type Session } from '../src/engine/session.ts';
+import { step } from '../src/engine/step.ts';
+import { FlowSet } from '../src/flows/load-flows.ts';
+import type { Inbound } from '../src/messages/inbound.ts';
+
+// The engine is pure: these tests use the real flows and locales, and no Redis.
+const ctx = loadEngineContext();
+const MENU_IDS = ['migrate_safely', 'check_offer', 'warning_signs', 'find_services', 'returnees', 'talk_to_person'];
+
+let counter = 0;
+function message(fields: Partial<Inbound>): Inbound {
+  counter += 1;
+  return { channel: 'console', conversationId: 'console:t', messageId: `m${counter}`, receivedAt: '2026-11-26T00:00:00Z', ...fields };
+}
+
+function converse(lines: Partial<Inbound>[], start: Session = newSession('console:t', '2026-11-26T00:00:00Z'), context: EngineContext = ctx) {
+  let session = start;
+  return lines.map((line) => {
+    const result = step(session, message(line), context);
+    session = result.session;
+    return result;
+  });
+}
+
+describe('engine step', () => {
+  it('asks for a language in both languages, Indonesian first, before one is known', () => {
+    const [first] = converse([{ text: 'halo' }]);
+    expect(first?.replies).toHaveLength(1);
+    const reply = first!.replies[0]!;
+    expect(reply.text.indexOf('Pilih bahasa')).toBeGreaterThanOrEqual(0);
+    expect(reply.text.indexOf('Pilih bahasa')).toBeLessThan(reply.text.indexOf('Choose a language'));
+    expect(reply.choices).toEqual([
+      { id: 'lang_id', label: 'Bahasa Indonesia' },
+      { id: 'lang_en', label: 'English' },
+    ]);
+    expect(first?.session.waiting).toEqual({ flow: 'main', node: 'choose_language', retries: 0 });
+  });
+
+  it.each([
+    ['a number', { text: '2' }],
+    ['a label', { text: 'english' }],
+    ['a label with odd case, accents and punctuation', { text: '  ÉNGLISH! ' }],
+    ['the start of a label', { text: 'eng' }],
+    ['a button id', { choice: 'lang_en' }],
+  ])('takes the answer to a menu as %s', (_how, answer) => {
+    const [, second] = converse([{ text: 'hi' }, answer]);
+    expect(second?.session.language).toBe('en');
+    expect(second?.replies.at(-1)?.text).toBe('How can I help?');
+    expect(second?.replies.at(-1)?.choices?.map((choice) => choice.id)).toEqual(MENU_IDS);
+  });
+
+  it('re-asks with a hint and the same menu when the answer fits no choice', () => {
+    const [, second] = converse([{ text: 'hi' }, { text: '9' }]);
+    expect(second?.replies[0]?.text).toMatch(/1 sampai 2/);
+    expect(second?.replies[1]?.choices?.map((choice) => choice.id)).toEqual(['lang_id', 'lang_en']);
+    expect(second?.session.waiting?.retries).toBe(1);
+  });
+
+  it('skips the language question when the channel already knows the language', () => {
+    const [first] = converse([{ text: 'hello', languageHint: 'en' }]);
+    expect(first?.session.language).toBe('en');
+    expect(first?.replies.map((reply) => reply.text)).toEqual([
+      'This chat is confidential. I keep only what I need to answer you.',
+      'How can I help?',
+    ]);
+  });
+
+  it('ignores a language hint it cannot speak', () => {
+    const [first] = converse([{ text: 'hello', languageHint: 'xx' }]);
+    expect(first?.session.language).toBeUndefined();
+  });
+
+  it('answers each topic in the chosen language with sourced contacts, and comes back to the menu', () => {
+    const results = converse([{ text: 'hi' }, { text: '1' }, { text: '6' }, { text: '1' }]);
+    const talk = results[2]!.replies[0]!;
+    expect(talk.text).toMatch(/petugas/);
+    expect(talk.text).toContain('0800-1000');
+    expect(talk.text).toContain('dicek 2026-11');
+    expect(talk.choices).toEqual([{ id: 'back', label: 'Kembali ke menu' }]);
+    expect(results[3]!.replies[0]!.choices?.map((choice) => choice.id)).toEqual(MENU_IDS);
+  });
+
+  it('resumes at the start when a stored question no longer exists in the flows', () => {
+    const stale: Session = { ...newSession('console:t', 'x'), language: 'id', waiting: { flow: 'main', node: 'removed_node', retries: 0 } };
+    const [result] = converse([{ text: '1' }], stale);
+    expect(result?.replies.at(-1)?.text).toBe('Apa yang bisa saya bantu?');
+    expect(result?.contentError).toBeUndefined();
+  });
+
+  it('turns a loop in the content into a friendly reply and an error, not a hang', () => {
+    const looping = new FlowSet(
+      new Map([
+        ['main', { id: 'main', start: 'a', nodes: { a: { type: 'goto' as const, target: 'b' }, b: { type: 'goto' as const, target: 'a' } } }],
+      ]),
+    );
+    const [result] = converse([{ text: 'hi' }], undefined, { ...ctx, flows: looping, maxSteps: 20 });
+    expect(result?.contentError).toMatch(/more than 20 nodes/);
+    expect(result?.replies[0]?.text).toMatch(/ada gangguan/);
+    expect(result?.replies[0]?.text).toContain('110');
+  });
+
+  it('is deterministic and leaves the session it was given untouched', () => {
+    const session = newSession('console:t', 'x');
+    const inbound = message({ text: 'hi' });
+    const frozen = structuredClone(session);
+    expect(step(session, inbound, ctx)).toEqual(step(session, inbound, ctx));
+    expect(session).toEqual(frozen);
+  });
+});

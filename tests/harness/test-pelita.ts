@@ -1,0 +1,30 @@
+import { Writable } from 'node:stream';
+import { loadEngineContext } from '../../src/app/load-engine-context.ts';
+import { PelitaRuntime, type Role } from '../../src/app/pelita-runtime.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { createLogger, type Logger } from '../../src/log/logger.ts';
+import type { TestRedis } from './test-redis.ts';
+
+/** A logger whose lines are kept in memory, for tests that read what was logged. */
+export function memoryLogger(logMessages = false): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { log: createLogger({ level: 'debug', logMessages, destination }), lines };
+}
+
+/** A whole Pelita process (in this process) on a test Redis, its HTTP server on a free port. */
+export async function startTestPelita(
+  redis: TestRedis,
+  env: Record<string, string> = {},
+  role: Role = 'all',
+): Promise<{ runtime: PelitaRuntime; baseUrl: string; lines: string[] }> {
+  const config = loadConfig({ REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, PORT: '0', ...env });
+  const { log, lines } = memoryLogger();
+  const runtime = await PelitaRuntime.start({ config, log, ctx: loadEngineContext(), role, http: true });
+  return { runtime, baseUrl: `http://127.0.0.1:${runtime.port}`, lines };
+}
