@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../src/app/content-paths.ts';
 import { freePort } from './harness/free-port.ts';
@@ -123,6 +125,15 @@ describe('pelita start', () => {
       expect(accepted.status).toBe(202);
       const replies = (await (await fetch(`${base}/v1/conversations/cli-user/replies?wait=10000`)).json()) as { replies: unknown[] };
       expect(replies.replies).toHaveLength(1);
+      // docker-compose.yml runs this same command, and its healthcheck must pass against it.
+      const compose = parse(readFileSync(path.join(PACKAGE_ROOT, 'docker-compose.yml'), 'utf8')) as {
+        services: { pelita: { command: string[]; healthcheck: { test: string[] } } };
+      };
+      expect(compose.services.pelita.command.slice(0, 3)).toEqual(['node', 'bin/pelita.mjs', 'start']);
+      const [kind, binary, ...args] = compose.services.pelita.healthcheck.test;
+      expect([kind, binary]).toEqual(['CMD', 'node']);
+      const check = spawn(process.execPath, args.map((arg) => arg.replace('127.0.0.1:3000', `127.0.0.1:${port}`)), { stdio: 'ignore' });
+      expect(await new Promise((resolve) => check.on('exit', resolve))).toBe(0);
     } finally {
       child.kill('SIGTERM');
     }

@@ -1,0 +1,14 @@
+# Pelita: one image for every role (pelita start --role all|gateway|worker).
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json .puppeteerrc.cjs ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY bin ./bin
+COPY src ./src
+COPY flows ./flows
+COPY locales ./locales
+COPY content ./content
+USER node
+EXPOSE 3000
+CMD ["node", "bin/pelita.mjs", "start"]
