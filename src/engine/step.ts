@@ -42,10 +42,13 @@ export function step(previous: Session, inbound: Inbound, ctx: EngineContext): S
       ctx.translator.languages.map((language) => ctx.translator.t(choice.label, language));
     const chosen = matchChoice(waitingNode.choices, inbound, labelsOf);
     if (!chosen) {
+      // One short message: the hint and the same menu, not the whole question again.
       const language = languageOf(session, ctx);
-      replies.push({ text: ctx.translator.t('common.not_understood', language, { count: waitingNode.choices.length }) });
+      replies.push({
+        text: ctx.translator.t('common.not_understood', language, { count: waitingNode.choices.length }),
+        choices: renderChoices(ctx, waitingNode.choices, language),
+      });
       session.waiting = { ...waiting, retries: waiting.retries + 1 };
-      replies.push(renderAsk(ctx, waitingNode, session));
       return { session, replies };
     }
     applyValues(session, chosen.set ?? {}, ctx);

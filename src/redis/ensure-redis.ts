@@ -32,7 +32,7 @@ export async function ensureRedis(options: {
     const port = Number(new URL(options.url).port || 6379);
     const dataDir = path.join(options.dataDir, 'redis');
     const server = await startPrivateRedisServer({ binary, port, dataDir });
-    options.log.info({ port, dataDir }, 'no Redis was running: started a private redis-server (append-only, data in %s)', dataDir);
+    options.log.warn({ port, dataDir }, 'no Redis was running: started a private redis-server (append-only, data in %s)', dataDir);
     return { url: server.url, stopPrivateServer: server.stop };
   }
 
