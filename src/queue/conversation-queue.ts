@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.ts';
-import { withTimeout, workerConnection } from '../redis/redis-connection.ts';
+import { workerConnection } from '../redis/redis-connection.ts';
+import { closeBullmq } from './close-bullmq.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
 import { ACK_HEAD, ACQUIRE, ENQUEUE_ONCE, RELEASE, RELEASE_IF_EMPTY } from './conversation-queue-scripts.ts';
 
@@ -105,26 +106,9 @@ export class ConversationQueue<T> {
     return this.options.redis.llen(this.options.keys.queueItems(this.name, conversationId));
   }
 
-  /**
-   * Lets jobs in flight finish, then closes. With Redis gone a graceful close would wait
-   * forever, so after `graceMs` the connections are cut: unfinished drains are not lost,
-   * BullMQ's stalled-job check hands them to another worker.
-   */
+  /** Lets jobs in flight finish for up to `graceMs`, then closes (see closeBullmq). */
   async close(graceMs = 10_000): Promise<void> {
-    const graceful = (async () => {
-      await Promise.all(this.workers.map((worker) => worker.close()));
-      await Promise.all(this.connections.map((connection) => connection.quit()));
-      await this.queue.close();
-    })();
-    const closed = await withTimeout(graceful, graceMs).then(
-      () => true,
-      () => false,
-    );
-    if (closed) return;
-    graceful.catch(() => undefined);
-    for (const connection of this.connections) connection.disconnect();
-    // BullMQ's disconnect waits for a connection that may never come back: bounded too.
-    await withTimeout(Promise.allSettled([...this.workers.map((worker) => worker.disconnect()), this.queue.disconnect()]), 1000).catch(() => undefined);
+    await closeBullmq({ workers: this.workers, connections: this.connections, queue: this.queue, graceMs });
   }
 
   private async drain(job: Job<DrainJobData>, handler: ItemHandler<T>): Promise<string> {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../log/logger.ts';
-import { withTimeout, workerConnection } from '../../redis/redis-connection.ts';
+import { workerConnection } from '../../redis/redis-connection.ts';
+import { closeBullmq } from '../../queue/close-bullmq.ts';
 import type { AddressedReply } from '../../messages/reply.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 
@@ -63,21 +64,13 @@ export class HttpCallbackQueue {
     this.worker.on('error', (error) => log.error({ err: error.message }, 'callback worker error'));
   }
 
-  /** As ConversationQueue.close: graceful, then cut after `graceMs` (e.g. with Redis down). */
+  /** Lets deliveries in flight finish for up to `graceMs`, then closes (see closeBullmq). */
   async close(graceMs = 10_000): Promise<void> {
-    const graceful = (async () => {
-      await this.worker?.close();
-      await this.workerRedis?.quit();
-      await this.queue.close();
-    })();
-    const closed = await withTimeout(graceful, graceMs).then(
-      () => true,
-      () => false,
-    );
-    if (closed) return;
-    graceful.catch(() => undefined);
-    this.workerRedis?.disconnect();
-    // BullMQ's disconnect waits for a connection that may never come back: bounded too.
-    await withTimeout(Promise.allSettled([this.worker?.disconnect(), this.queue.disconnect()]), 1000).catch(() => undefined);
+    await closeBullmq({
+      workers: this.worker ? [this.worker] : [],
+      connections: this.workerRedis ? [this.workerRedis] : [],
+      queue: this.queue,
+      graceMs,
+    });
   }
 }
