@@ -1,46 +1,32 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentPaths } from '../src/app/content-paths.ts';
-import { loadContacts } from '../src/content/contact-directory.ts';
 import { loadFlows } from '../src/flows/load-flows.ts';
+import { copyContent } from './harness/content-copy.ts';
 
-function copyOfFlows(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pelita-flows-'));
-  cpSync(contentPaths.flows, dir, { recursive: true });
-  return dir;
-}
-
-describe('loading flows', () => {
-  it('loads the shipped flows, and every contact they name exists', () => {
+describe('loading flows to run them', () => {
+  it('loads the shipped flows and triggers', () => {
     const flows = loadFlows(contentPaths.flows);
-    const contacts = loadContacts(contentPaths.content);
-    for (const flow of flows.flows.values()) {
-      for (const node of Object.values(flow.nodes)) {
-        if ('contacts' in node) for (const id of node.contacts ?? []) expect(contacts.get(id), id).toBeDefined();
-      }
-    }
+    expect([...flows.flows.keys()]).toContain('main');
+    expect(flows.triggers.map((trigger) => trigger.id)).toContain('emergency');
   });
 
-  it('names the file, the node and the target of a goto to nowhere', () => {
-    const dir = copyOfFlows();
-    const file = path.join(dir, 'main.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('next: menu', 'next: no_such_node'));
-    expect(() => loadFlows(dir)).toThrow(`${file}: node welcome: target "no_such_node" does not exist`);
+  it('refuses to start on a goto to nowhere, naming the file, line, node and target', () => {
+    const copy = copyContent();
+    copy.edit('flows/warning_signs.yaml', (text) => text.replace('next: q_wages', 'next: q_wagez'));
+    const file = path.join(copy.flows, 'warning_signs.yaml');
+    expect(() => loadFlows(copy.flows)).toThrow(new RegExp(`^${file}:\\d+: node warning_signs:q_documents: target "q_wagez" does not exist$`));
   });
 
-  it('names the file and the node of a schema mistake', () => {
-    const dir = copyOfFlows();
-    const file = path.join(dir, 'main.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('type: say', 'type: shout'));
-    expect(() => loadFlows(dir)).toThrow(new RegExp(`${file}: node welcome: type`));
+  it('names the file, line and node of a schema mistake', () => {
+    const copy = copyContent();
+    copy.edit('flows/main.yaml', (text) => text.replace('type: say\n    text: onboarding.welcome', 'type: shout\n    text: onboarding.welcome'));
+    expect(() => loadFlows(copy.flows)).toThrow(/main\.yaml:\d+: node main:welcome: type: /);
   });
 
-  it('names the file of broken YAML', () => {
-    const dir = copyOfFlows();
-    const file = path.join(dir, 'main.yaml');
-    writeFileSync(file, 'id: main\nnodes: [unclosed');
-    expect(() => loadFlows(dir)).toThrow(new RegExp(`${file}: YAML`));
+  it('names the file and line of broken YAML', () => {
+    const copy = copyContent();
+    copy.edit('flows/migrate.yaml', (text) => `${text}\n  broken: [unclosed\n`);
+    expect(() => loadFlows(copy.flows)).toThrow(/migrate\.yaml:\d+: YAML: /);
   });
 });

@@ -1,11 +1,25 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-/** Where flows/, locales/ and content/ live: the package root, wherever `pelita` is run from. */
+/** The package root: flows/, locales/ and content/ live there, wherever `pelita` is run from. */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export const contentPaths = {
-  flows: path.join(PACKAGE_ROOT, 'flows'),
-  locales: path.join(PACKAGE_ROOT, 'locales'),
-  content: path.join(PACKAGE_ROOT, 'content'),
-};
+export interface ContentPaths {
+  flows: string;
+  locales: string;
+  content: string;
+}
+
+/**
+ * Where content is read from: the package's own folders, or an NGO's copies named by
+ * PELITA_FLOWS_DIR, PELITA_LOCALES_DIR and PELITA_CONTENT_DIR (for `start` and `flows check` alike).
+ */
+export function contentPathsFrom(env: NodeJS.ProcessEnv): ContentPaths {
+  return {
+    flows: path.resolve(env.PELITA_FLOWS_DIR ?? path.join(PACKAGE_ROOT, 'flows')),
+    locales: path.resolve(env.PELITA_LOCALES_DIR ?? path.join(PACKAGE_ROOT, 'locales')),
+    content: path.resolve(env.PELITA_CONTENT_DIR ?? path.join(PACKAGE_ROOT, 'content')),
+  };
+}
+
+export const contentPaths: ContentPaths = contentPathsFrom(process.env);

@@ -1,7 +1,10 @@
+import path from 'node:path';
+import { builtInActions } from '../actions/built-in-actions.ts';
 import { loadContacts } from '../content/contact-directory.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import { loadFlows } from '../flows/load-flows.ts';
 import { loadTranslator } from '../i18n/translator.ts';
+import { loadPlaces } from '../places/place-directory.ts';
 import { contentPaths } from './content-paths.ts';
 
 /** Reads flows, locales and content once at start; a broken file stops start-up with its name. */
@@ -10,5 +13,7 @@ export function loadEngineContext(paths = contentPaths): EngineContext {
     flows: loadFlows(paths.flows),
     translator: loadTranslator(paths.locales),
     contacts: loadContacts(paths.content),
+    places: loadPlaces(path.join(paths.content, 'places')),
+    actions: builtInActions(),
   };
 }

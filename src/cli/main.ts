@@ -2,6 +2,7 @@ import { ConfigError } from '../config/load-config.ts';
 import { FlowError } from '../flows/load-flows.ts';
 import { ReplyTimeoutError } from '../channels/console/console-channel.ts';
 import { chatCommand } from './chat-command.ts';
+import { flowsCheckCommand } from './flows-check-command.ts';
 import { parseCli, USAGE, UsageError } from './parse-cli.ts';
 import { startCommand } from './start-command.ts';
 
@@ -14,6 +15,8 @@ export async function main(argv: string[]): Promise<number> {
         return await startCommand(command.role);
       case 'chat':
         return await chatCommand(command);
+      case 'flows-check':
+        return flowsCheckCommand(command.json);
       case 'help':
         process.stdout.write(`${USAGE}\n`);
         return 0;

@@ -6,6 +6,7 @@ export const USAGE = `Usage:
   pelita start [--role all|gateway|worker]   run Pelita (HTTP on PORT, workers, channels)
   pelita chat [--user ID] [--lang id|en] [--json]
                                              chat in this terminal, or pipe lines in
+  pelita flows check [--json]                check flows, locales and content; exit 1 on errors
   pelita help                                this text
 
 Settings come from environment variables; see .env.example and the README.`;
@@ -13,6 +14,7 @@ Settings come from environment variables; see .env.example and the README.`;
 export type Command =
   | { name: 'start'; role: 'all' | 'gateway' | 'worker' }
   | { name: 'chat'; user: string | undefined; lang: string | undefined; json: boolean }
+  | { name: 'flows-check'; json: boolean }
   | { name: 'help' };
 
 export function parseCli(argv: string[]): Command {
@@ -33,6 +35,12 @@ export function parseCli(argv: string[]): Command {
           strict: true,
         });
         return { name: 'chat', user: values.user, lang: values.lang, json: values.json ?? false };
+      }
+      case 'flows': {
+        const [sub, ...options] = rest;
+        if (sub !== 'check') throw new UsageError(`unknown flows command: ${sub ?? '(none)'}; try: pelita flows check`);
+        const { values } = parseArgs({ args: options, options: { json: { type: 'boolean', default: false } }, strict: true });
+        return { name: 'flows-check', json: values.json ?? false };
       }
       case undefined:
       case 'help':

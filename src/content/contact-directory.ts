@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
-import { contactsFileSchema, type Contact } from './contact-schema.ts';
+import type { FlowProblem } from '../flows/flow-problem.ts';
+import { YamlSource } from '../flows/yaml-source.ts';
+import { contactSchema, type Contact } from './contact-schema.ts';
 
 export class ContactDirectory {
   private readonly byId: ReadonlyMap<string, Contact>;
@@ -14,23 +14,51 @@ export class ContactDirectory {
     return this.byId.get(id);
   }
 
-  get size(): number {
-    return this.byId.size;
+  all(): Contact[] {
+    return [...this.byId.values()];
   }
 }
 
+export const CONTACTS_FILE = 'contacts.yaml';
+
+/** Reads content/contacts.yaml; every contact must say where it came from and when it was checked. */
+export function readContacts(contentDir: string): { directory: ContactDirectory; problems: FlowProblem[] } {
+  const file = path.join(contentDir, CONTACTS_FILE);
+  const source = new YamlSource(file);
+  const problems: FlowProblem[] = source.errors.map((error) => ({ severity: 'error', rule: 'yaml', file, line: error.line, message: `YAML: ${error.message}` }));
+  if (problems.length > 0) return { directory: new ContactDirectory([]), problems };
+  const list = (source.value as { contacts?: unknown } | null)?.contacts;
+  if (!Array.isArray(list)) {
+    problems.push({ severity: 'error', rule: 'schema', file, line: 1, message: 'expected a list under "contacts"' });
+    return { directory: new ContactDirectory([]), problems };
+  }
+  // Entry by entry: one contact without provenance must not hide the others.
+  const contacts: Contact[] = [];
+  const seen = new Set<string>();
+  list.forEach((entry: unknown, index) => {
+    const parsed = contactSchema.safeParse(entry);
+    const id = (entry as { id?: unknown } | null)?.id;
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = issue.path.join('.');
+        const rule = field === 'source' || field === 'verifiedOn' ? 'contact-provenance' : 'schema';
+        problems.push({ severity: 'error', rule, file, line: source.lineOf(['contacts', index, ...issue.path]), message: `contact ${typeof id === 'string' ? id : `#${index + 1}`}: ${field ? `${field}: ` : ''}${issue.message}` });
+      }
+      return;
+    }
+    if (seen.has(parsed.data.id)) {
+      problems.push({ severity: 'error', rule: 'duplicate-contact', file, line: source.lineOf(['contacts', index, 'id']), message: `contact id "${parsed.data.id}" appears twice` });
+    }
+    seen.add(parsed.data.id);
+    contacts.push(parsed.data);
+  });
+  return { directory: new ContactDirectory(contacts), problems };
+}
+
+/** For running Pelita: the contacts, or an error naming the file, line and contact. */
 export function loadContacts(contentDir: string): ContactDirectory {
-  const file = path.join(contentDir, 'contacts.yaml');
-  const parsed = contactsFileSchema.safeParse(parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const index = issue?.path[1];
-    throw new Error(`${file}: contact ${typeof index === 'number' ? `#${index + 1}` : ''} ${issue?.path.slice(2).join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
-  }
-  const ids = new Set<string>();
-  for (const contact of parsed.data.contacts) {
-    if (ids.has(contact.id)) throw new Error(`${file}: contact id "${contact.id}" appears twice`);
-    ids.add(contact.id);
-  }
-  return new ContactDirectory(parsed.data.contacts);
+  const { directory, problems } = readContacts(contentDir);
+  const first = problems[0];
+  if (first) throw new Error(`${first.file}${first.line ? `:${first.line}` : ''}: ${first.message}`);
+  return directory;
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 /** A date, or a month when the research only gives one. */
-const verifiedOn = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, { error: 'expected YYYY-MM or YYYY-MM-DD' });
+const verifiedOn = z
+  .string({ error: 'missing: every contact needs the date it was last checked' })
+  .regex(/^\d{4}-\d{2}(-\d{2})?$/, { error: 'expected YYYY-MM or YYYY-MM-DD' });
 
 /**
  * A way to reach a service. A wrong number is a safety failure, so every entry carries where
@@ -15,11 +17,9 @@ export const contactSchema = z
     value: z.string().min(3),
     /** Where this applies, e.g. "inside Indonesia, toll-free". */
     note: z.record(z.string(), z.string()).optional(),
-    source: z.string().min(3),
+    source: z.string({ error: 'missing: every contact needs a source' }).min(3),
     verifiedOn,
   })
   .strict();
-
-export const contactsFileSchema = z.object({ contacts: z.array(contactSchema).min(1) }).strict();
 
 export type Contact = z.infer<typeof contactSchema>;

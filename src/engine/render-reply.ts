@@ -1,13 +1,19 @@
-import type { Choice } from '../flows/flow-schema.ts';
-import type { Reply } from '../messages/reply.ts';
+import type { Choice, QuestionNode } from '../flows/flow-schema.ts';
+import type { Reply, ReplyChoice } from '../messages/reply.ts';
 import type { EngineContext } from './engine-context.ts';
+import { BUILT_IN_CHOICE_LABELS } from './engine-keys.ts';
+import { languageOf, type Turn } from './turn.ts';
 
-/** A text key with its contact lines, in one language. */
-export function renderText(ctx: EngineContext, key: string, language: string, contactIds: readonly string[] = []): string {
-  const lines = [ctx.translator.t(key, language)];
+/** Choice ids the engine adds itself; flows must not use them. */
+export const BUILT_IN_CHOICES = { yes: 'yes', no: 'no', skip: 'skip' } as const;
+
+/** A text key with the session's variables interpolated, and its contact lines, in one language. */
+export function renderText(turn: Turn, key: string, language: string, contactIds: readonly string[] = []): string {
+  const { ctx, session } = turn;
+  const lines = [ctx.translator.t(key, language, { ...session.vars, language })];
   for (const id of contactIds) {
     const contact = ctx.contacts.get(id);
-    // loadFlows and the linter refuse unknown ids; a gap here must not crash a conversation.
+    // The loader and the linter refuse unknown ids; a gap here must not crash a conversation.
     if (!contact) continue;
     const name = contact.name[language] ?? contact.name[ctx.translator.fallback] ?? id;
     const note = contact.note?.[language];
@@ -17,6 +23,42 @@ export function renderText(ctx: EngineContext, key: string, language: string, co
   return lines.join('\n');
 }
 
-export function renderChoices(ctx: EngineContext, choices: readonly Choice[], language: string): Reply['choices'] {
-  return choices.map((choice) => ({ id: choice.id, label: ctx.translator.t(choice.label, language) }));
+/** The fallback (first context's) language first, then the others. */
+export function bilingualOrder(ctx: EngineContext): string[] {
+  const { fallback, languages } = ctx.translator;
+  return [fallback, ...languages.filter((language) => language !== fallback)];
+}
+
+/** A text in the person's language, or in all languages while theirs is unknown and the node asks for it. */
+export function renderNodeText(turn: Turn, node: { text: string; contacts?: string[] | undefined; bilingual?: boolean | undefined }): string {
+  if (node.bilingual && !turn.session.language) {
+    return bilingualOrder(turn.ctx)
+      .map((language) => renderText(turn, node.text, language, node.contacts))
+      .join('\n\n');
+  }
+  return renderText(turn, node.text, languageOf(turn), node.contacts);
+}
+
+/** The choices a question offers, including the ones the engine adds (yes/no, skip). */
+export function choicesOf(node: QuestionNode): Choice[] {
+  const own = node.choices ?? [];
+  const yesNo: Choice[] =
+    node.type === 'ask' && node.input === 'yes_no'
+      ? [
+          { id: BUILT_IN_CHOICES.yes, label: BUILT_IN_CHOICE_LABELS.yes },
+          { id: BUILT_IN_CHOICES.no, label: BUILT_IN_CHOICE_LABELS.no },
+        ]
+      : [];
+  const skip: Choice[] = node.type === 'ask' && node.skippable ? [{ id: BUILT_IN_CHOICES.skip, label: BUILT_IN_CHOICE_LABELS.skip }] : [];
+  return [...own, ...yesNo, ...skip];
+}
+
+export function renderChoices(turn: Turn, choices: readonly Choice[]): ReplyChoice[] {
+  const language = languageOf(turn);
+  return choices.map((choice) => ({ id: choice.id, label: turn.ctx.translator.t(choice.label, language) }));
+}
+
+export function renderQuestion(turn: Turn, node: QuestionNode): Reply {
+  const choices = choicesOf(node);
+  return choices.length > 0 ? { text: renderNodeText(turn, node), choices: renderChoices(turn, choices) } : { text: renderNodeText(turn, node) };
 }

@@ -1,30 +1,34 @@
-import type { AskNode, Condition, VariableValue } from '../flows/flow-schema.ts';
+import { isQuestion, type QuestionNode } from '../flows/flow-schema.ts';
+import type { Position } from '../flows/flow-set.ts';
 import type { Inbound } from '../messages/inbound.ts';
 import type { Reply } from '../messages/reply.ts';
+import type { Effect } from './effects.ts';
 import type { EngineContext } from './engine-context.ts';
-import { matchChoice } from './match-choice.ts';
-import { renderChoices, renderText } from './render-reply.ts';
+import { ENGINE_CONTACTS, INVALID_KEYS } from './engine-keys.ts';
+import { chooseFrom, parseAnswer } from './inputs/parse-answer.ts';
+import { runNode } from './nodes/run-node.ts';
+import { choicesOf, renderChoices, renderText } from './render-reply.ts';
 import type { Session } from './session.ts';
+import { setVariables } from './set-variables.ts';
+import { findTrigger } from './triggers.ts';
+import { languageOf, type Turn } from './turn.ts';
 
 export interface StepResult {
   session: Session;
   replies: Reply[];
-  /** Set when the content itself is at fault (a loop); the person got a friendly fallback. */
+  effects: Effect[];
+  /** The nodes run, as `flow:node`. */
+  trail: string[];
+  /** Set when the content itself is at fault; the person got a friendly reply all the same. */
   contentError?: string;
 }
 
-interface Position {
-  flow: string;
-  node: string;
-}
-
-const ENTRY: Position = { flow: 'main', node: '' };
 const DEFAULT_MAX_STEPS = 50;
 
 /**
- * The conversation engine: (session, message) -> (new session, replies). Pure and
- * deterministic: no I/O, no clock (time comes in on the message), so it is tested without
- * Redis and a retried job computes the very same replies.
+ * The conversation engine: (session, message) -> (new session, replies, effects). Pure
+ * and deterministic: no I/O, no clock (time comes in on the message), so it is tested
+ * without Redis and a retried job computes the very same replies.
  */
 export function step(previous: Session, inbound: Inbound, ctx: EngineContext): StepResult {
   const session: Session = structuredClone(previous);
@@ -32,111 +36,85 @@ export function step(previous: Session, inbound: Inbound, ctx: EngineContext): S
   if (!session.language && inbound.languageHint && ctx.translator.languages.includes(inbound.languageHint)) {
     session.language = inbound.languageHint;
   }
-  const replies: Reply[] = [];
+  const turn: Turn = { ctx, inbound, session, replies: [], effects: [], trail: [] };
   const waiting = session.waiting;
   const waitingNode = waiting ? ctx.flows.node(waiting.flow, waiting.node) : undefined;
+  // A stored question that a content change removed is forgotten, not a crash.
+  const question = waiting && waitingNode && isQuestion(waitingNode) ? { node: waitingNode, at: waiting } : undefined;
 
-  let from: Position;
-  if (waiting && waitingNode?.type === 'ask') {
-    const labelsOf = (choice: AskNode['choices'][number]) =>
-      ctx.translator.languages.map((language) => ctx.translator.t(choice.label, language));
-    const chosen = matchChoice(waitingNode.choices, inbound, labelsOf);
-    if (!chosen) {
-      // One short message: the hint and the same menu, not the whole question again.
-      const language = languageOf(session, ctx);
-      replies.push({
-        text: ctx.translator.t('common.not_understood', language, { count: waitingNode.choices.length }),
-        choices: renderChoices(ctx, waitingNode.choices, language),
-      });
-      session.waiting = { ...waiting, retries: waiting.retries + 1 };
-      return { session, replies };
-    }
-    applyValues(session, chosen.set ?? {}, ctx);
-    from = ctx.flows.resolve(waiting.flow, chosen.goto);
-  } else {
-    // A new conversation, or a stored question that a content change removed: start over
-    // at the entry rather than fail.
-    from = { ...ENTRY, node: ctx.flows.flows.get('main')?.start ?? '' };
-  }
-  session.waiting = undefined;
-  return run(session, from, replies, ctx);
+  const trigger = findTrigger(turn, question !== undefined);
+  if (trigger) return run(turn, ctx.flows.resolve('main', trigger.goto));
+  if (!question) return run(turn, ctx.flows.entry);
+  return answer(turn, question.node, question.at);
 }
 
-function run(session: Session, start: Position, replies: Reply[], ctx: EngineContext): StepResult {
+function answer(turn: Turn, node: QuestionNode, at: Position & { retries: number }): StepResult {
+  const go = (target: string) => run(turn, turn.ctx.flows.resolve(at.flow, target));
+  if (node.type === 'say') {
+    const picked = chooseFrom(turn, node.choices);
+    if (!picked) return reask(turn, node, at);
+    setVariables(turn, picked.set ?? {});
+    // The linter makes sure every menu choice leads somewhere: a goto, or the say's next.
+    return go(picked.goto ?? node.next ?? '');
+  }
+  const result = parseAnswer(turn, node);
+  if (result.kind === 'invalid') return reask(turn, node, at);
+  if (result.kind === 'valid') setVariables(turn, result.values);
+  return go((result.kind === 'valid' && result.goto) || node.next);
+}
+
+/** One short message: what was wrong and the same menu, not the whole question again. */
+function reask(turn: Turn, node: QuestionNode, at: Position & { retries: number }): StepResult {
+  const retries = at.retries + 1;
+  if (node.type === 'ask' && node.on_fail && node.max_retries !== undefined && retries > node.max_retries) {
+    return run(turn, turn.ctx.flows.resolve(at.flow, node.on_fail));
+  }
+  const choices = choicesOf(node);
+  const key = (node.type === 'ask' && node.invalid) || INVALID_KEYS[node.type === 'ask' ? node.input : 'menu'];
+  const text = turn.ctx.translator.t(key, languageOf(turn), { ...turn.session.vars, count: choices.length });
+  turn.replies.push(choices.length > 0 ? { text, choices: renderChoices(turn, choices) } : { text });
+  turn.session.waiting = { flow: at.flow, node: at.node, retries };
+  return result(turn);
+}
+
+function run(turn: Turn, start: Position): StepResult {
+  const { flows } = turn.ctx;
+  turn.session.waiting = undefined;
   let position = start;
-  const maxSteps = ctx.maxSteps ?? DEFAULT_MAX_STEPS;
+  let contentError: string | undefined;
+  const maxSteps = turn.ctx.maxSteps ?? DEFAULT_MAX_STEPS;
   for (let steps = 0; steps < maxSteps; steps++) {
-    const node = ctx.flows.node(position.flow, position.node);
-    if (!node) return fallback(session, replies, ctx, `node ${position.flow}:${position.node} does not exist`);
-    const language = languageOf(session, ctx);
-    const go = (target: string) => ctx.flows.resolve(position.flow, target);
-    switch (node.type) {
-      case 'say':
-        replies.push({ text: renderText(ctx, node.text, language, node.contacts) });
-        if (!node.next) return { session, replies };
-        position = go(node.next);
+    const node = flows.node(position.flow, position.node);
+    if (!node) return fallback(turn, `node ${position.flow}:${position.node} does not exist`);
+    turn.trail.push(`${position.flow}:${position.node}`);
+    const outcome = runNode(node, turn);
+    switch (outcome.kind) {
+      case 'wait':
+        turn.session.waiting = { ...position, retries: 0 };
+        return result(turn, contentError);
+      case 'stop':
+        return result(turn, contentError);
+      case 'next':
+        position = flows.resolve(position.flow, outcome.target);
         break;
-      case 'ask':
-        replies.push(renderAsk(ctx, node, session));
-        session.waiting = { ...position, retries: 0 };
-        return { session, replies };
-      case 'switch': {
-        const match = node.cases.find((c) => holds(c.when, session));
-        position = go(match ? match.goto : node.default);
+      case 'error':
+        if (!outcome.target) return fallback(turn, `${position.flow}:${position.node}: ${outcome.message}`);
+        contentError = `${position.flow}:${position.node}: ${outcome.message}`;
+        position = flows.resolve(position.flow, outcome.target);
         break;
-      }
-      case 'set':
-        applyValues(session, node.values, ctx);
-        position = go(node.next);
-        break;
-      case 'goto':
-        position = go(node.target);
-        break;
-      case 'end':
-        return { session, replies };
     }
   }
-  return fallback(session, replies, ctx, `more than ${maxSteps} nodes ran for one message (a loop?) near ${position.flow}:${position.node}`);
+  return fallback(turn, `more than ${maxSteps} nodes ran for one message (a loop?) near ${position.flow}:${position.node}`);
 }
 
-function renderAsk(ctx: EngineContext, node: AskNode, session: Session): Reply {
-  const language = languageOf(session, ctx);
-  const text =
-    node.bilingual && !session.language
-      ? bilingualOrder(ctx).map((lng) => renderText(ctx, node.text, lng, node.contacts)).join('\n\n')
-      : renderText(ctx, node.text, language, node.contacts);
-  return { text, choices: renderChoices(ctx, node.choices, language) };
+function result(turn: Turn, contentError?: string): StepResult {
+  const { session, replies, effects, trail } = turn;
+  return contentError ? { session, replies, effects, trail, contentError } : { session, replies, effects, trail };
 }
 
-/** The fallback (first context's) language first, then the others. */
-function bilingualOrder(ctx: EngineContext): string[] {
-  const { fallback: first, languages } = ctx.translator;
-  return [first, ...languages.filter((language) => language !== first)];
-}
-
-function fallback(session: Session, replies: Reply[], ctx: EngineContext, contentError: string): StepResult {
-  session.waiting = undefined;
-  replies.push({ text: renderText(ctx, 'common.error', languageOf(session, ctx), ['police_110']) });
-  return { session, replies, contentError };
-}
-
-function languageOf(session: Session, ctx: EngineContext): string {
-  return session.language ?? ctx.translator.fallback;
-}
-
-/** `language` is a variable to flows, kept on the session itself because every reply needs it. */
-function applyValues(session: Session, values: Record<string, VariableValue>, ctx: EngineContext): void {
-  for (const [name, value] of Object.entries(values)) {
-    if (name === 'language') {
-      if (typeof value === 'string' && ctx.translator.languages.includes(value)) session.language = value;
-    } else {
-      session.vars[name] = value;
-    }
-  }
-}
-
-function holds(condition: Condition, session: Session): boolean {
-  const read = (name: string) => (name === 'language' ? session.language : session.vars[name]);
-  if ('exists' in condition) return read(condition.exists) !== undefined;
-  return read(condition.equals[0]) === condition.equals[1];
+/** A content mistake must still leave the person with an answer and a way to get help. */
+function fallback(turn: Turn, contentError: string): StepResult {
+  turn.session.waiting = undefined;
+  turn.replies.push({ text: renderText(turn, 'common.error', languageOf(turn), ENGINE_CONTACTS) });
+  return result(turn, contentError);
 }

@@ -1,31 +1,68 @@
 import { z } from 'zod';
 
-/** Session variables a flow may set and test. Kept flat and small: only what a flow needs. */
-export const variableName = z.string().regex(/^[a-z][a-z0-9_]*$/, { error: 'variable names are lower_snake_case' });
-const variableValue = z.union([z.string(), z.number(), z.boolean()]);
-/** A node id, or `flow:node` for a node in another flow. */
-const target = z.string().regex(/^([a-z][a-z0-9_]*:)?[a-z][a-z0-9_]*$/, { error: 'expected node or flow:node' });
-const localeKey = z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, { error: 'expected a locale key like menu.prompt' });
+/**
+ * The flow language. A flow is a map of named nodes; a conversation moves from node to
+ * node until a question waits for the person. No code in flows: conditions are data,
+ * and actions are names of TypeScript functions in the registry (src/actions/).
+ */
 
-export const conditionSchema = z.union([
-  z.object({ exists: variableName }).strict(),
-  z.object({ equals: z.tuple([variableName, variableValue]) }).strict(),
-]);
+export const variableName = z.string().regex(/^[a-z][a-z0-9_]*$/, { error: 'variable names are lower_snake_case' });
+export const variableValue = z.union([z.string(), z.number(), z.boolean()]);
+const nodeId = z.string().regex(/^[a-z][a-z0-9_]*$/, { error: 'node ids are lower_snake_case' });
+/** A node in this flow, or `flow:node` for a node in another flow. */
+export const target = z.string().regex(/^([a-z][a-z0-9_]*:)?[a-z][a-z0-9_]*$/, { error: 'expected node or flow:node' });
+export const localeKey = z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, { error: 'expected a locale key like menu.prompt' });
+
+export type Condition =
+  | { exists: string }
+  | { equals: [string, VariableValue] }
+  | { in: [string, VariableValue[]] }
+  | { gte: [string, number] }
+  | { lte: [string, number] }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.object({ exists: variableName }).strict(),
+    z.object({ equals: z.tuple([variableName, variableValue]) }).strict(),
+    z.object({ in: z.tuple([variableName, z.array(variableValue).min(1)]) }).strict(),
+    z.object({ gte: z.tuple([variableName, z.number()]) }).strict(),
+    z.object({ lte: z.tuple([variableName, z.number()]) }).strict(),
+    z.object({ all: z.array(conditionSchema).min(1) }).strict(),
+    z.object({ any: z.array(conditionSchema).min(1) }).strict(),
+    z.object({ not: conditionSchema }).strict(),
+  ]),
+);
 
 export const choiceSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9_]{1,32}$/, { error: 'choice ids are 1-32 of a-z 0-9 _' }),
     label: localeKey,
-    goto: target,
+    /** Where the choice leads; an `ask` may leave it out and go on to its `next`. */
+    goto: target.optional(),
     set: z.record(variableName, variableValue).optional(),
   })
   .strict();
 
-/** Lines shown under a text: contact entries from content/, with when they were checked. */
+/** Contact entries from content/contacts.yaml, shown under the text with when they were checked. */
 const contacts = z.array(z.string()).optional();
 
+export const INPUT_KINDS = ['text', 'number', 'yes_no', 'choice', 'country', 'province', 'district', 'location'] as const;
+export type InputKind = (typeof INPUT_KINDS)[number];
+
 const sayNode = z
-  .object({ type: z.literal('say'), text: localeKey, contacts, next: target.optional() })
+  .object({
+    type: z.literal('say'),
+    text: localeKey,
+    contacts,
+    /** With choices, a `say` is a menu: it waits, and each choice leads on. */
+    choices: z.array(choiceSchema).min(1).max(10).optional(),
+    /** Shown in every language at once while the person's language is unknown. */
+    bilingual: z.boolean().optional(),
+    next: target.optional(),
+  })
   .strict();
 
 const askNode = z
@@ -33,9 +70,22 @@ const askNode = z
     type: z.literal('ask'),
     text: localeKey,
     contacts,
-    /** Shown in every language at once: for the language question, before one is known. */
+    input: z.enum(INPUT_KINDS),
+    /** The session variable that keeps the answer. */
+    into: variableName,
+    choices: z.array(choiceSchema).min(1).max(10).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    max_length: z.number().int().positive().optional(),
+    /** The key that explains a bad answer; each input kind has a default. */
+    invalid: localeKey.optional(),
+    /** "skip"/"lewati" is accepted and leaves the variable unset. */
+    skippable: z.boolean().optional(),
     bilingual: z.boolean().optional(),
-    choices: z.array(choiceSchema).min(1).max(10),
+    next: target,
+    /** After this many bad answers, go to `on_fail` instead of asking again. */
+    max_retries: z.number().int().min(0).max(10).optional(),
+    on_fail: target.optional(),
   })
   .strict();
 
@@ -48,25 +98,65 @@ const switchNode = z
   .strict();
 
 const setNode = z
-  .object({ type: z.literal('set'), values: z.record(variableName, variableValue), next: target })
+  .object({
+    type: z.literal('set'),
+    values: z.record(variableName, variableValue).optional(),
+    unset: z.array(variableName).optional(),
+    next: target,
+  })
+  .strict();
+
+const actionInput: z.ZodType<unknown> = z.lazy(() => z.union([variableValue, z.array(actionInput)]));
+
+const actionNode = z
+  .object({
+    type: z.literal('action'),
+    action: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    /** Literal values; a string "{{name}}" is the session variable `name`. */
+    inputs: z.record(z.string(), actionInput).optional(),
+    /** Result field -> session variable. */
+    outputs: z.record(z.string(), variableName).optional(),
+    next: target,
+    on_error: target.optional(),
+  })
+  .strict();
+
+const escalateNode = z
+  .object({
+    type: z.literal('escalate'),
+    reason: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    next: target.optional(),
+  })
   .strict();
 
 const gotoNode = z.object({ type: z.literal('goto'), target }).strict();
 const endNode = z.object({ type: z.literal('end') }).strict();
 
-export const nodeSchema = z.discriminatedUnion('type', [sayNode, askNode, switchNode, setNode, gotoNode, endNode]);
+export const nodeSchema = z.discriminatedUnion('type', [sayNode, askNode, switchNode, setNode, actionNode, escalateNode, gotoNode, endNode]);
 
 export const flowSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9_]*$/),
-    start: z.string(),
-    nodes: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, { error: 'node ids are lower_snake_case' }), nodeSchema),
+    /** A line for people reading the file; not shown to users. */
+    description: z.string().optional(),
+    start: nodeId,
+    nodes: z.record(nodeId, nodeSchema),
   })
   .strict();
 
-export type Condition = z.infer<typeof conditionSchema>;
 export type Choice = z.infer<typeof choiceSchema>;
 export type FlowNode = z.infer<typeof nodeSchema>;
+export type SayNode = z.infer<typeof sayNode>;
 export type AskNode = z.infer<typeof askNode>;
+export type SwitchNode = z.infer<typeof switchNode>;
+export type SetNode = z.infer<typeof setNode>;
+export type ActionNode = z.infer<typeof actionNode>;
+export type EscalateNode = z.infer<typeof escalateNode>;
 export type Flow = z.infer<typeof flowSchema>;
 export type VariableValue = z.infer<typeof variableValue>;
+/** A node that waits for the person: a menu (`say` with choices) or an `ask`. */
+export type QuestionNode = AskNode | (SayNode & { choices: Choice[] });
+
+export function isQuestion(node: FlowNode): node is QuestionNode {
+  return node.type === 'ask' || (node.type === 'say' && node.choices !== undefined);
+}

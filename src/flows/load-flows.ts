@@ -1,91 +1,165 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { flowSchema, type Flow, type FlowNode } from './flow-schema.ts';
+import type { FlowProblem } from './flow-problem.ts';
+import { FlowSet } from './flow-set.ts';
+import { triggersFileSchema, type Trigger } from './triggers-schema.ts';
+import { YamlSource } from './yaml-source.ts';
+
+export { FlowSet } from './flow-set.ts';
+
+export const TRIGGERS_FILE = 'triggers.yaml';
 
 export class FlowError extends Error {
-  constructor(readonly file: string, readonly where: string, detail: string) {
-    super(`${file}: ${where}: ${detail}`);
+  constructor(readonly problem: FlowProblem) {
+    super(`${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.node ? `node ${problem.node}: ` : ''}${problem.message}`);
     this.name = 'FlowError';
   }
 }
 
-/** All flows by id. The entry flow is `main`. */
-export class FlowSet {
-  constructor(readonly flows: ReadonlyMap<string, Flow>) {}
-
-  node(flowId: string, nodeId: string): FlowNode | undefined {
-    return this.flows.get(flowId)?.nodes[nodeId];
-  }
-
-  /** Resolves `node` (in `currentFlow`) or `flow:node` to a position. */
-  resolve(currentFlow: string, target: string): { flow: string; node: string } {
-    const colon = target.indexOf(':');
-    return colon === -1
-      ? { flow: currentFlow, node: target }
-      : { flow: target.slice(0, colon), node: target.slice(colon + 1) };
-  }
-}
-
-/** Reads every `*.yaml` in `dir`; a broken file stops the load with its name and the node at fault. */
-export function loadFlows(dir: string): FlowSet {
+/**
+ * Reads `flows/*.yaml` and `flows/triggers.yaml`, and checks what must hold for a
+ * conversation to run at all: the schema, unique ids, a `main` flow, and that every
+ * target exists. Everything it finds is returned; nothing is thrown.
+ */
+export function readFlows(dir: string): { set: FlowSet; problems: FlowProblem[] } {
+  const problems: FlowProblem[] = [];
   const flows = new Map<string, Flow>();
-  const fileOf = new Map<string, string>();
-  const files = readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort();
+  const sources = new Map<string, YamlSource>();
+  const files = readdirSync(dir).filter((name) => name.endsWith('.yaml') && name !== TRIGGERS_FILE).sort();
+
   for (const name of files) {
-    const file = path.join(dir, name);
-    let raw: unknown;
-    try {
-      raw = parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new FlowError(file, 'YAML', error instanceof Error ? error.message : String(error));
-    }
-    const parsed = flowSchema.safeParse(raw);
+    const source = new YamlSource(path.join(dir, name));
+    if (reportYamlErrors(source, problems)) continue;
+    const parsed = flowSchema.safeParse(source.value);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path[0] === 'nodes' && issue.path[1] !== undefined ? `node ${String(issue.path[1])}` : 'flow';
-      const field = issue?.path.slice(2).join('.') || issue?.path.join('.');
-      throw new FlowError(file, where, `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid'}`);
+      for (const issue of parsed.error.issues) {
+        const nodeId = issue.path[0] === 'nodes' && issue.path[1] !== undefined ? String(issue.path[1]) : undefined;
+        const field = issue.path.slice(nodeId ? 2 : 0).join('.');
+        problems.push({
+          severity: 'error',
+          rule: 'schema',
+          file: source.file,
+          line: source.lineOf(issue.path),
+          node: nodeId ? `${(source.value as { id?: string })?.id ?? '?'}:${nodeId}` : undefined,
+          message: `${field ? `${field}: ` : ''}${issue.message}`,
+        });
+      }
+      continue;
     }
     const flow = parsed.data;
-    if (flows.has(flow.id)) throw new FlowError(file, 'flow', `flow id "${flow.id}" is used by another file too`);
+    if (flows.has(flow.id)) {
+      problems.push({ severity: 'error', rule: 'duplicate-flow', file: source.file, line: source.lineOf(['id']), message: `flow id "${flow.id}" is also used by ${sources.get(flow.id)?.file}` });
+      continue;
+    }
     flows.set(flow.id, flow);
-    fileOf.set(flow.id, file);
+    sources.set(flow.id, source);
   }
-  const set = new FlowSet(flows);
-  checkTargets(set, dir, fileOf);
+
+  const triggers = readTriggers(dir, problems);
+  const set = new FlowSet(flows, triggers.list, sources);
+  if (!flows.has('main') && !problems.some((problem) => problem.rule === 'schema' || problem.rule === 'yaml')) {
+    problems.push({ severity: 'error', rule: 'no-main-flow', file: dir, message: 'there is no flow with id "main": conversations start there' });
+  }
+  problems.push(...checkTargets(set), ...checkTriggerTargets(set, triggers.source));
+  return { set, problems };
+}
+
+/** For running Pelita: the flows, or a FlowError naming the file, the node and what is wrong. */
+export function loadFlows(dir: string): FlowSet {
+  const { set, problems } = readFlows(dir);
+  const first = problems.find((problem) => problem.severity === 'error');
+  if (first) throw new FlowError(first);
   return set;
 }
 
-/** A goto to nowhere would strand a person mid-conversation: refuse to start instead. */
-function checkTargets(set: FlowSet, dir: string, fileOf: ReadonlyMap<string, string>): void {
-  if (!set.flows.has('main')) throw new FlowError(dir, 'flows', 'there is no flow with id "main"');
-  for (const flow of set.flows.values()) {
-    const file = fileOf.get(flow.id) ?? dir;
-    const ensure = (nodeId: string, target: string) => {
-      const { flow: flowId, node } = set.resolve(flow.id, target);
-      if (!set.node(flowId, node)) throw new FlowError(file, `node ${nodeId}`, `target "${target}" does not exist`);
-    };
-    ensure('(start)', flow.start);
-    for (const [nodeId, node] of Object.entries(flow.nodes)) {
-      for (const target of targetsOf(node)) ensure(nodeId, target);
-    }
+function reportYamlErrors(source: YamlSource, problems: FlowProblem[]): boolean {
+  for (const error of source.errors) {
+    problems.push({ severity: 'error', rule: 'yaml', file: source.file, line: error.line, message: `YAML: ${error.message}` });
   }
+  return source.errors.length > 0;
 }
 
-export function targetsOf(node: FlowNode): string[] {
+function readTriggers(dir: string, problems: FlowProblem[]): { list: Trigger[]; source?: YamlSource } {
+  const file = path.join(dir, TRIGGERS_FILE);
+  if (!existsSync(file)) return { list: [] };
+  const source = new YamlSource(file);
+  if (reportYamlErrors(source, problems)) return { list: [], source };
+  const parsed = triggersFileSchema.safeParse(source.value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push({ severity: 'error', rule: 'schema', file, line: source.lineOf(issue.path), message: `${issue.path.join('.')}: ${issue.message}` });
+    }
+    return { list: [], source };
+  }
+  return { list: parsed.data.triggers, source };
+}
+
+/** Every place a node leads to, with the YAML path of the field that says so. */
+export function exitsOf(node: FlowNode): { target: string; path: (string | number)[] }[] {
   switch (node.type) {
     case 'say':
-      return node.next ? [node.next] : [];
+      return [
+        ...(node.choices ?? []).flatMap((choice, i) => (choice.goto ? [{ target: choice.goto, path: ['choices', i, 'goto'] }] : [])),
+        ...(node.next ? [{ target: node.next, path: ['next'] }] : []),
+      ];
     case 'ask':
-      return node.choices.map((choice) => choice.goto);
+      return [
+        ...(node.choices ?? []).flatMap((choice, i) => (choice.goto ? [{ target: choice.goto, path: ['choices', i, 'goto'] }] : [])),
+        { target: node.next, path: ['next'] },
+        ...(node.on_fail ? [{ target: node.on_fail, path: ['on_fail'] }] : []),
+      ];
     case 'switch':
-      return [...node.cases.map((c) => c.goto), node.default];
+      return [...node.cases.map((c, i) => ({ target: c.goto, path: ['cases', i, 'goto'] })), { target: node.default, path: ['default'] }];
     case 'set':
-      return [node.next];
+      return [{ target: node.next, path: ['next'] }];
+    case 'action':
+      return [{ target: node.next, path: ['next'] }, ...(node.on_error ? [{ target: node.on_error, path: ['on_error'] }] : [])];
+    case 'escalate':
+      return node.next ? [{ target: node.next, path: ['next'] }] : [];
     case 'goto':
-      return [node.target];
+      return [{ target: node.target, path: ['target'] }];
     case 'end':
       return [];
   }
+}
+
+function checkTargets(set: FlowSet): FlowProblem[] {
+  const problems: FlowProblem[] = [];
+  for (const flow of set.flows.values()) {
+    const source = set.sources.get(flow.id);
+    const file = source?.file ?? flow.id;
+    if (!flow.nodes[flow.start]) {
+      problems.push({ severity: 'error', rule: 'missing-target', file, line: source?.lineOf(['start']), message: `start node "${flow.start}" does not exist` });
+    }
+    for (const [nodeId, node] of Object.entries(flow.nodes)) {
+      for (const exit of exitsOf(node)) {
+        const to = set.resolve(flow.id, exit.target);
+        if (set.node(to.flow, to.node)) continue;
+        problems.push({
+          severity: 'error',
+          rule: 'missing-target',
+          file,
+          line: source?.lineOf(['nodes', nodeId, ...exit.path]),
+          node: `${flow.id}:${nodeId}`,
+          message: `target "${exit.target}" does not exist`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+function checkTriggerTargets(set: FlowSet, source: YamlSource | undefined): FlowProblem[] {
+  return set.triggers.flatMap((trigger, index) => {
+    const to = set.resolve('main', trigger.goto);
+    if (set.node(to.flow, to.node)) return [];
+    return [{
+      severity: 'error' as const,
+      rule: 'missing-target',
+      file: source?.file ?? TRIGGERS_FILE,
+      line: source?.lineOf(['triggers', index, 'goto']),
+      message: `trigger "${trigger.id}": target "${trigger.goto}" does not exist`,
+    }];
+  });
 }

@@ -9,7 +9,12 @@ export interface Translator {
   readonly languages: readonly Language[];
   readonly fallback: Language;
   t(key: string, language: Language, values?: Record<string, string | number>): string;
+  /** Whether `language` itself has the key (or its plural forms), without falling back. */
   has(key: string, language: Language): boolean;
+  /** Every key `language` defines, as `namespace.path`, plural suffixes removed. */
+  keys(language: Language): string[];
+  /** The file a key of `language` lives in. */
+  fileOf(key: string, language: Language): string;
 }
 
 /**
@@ -35,6 +40,12 @@ export function loadTranslator(dir: string, fallback: Language = 'id'): Translat
       namespaces.add(namespace);
     }
   }
+  const keysByLanguage = new Map<string, Set<string>>();
+  for (const language of languages) {
+    const keys = new Set<string>();
+    for (const [namespace, tree] of Object.entries(resources[language] ?? {})) flattenKeys(tree, namespace, keys);
+    keysByLanguage.set(language, keys);
+  }
   const instance: i18n = i18next.createInstance();
   void instance.init({
     resources,
@@ -46,8 +57,7 @@ export function loadTranslator(dir: string, fallback: Language = 'id'): Translat
     interpolation: { escapeValue: false },
     initAsync: false,
     returnNull: false,
-    showSupportNotice: false,
-  } as Parameters<i18n['init']>[0]);
+  });
   const split = (key: string) => {
     const dot = key.indexOf('.');
     return `${key.slice(0, dot)}:${key.slice(dot + 1)}`;
@@ -56,6 +66,21 @@ export function loadTranslator(dir: string, fallback: Language = 'id'): Translat
     languages,
     fallback,
     t: (key, language, values) => instance.t(split(key), { lng: language, ...values }),
-    has: (key, language) => instance.exists(split(key), { lng: language, fallbackLng: false } as never),
+    has: (key, language) => {
+      const keys = keysByLanguage.get(language);
+      return keys !== undefined && (keys.has(key) || keys.has(`${key}_other`) || keys.has(`${key}_one`));
+    },
+    keys: (language) => [...new Set([...(keysByLanguage.get(language) ?? [])].map((key) => key.replace(/_(zero|one|two|few|many|other)$/, '')))].sort(),
+    fileOf: (key, language) => path.join(dir, language, `${key.slice(0, key.indexOf('.'))}.json`),
   };
+}
+
+function flattenKeys(tree: unknown, prefix: string, into: Set<string>): void {
+  if (typeof tree === 'string') {
+    into.add(prefix);
+    return;
+  }
+  if (tree && typeof tree === 'object') {
+    for (const [key, value] of Object.entries(tree)) flattenKeys(value, `${prefix}.${key}`, into);
+  }
 }

@@ -1,0 +1,23 @@
+import type { InputKind } from '../flows/flow-schema.ts';
+
+/** The locale key that explains a bad answer, by what was asked. */
+export const INVALID_KEYS: Record<InputKind | 'menu', string> = {
+  menu: 'ask.invalid_choice',
+  choice: 'ask.invalid_choice',
+  yes_no: 'ask.invalid_yes_no',
+  number: 'ask.invalid_number',
+  text: 'ask.invalid_text',
+  country: 'ask.invalid_country',
+  province: 'ask.invalid_province',
+  district: 'ask.invalid_district',
+  location: 'ask.invalid_location',
+};
+
+/** Keys the engine itself uses, whatever the flows say: every language needs them. */
+export const ENGINE_KEYS = ['common.error', 'common.checked_on'] as const;
+
+/** Labels of the choices the engine adds itself. */
+export const BUILT_IN_CHOICE_LABELS = { yes: 'common.yes', no: 'common.no', skip: 'common.skip' } as const;
+
+/** Contacts the engine shows itself (the fallback reply names the police). */
+export const ENGINE_CONTACTS = ['police_110'] as const;

@@ -1,0 +1,67 @@
+import type { AskNode, Choice, VariableValue } from '../../flows/flow-schema.ts';
+import { normalizeAnswer } from '../../text/normalize.ts';
+import { BUILT_IN_CHOICES, choicesOf } from '../render-reply.ts';
+import type { Turn } from '../turn.ts';
+import { matchChoice } from './match-choice.ts';
+import { parseNumber } from './parse-number.ts';
+import { parseYesNo } from './parse-yes-no.ts';
+
+export type Answer =
+  | { kind: 'valid'; values: Record<string, VariableValue>; goto?: string | undefined; choice?: Choice }
+  | { kind: 'skipped' }
+  | { kind: 'invalid' };
+
+const SKIP_WORDS = new Set(['skip', 'lewati', 'lewat', 'lompati', 'nanti saja', 'nanti aja', 'pass']);
+
+/** The choice a person picked from a menu, by id, number or label in any language. */
+export function chooseFrom(turn: Turn, choices: readonly Choice[]): Choice | undefined {
+  const labelsOf = (choice: Choice) => turn.ctx.translator.languages.map((language) => turn.ctx.translator.t(choice.label, language));
+  return matchChoice(choices, turn.inbound, labelsOf);
+}
+
+/** Reads the answer to an `ask`, by its input kind, into the variables it sets. */
+export function parseAnswer(turn: Turn, node: AskNode): Answer {
+  const { inbound } = turn;
+  const text = inbound.text?.trim() ?? '';
+  const picked = chooseFrom(turn, choicesOf(node));
+  if (node.skippable && (picked?.id === BUILT_IN_CHOICES.skip || SKIP_WORDS.has(normalizeAnswer(text)))) return { kind: 'skipped' };
+  const into = node.into;
+  const valid = (values: Record<string, VariableValue>, choice?: Choice): Answer => ({ kind: 'valid', values, goto: choice?.goto, choice });
+
+  switch (node.input) {
+    case 'choice':
+      return picked && picked.id !== BUILT_IN_CHOICES.skip ? valid({ [into]: picked.id, ...(picked.set ?? {}) }, picked) : { kind: 'invalid' };
+    case 'yes_no': {
+      const value = picked?.id === BUILT_IN_CHOICES.yes ? true : picked?.id === BUILT_IN_CHOICES.no ? false : parseYesNo(text);
+      return value === undefined ? { kind: 'invalid' } : valid({ [into]: value });
+    }
+    case 'number': {
+      const value = parseNumber(text);
+      if (value === undefined) return { kind: 'invalid' };
+      if ((node.min !== undefined && value < node.min) || (node.max !== undefined && value > node.max)) return { kind: 'invalid' };
+      return valid({ [into]: value });
+    }
+    case 'text': {
+      if (text === '' || (node.max_length !== undefined && text.length > node.max_length)) return { kind: 'invalid' };
+      return valid({ [into]: text });
+    }
+    case 'country':
+    case 'province':
+    case 'district': {
+      const places = turn.ctx.places.match(node.input, text);
+      const found = places.length > 0 ? places : turn.ctx.places.findIn(node.input, text);
+      const place = found[0];
+      if (!place) return { kind: 'invalid' };
+      return valid({
+        [into]: place.code,
+        [`${into}_name`]: place.name,
+        ...(place.provinceCode ? { [`${into}_province`]: place.provinceCode } : {}),
+      });
+    }
+    case 'location': {
+      const location = inbound.location;
+      if (!location) return { kind: 'invalid' };
+      return valid({ [`${into}_lat`]: location.lat, [`${into}_lon`]: location.lon });
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import type { FlowNode } from '../../flows/flow-schema.ts';
+import type { NodeOutcome, Turn } from '../turn.ts';
+import { runAction } from './run-action.ts';
+import { runAsk } from './run-ask.ts';
+import { runEscalate } from './run-escalate.ts';
+import { runSay } from './run-say.ts';
+import { runSet } from './run-set.ts';
+import { runSwitch } from './run-switch.ts';
+
+/** Runs one node of any type. `goto` and `end` are too small for a file of their own. */
+export function runNode(node: FlowNode, turn: Turn): NodeOutcome {
+  switch (node.type) {
+    case 'say':
+      return runSay(node, turn);
+    case 'ask':
+      return runAsk(node, turn);
+    case 'switch':
+      return runSwitch(node, turn);
+    case 'set':
+      return runSet(node, turn);
+    case 'action':
+      return runAction(node, turn);
+    case 'escalate':
+      return runEscalate(node, turn);
+    case 'goto':
+      return { kind: 'next', target: node.target };
+    case 'end':
+      return { kind: 'stop' };
+  }
+}

@@ -1,0 +1,9 @@
+import type { SwitchNode } from '../../flows/flow-schema.ts';
+import { holds } from '../conditions.ts';
+import type { NodeOutcome, Turn } from '../turn.ts';
+
+/** `switch`: the first case whose condition holds, else the default. */
+export function runSwitch(node: SwitchNode, turn: Turn): NodeOutcome {
+  const match = node.cases.find((c) => holds(c.when, turn.session));
+  return { kind: 'next', target: match ? match.goto : node.default };
+}

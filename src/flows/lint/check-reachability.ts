@@ -1,0 +1,27 @@
+import { exitsOf } from '../load-flows.ts';
+import { eachNode, type Check } from './lint-context.ts';
+
+/** A node nothing leads to is content nobody sees: usually a typo in a goto. */
+export const checkReachability: Check = ({ flows }) => {
+  const reached = new Set<string>();
+  const queue = [flows.entry, ...flows.triggers.map((trigger) => flows.resolve('main', trigger.goto))];
+  while (queue.length > 0) {
+    const position = queue.pop()!;
+    const key = `${position.flow}:${position.node}`;
+    if (reached.has(key)) continue;
+    const node = flows.node(position.flow, position.node);
+    if (!node) continue;
+    reached.add(key);
+    for (const exit of exitsOf(node)) queue.push(flows.resolve(position.flow, exit.target));
+  }
+  return eachNode(flows)
+    .filter(({ flowId, nodeId }) => !reached.has(`${flowId}:${nodeId}`))
+    .map(({ flowId, nodeId, file, line }) => ({
+      severity: 'error' as const,
+      rule: 'unreachable-node',
+      file,
+      line,
+      node: `${flowId}:${nodeId}`,
+      message: 'no start, goto, choice or trigger leads here',
+    }));
+};

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { builtInActions } from '../../actions/built-in-actions.ts';
+import { readContacts } from '../../content/contact-directory.ts';
+import { loadTranslator } from '../../i18n/translator.ts';
+import type { FlowProblem } from '../flow-problem.ts';
+import { readFlows } from '../load-flows.ts';
+import { checkActions } from './check-actions.ts';
+import { checkChannelLimits } from './check-channel-limits.ts';
+import { checkContactReferences, checkPhoneNumbers } from './check-contacts.ts';
+import { checkLocaleKeys } from './check-locale-keys.ts';
+import { checkQuestions } from './check-questions.ts';
+import { checkReachability } from './check-reachability.ts';
+import type { Check } from './lint-context.ts';
+
+const CHECKS: Check[] = [checkReachability, checkQuestions, checkActions, checkLocaleKeys, checkChannelLimits, checkContactReferences, checkPhoneNumbers];
+
+/** Everything `pelita flows check` reports, for flows, locales and content together, in file order. */
+export function lintContent(paths: { flows: string; locales: string; content: string }): FlowProblem[] {
+  const { set: flows, problems } = readFlows(paths.flows);
+  const { directory: contacts, problems: contactProblems } = readContacts(paths.content);
+  problems.push(...contactProblems);
+  let translator;
+  try {
+    translator = loadTranslator(paths.locales);
+  } catch (error) {
+    problems.push({ severity: 'error', rule: 'locales', file: paths.locales, message: error instanceof Error ? error.message : String(error) });
+  }
+  if (translator) {
+    const context = { flows, translator, contacts, actions: builtInActions(), flowsDir: paths.flows, localesDir: paths.locales };
+    for (const check of CHECKS) problems.push(...check(context));
+  }
+  return problems.sort(
+    (a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || a.rule.localeCompare(b.rule),
+  );
+}
+
+/** Paths inside the project are shown relative to it; others stay absolute. */
+export function relativeTo(root: string, problem: FlowProblem): FlowProblem {
+  const relative = path.relative(root, problem.file);
+  return relative === '' || relative.startsWith('..') ? problem : { ...problem, file: relative };
+}

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { normalizeAnswer } from '../text/normalize.ts';
+
+export type PlaceKind = 'country' | 'province' | 'district';
+
+export interface Place {
+  kind: PlaceKind;
+  /** ISO 3166-1 alpha-2 for countries, the Kemendagri code for provinces and districts. */
+  code: string;
+  name: string;
+  /** For a district, its province's code. */
+  provinceCode?: string;
+}
+
+const countriesSchema = z.object({
+  countries: z.array(
+    z.object({ code: z.string().regex(/^[A-Z]{2}$/), names: z.record(z.string(), z.string()), aliases: z.array(z.string()) }).strict(),
+  ),
+});
+
+/** The longest place name, in words, worth looking for inside a sentence. */
+const MAX_WORDS = 4;
+
+/**
+ * Countries, Indonesian provinces and districts, found by what people type: "lombok
+ * timur", "kab. indramayu", "Kota Semarang", "hongkong", "saya di malaysia".
+ */
+export class PlaceDirectory {
+  private readonly byAlias = new Map<string, Place[]>();
+  private readonly byCode = new Map<string, Place>();
+
+  constructor(places: { place: Place; aliases: string[] }[]) {
+    for (const { place, aliases } of places) {
+      this.byCode.set(`${place.kind}:${place.code}`, place);
+      for (const alias of new Set(aliases.map(normalizeAnswer).filter(Boolean))) {
+        const list = this.byAlias.get(alias) ?? [];
+        if (!list.includes(place)) list.push(place);
+        this.byAlias.set(alias, list);
+      }
+    }
+  }
+
+  get(kind: PlaceKind, code: string): Place | undefined {
+    return this.byCode.get(`${kind}:${code}`);
+  }
+
+  /** The places of `kind` the whole answer names ("Lombok Timur", "kab lombok timur"). */
+  match(kind: PlaceKind, text: string): Place[] {
+    return (this.byAlias.get(stripAreaWords(normalizeAnswer(text))) ?? this.byAlias.get(normalizeAnswer(text)) ?? []).filter(
+      (place) => place.kind === kind,
+    );
+  }
+
+  /** Places of `kind` named anywhere in a sentence, longest names first ("saya di lombok timur"). */
+  findIn(kind: PlaceKind, text: string): Place[] {
+    const words = normalizeAnswer(text).split(' ').filter(Boolean);
+    const found: Place[] = [];
+    for (let size = Math.min(MAX_WORDS, words.length); size >= 1; size--) {
+      for (let start = 0; start + size <= words.length; start++) {
+        for (const place of this.byAlias.get(words.slice(start, start + size).join(' ')) ?? []) {
+          if (place.kind === kind && !found.includes(place)) found.push(place);
+        }
+      }
+    }
+    return found;
+  }
+}
+
+/** "kabupaten lombok timur", "kab lombok timur", "kota mataram" -> the name alone. */
+function stripAreaWords(text: string): string {
+  return text.replace(/^(kabupaten|kab|kota|provinsi|prov|propinsi)\s+/, '');
+}
+
+export function loadPlaces(placesDir: string): PlaceDirectory {
+  const entries: { place: Place; aliases: string[] }[] = [];
+  const countries = countriesSchema.parse(parse(readFileSync(path.join(placesDir, 'countries.yaml'), 'utf8')));
+  for (const country of countries.countries) {
+    const names = Object.values(country.names);
+    entries.push({ place: { kind: 'country', code: country.code, name: country.names.en ?? names[0] ?? country.code }, aliases: [...names, ...country.aliases] });
+  }
+  for (const [code, name] of readCsv(path.join(placesDir, 'provinces.csv'), 2)) {
+    entries.push({ place: { kind: 'province', code: code!, name: name! }, aliases: provinceAliases(name!) });
+  }
+  for (const [code, provinceCode, name] of readCsv(path.join(placesDir, 'districts.csv'), 3)) {
+    entries.push({ place: { kind: 'district', code: code!, provinceCode: provinceCode!, name: name! }, aliases: districtAliases(name!) });
+  }
+  return new PlaceDirectory(entries);
+}
+
+function readCsv(file: string, columns: number): string[][] {
+  const [, ...rows] = readFileSync(file, 'utf8').split(/\r?\n/).filter(Boolean);
+  return rows.map((row, index) => {
+    const cells = row.split(',');
+    if (cells.length !== columns) throw new Error(`${file}:${index + 2}: expected ${columns} columns`);
+    return cells;
+  });
+}
+
+function districtAliases(name: string): string[] {
+  const bare = name.replace(/^(Kabupaten|Kota)\s+/, '');
+  const isCity = name.startsWith('Kota ');
+  return [name, bare, isCity ? `kota ${bare}` : `kab ${bare}`];
+}
+
+/** Common chat names for provinces: "jatim", "jateng", "ntb", "dki"... */
+const PROVINCE_NICKNAMES: Record<string, string[]> = {
+  'Jawa Timur': ['jatim', 'east java'],
+  'Jawa Tengah': ['jateng', 'central java'],
+  'Jawa Barat': ['jabar', 'west java'],
+  'Nusa Tenggara Barat': ['ntb', 'west nusa tenggara'],
+  'Nusa Tenggara Timur': ['ntt', 'east nusa tenggara'],
+  'Sulawesi Selatan': ['sulsel', 'south sulawesi'],
+  'Sumatera Utara': ['sumut', 'north sumatra'],
+  'Daerah Istimewa Yogyakarta': ['diy', 'jogja', 'yogyakarta', 'yogya'],
+  'DKI Jakarta': ['dki', 'jakarta'],
+};
+
+function provinceAliases(name: string): string[] {
+  return [name, ...(PROVINCE_NICKNAMES[name] ?? [])];
+}

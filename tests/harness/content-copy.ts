@@ -1,0 +1,24 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { contentPaths } from '../../src/app/content-paths.ts';
+
+/** A private copy of flows/, locales/ and content/ to break on purpose. */
+export function copyContent(): { root: string; flows: string; locales: string; content: string; edit(file: string, change: (text: string) => string): void } {
+  const root = mkdtempSync(path.join(tmpdir(), 'pelita-content-'));
+  const paths = { flows: path.join(root, 'flows'), locales: path.join(root, 'locales'), content: path.join(root, 'content') };
+  cpSync(contentPaths.flows, paths.flows, { recursive: true });
+  cpSync(contentPaths.locales, paths.locales, { recursive: true });
+  cpSync(contentPaths.content, paths.content, { recursive: true });
+  return {
+    root,
+    ...paths,
+    edit(file, change) {
+      const full = path.join(root, file);
+      const before = readFileSync(full, 'utf8');
+      const after = change(before);
+      if (after === before) throw new Error(`the edit changed nothing in ${file}`);
+      writeFileSync(full, after);
+    },
+  };
+}
