@@ -1,9 +1,13 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEngineContext } from '../src/app/load-engine-context.ts';
 import type { EngineContext } from '../src/engine/engine-context.ts';
 import { newSession, type Session } from '../src/engine/session.ts';
 import { step } from '../src/engine/step.ts';
 import { FlowSet } from '../src/flows/load-flows.ts';
+import { loadTranslator } from '../src/i18n/translator.ts';
 import type { Inbound } from '../src/messages/inbound.ts';
 
 // The engine is pure: these tests use the real flows and locales, and no Redis.
@@ -109,5 +113,20 @@ describe('engine step', () => {
     const frozen = structuredClone(session);
     expect(step(session, inbound, ctx)).toEqual(step(session, inbound, ctx));
     expect(session).toEqual(frozen);
+  });
+});
+
+describe('engine text', () => {
+  it('interpolates session variables literally: no markup, nesting or keys from what people typed', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pelita-locales-'));
+    for (const language of ['id', 'en']) {
+      mkdirSync(path.join(dir, language));
+      writeFileSync(path.join(dir, language, 'test.json'), JSON.stringify({ hello: 'Hi {{name}}!' }));
+      writeFileSync(path.join(dir, language, 'menu.json'), JSON.stringify({ prompt: 'MENU' }));
+    }
+    const flows = new FlowSet(new Map([['main', { id: 'main', start: 'hi', nodes: { hi: { type: 'say' as const, text: 'test.hello' } } }]]));
+    const session: Session = { ...newSession('console:t', 'x'), language: 'en', vars: { name: '<b>{{language}}</b> $t(menu.prompt)' } };
+    const [result] = converse([{ text: 'x' }], session, { ...ctx, flows, translator: loadTranslator(dir) });
+    expect(result?.replies[0]?.text).toBe('Hi <b>{{language}}</b> $t(menu.prompt)!');
   });
 });

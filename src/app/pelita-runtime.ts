@@ -11,6 +11,7 @@ import type { Logger } from '../log/logger.ts';
 import { channelOf, type Channel } from '../messages/channel.ts';
 import type { Inbound } from '../messages/inbound.ts';
 import type { OutboundBatch } from '../messages/reply.ts';
+import { EscalationQueue } from '../escalation/escalation-queue.ts';
 import { createEngineHandler } from '../pipeline/engine-worker.ts';
 import { InboundGateway } from '../pipeline/inbound-gateway.ts';
 import { ConversationQueue } from '../queue/conversation-queue.ts';
@@ -42,6 +43,7 @@ export class PelitaRuntime {
   readonly replyLog: ReplyLog;
   private readonly outbound = new Map<Channel, ConversationQueue<OutboundBatch>>();
   private readonly callbacks: HttpCallbackQueue;
+  readonly escalations: EscalationQueue;
   private server: FastifyInstance | undefined;
 
   private constructor(private readonly options: RuntimeOptions) {
@@ -53,6 +55,7 @@ export class PelitaRuntime {
     this.gateway = new InboundGateway(this.inbound);
     this.replyLog = new ReplyLog(this.redis, this.keys);
     this.callbacks = new HttpCallbackQueue(this.redis, this.keys);
+    this.escalations = new EscalationQueue(this.redis, this.keys);
   }
 
   static async start(options: RuntimeOptions): Promise<PelitaRuntime> {
@@ -90,6 +93,7 @@ export class PelitaRuntime {
       this.inbound.close(graceMs),
       ...[...this.outbound.values()].map((queue) => queue.close(graceMs)),
       this.callbacks.close(graceMs),
+      this.escalations.close(graceMs),
     ]);
     await withTimeout(this.replyLog.close(), 1000).catch(() => undefined);
     await withTimeout(this.redis.quit(), 1000).catch(() => this.redis.disconnect());
@@ -111,9 +115,11 @@ export class PelitaRuntime {
       ctx,
       sessions,
       outboundFor: (conversationId) => this.outboundFor(channelOf(conversationId)),
+      escalations: this.escalations,
       log,
     });
     this.inbound.process(handler, { concurrency: config.WORKER_CONCURRENCY, log });
+    this.escalations.process(log);
   }
 
   private startSenders(): void {

@@ -1,4 +1,5 @@
 import type { EngineContext } from '../engine/engine-context.ts';
+import type { EscalationQueue } from '../escalation/escalation-queue.ts';
 import { step } from '../engine/step.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Inbound } from '../messages/inbound.ts';
@@ -9,15 +10,17 @@ import type { SessionStore } from '../session/session-store.ts';
 export type OutboundQueueFor = (conversationId: string) => ConversationQueue<OutboundBatch>;
 
 /**
- * The thin I/O shell around the pure engine: load the session, step, queue the replies,
- * save the session. Replies are queued before the session is saved, under an id made from
- * the inbound id: if the process dies in between, the retried message computes the same
- * replies from the same session and the outbound queue drops them as a duplicate.
+ * The thin I/O shell around the pure engine: load the session, step, queue the replies and
+ * effects, save the session. Replies and effects are queued before the session is saved,
+ * under ids made from the inbound id: if the process dies in between, the retried message
+ * computes the same replies and effects from the same session, and the queues drop them as
+ * duplicates.
  */
 export function createEngineHandler(deps: {
   ctx: EngineContext;
   sessions: SessionStore;
   outboundFor: OutboundQueueFor;
+  escalations: EscalationQueue;
   log: Logger;
 }) {
   return async (conversationId: string, item: QueuedItem<Inbound>): Promise<void> => {
@@ -27,7 +30,14 @@ export function createEngineHandler(deps: {
     const result = step(session, inbound, deps.ctx);
     if (result.contentError) deps.log.error({ err: result.contentError }, 'flow content error; sent the fallback reply');
     const batch = addressReplies(conversationId, inbound.messageId, result.replies);
+    // The reply (hotlines, in an emergency) goes first: nothing slow or fallible before it.
     await deps.outboundFor(conversationId).enqueue(conversationId, { id: inbound.messageId, payload: batch });
+    for (const [position, effect] of result.effects.entries()) {
+      await deps.escalations.request(
+        { conversationId, messageId: inbound.messageId, reason: effect.reason, language: result.session.language, requestedAt: inbound.receivedAt },
+        position,
+      );
+    }
     await deps.sessions.save(result.session);
     deps.log.debug(
       { channel: inbound.channel, replyCount: batch.replies.length, ms: Math.round(performance.now() - started) },

@@ -1,0 +1,44 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+const turnSchema = z
+  .object({
+    user: z.coerce.string().min(1),
+    /** Fragments that must all appear in the turn's replies (case-insensitive). */
+    bot: z.array(z.coerce.string()).min(1),
+    /** The choice ids of the turn's last menu. */
+    choices: z.array(z.string()).optional(),
+    /** A request for a human with this reason must be queued by this turn. */
+    escalation: z.string().optional(),
+  })
+  .strict();
+
+const conversationSchema = z
+  .object({
+    /** The language the transcript is in: coverage is counted per language. */
+    language: z.string(),
+    /** Passed as the channel's language hint (like `pelita chat --lang`). */
+    lang: z.string().optional(),
+    turns: z.array(turnSchema).min(1),
+  })
+  .strict();
+
+const fileSchema = z.object({ conversations: z.array(conversationSchema).min(1) }).strict();
+
+export type TranscriptTurn = z.infer<typeof turnSchema>;
+export type TranscriptConversation = z.infer<typeof conversationSchema> & { file: string; index: number };
+
+export const TRANSCRIPTS_DIR = path.join(import.meta.dirname, '..', 'conversations');
+
+/** Every conversation in tests/conversations/*.yaml. */
+export function loadTranscripts(dir = TRANSCRIPTS_DIR): TranscriptConversation[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort()
+    .flatMap((name) => {
+      const parsed = fileSchema.parse(parse(readFileSync(path.join(dir, name), 'utf8')));
+      return parsed.conversations.map((conversation, index) => ({ ...conversation, file: name, index }));
+    });
+}
