@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentPaths, PACKAGE_ROOT } from '../src/app/content-paths.ts';
@@ -48,12 +49,13 @@ describe('pelita flows check', () => {
   it('answers in JSON for machines', () => {
     const copy = copyContent();
     copy.edit('flows/migrate.yaml', (text) => text.replace('goto: "main:menu"', 'goto: "main:nowhere"'));
+    const line = readFileSync(path.join(copy.flows, 'migrate.yaml'), 'utf8').split('\n').findIndex((text) => text.includes('main:nowhere')) + 1;
     const run = check(copy, true);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as { ok: boolean; errors: number; problems: FlowProblem[] };
     expect(report.ok).toBe(false);
     expect(report.problems).toContainEqual(
-      expect.objectContaining({ rule: 'missing-target', node: 'migrate:start', message: 'target "main:nowhere" does not exist', line: 10 }),
+      expect.objectContaining({ rule: 'missing-target', node: 'migrate:start', message: 'target "main:nowhere" does not exist', line }),
     );
   });
 

@@ -62,13 +62,13 @@ describe('HTTP_CALLBACK_URL', () => {
         });
       expect((await send('s1', 'halo')).status).toBe(202);
       expect((await send('s2', '2')).status).toBe(202);
-      // s1 has one reply, s2 two (welcome, menu): three callbacks, the refused one retried.
-      await until(() => received.length >= 3);
+      // s1 has one reply, s2 three (welcome, privacy note, menu): four callbacks, the refused one retried.
+      await until(() => received.length >= 4);
       const ids = received.map((entry) => entry.body.id).sort();
-      expect(ids).toEqual(['s1:1', 's2:1', 's2:2']);
+      expect(ids).toEqual(['s1:1', 's2:1', 's2:2', 's2:3']);
       expect(received.every((entry) => entry.body.to === 'sms-6281')).toBe(true);
       expect(received.every((entry) => entry.authorization === 'Bearer partner-secret')).toBe(true);
-      expect(received.find((entry) => entry.body.id === 's2:2')?.body).toMatchObject({ inReplyTo: 's2', text: 'How can I help?' });
+      expect(received.find((entry) => entry.body.id === 's2:3')?.body).toMatchObject({ inReplyTo: 's2', text: 'How can I help?' });
     } finally {
       await runtime.stop();
     }

@@ -1,12 +1,20 @@
 import type { z } from 'zod';
+import type { AgencyList } from '../agencies/agency-list.ts';
 import type { ContactDirectory } from '../content/contact-directory.ts';
 import type { VariableValue } from '../flows/flow-schema.ts';
+import type { OfferChecker } from '../offers/offer-checker.ts';
 import type { PlaceDirectory } from '../places/place-directory.ts';
 
-/** What an action may read: content, never I/O. */
+/** What an action may read: content and the person's language, never I/O. */
 export interface ActionContext {
   places: PlaceDirectory;
   contacts: ContactDirectory;
+  offers: OfferChecker;
+  agencies: AgencyList;
+  /** The person's language. */
+  language: string;
+  /** Translates into the person's language: actions that explain something use locale keys too. */
+  t(key: string, values?: Record<string, string | number>): string;
 }
 
 /**

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { builtInActions } from '../actions/built-in-actions.ts';
+import { loadAgencyList } from '../agencies/agency-list.ts';
 import { loadContacts } from '../content/contact-directory.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import { loadFlows } from '../flows/load-flows.ts';
 import { loadTranslator } from '../i18n/translator.ts';
+import { loadOfferChecker } from '../offers/offer-checker.ts';
 import { loadPlaces } from '../places/place-directory.ts';
 import { contentPaths } from './content-paths.ts';
 
@@ -14,6 +16,8 @@ export function loadEngineContext(paths = contentPaths): EngineContext {
     translator: loadTranslator(paths.locales),
     contacts: loadContacts(paths.content),
     places: loadPlaces(path.join(paths.content, 'places')),
+    offers: loadOfferChecker(paths.content),
+    agencies: loadAgencyList(paths.content),
     actions: builtInActions(),
   };
 }

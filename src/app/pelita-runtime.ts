@@ -13,6 +13,7 @@ import type { Inbound } from '../messages/inbound.ts';
 import type { OutboundBatch } from '../messages/reply.ts';
 import { EscalationQueue } from '../escalation/escalation-queue.ts';
 import { createEngineHandler } from '../pipeline/engine-worker.ts';
+import { PersonDataEraser } from '../privacy/person-data-eraser.ts';
 import { InboundGateway } from '../pipeline/inbound-gateway.ts';
 import { ConversationQueue } from '../queue/conversation-queue.ts';
 import { openRedis, withTimeout } from '../redis/redis-connection.ts';
@@ -116,6 +117,7 @@ export class PelitaRuntime {
       sessions,
       outboundFor: (conversationId) => this.outboundFor(channelOf(conversationId)),
       escalations: this.escalations,
+      eraser: new PersonDataEraser(this.redis, this.keys, this.escalations),
       log,
     });
     this.inbound.process(handler, { concurrency: config.WORKER_CONCURRENCY, log });

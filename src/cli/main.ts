@@ -2,6 +2,8 @@ import { ConfigError } from '../config/load-config.ts';
 import { FlowError } from '../flows/load-flows.ts';
 import { ReplyTimeoutError } from '../channels/console/console-channel.ts';
 import { chatCommand } from './chat-command.ts';
+import { checkOfferCommand } from './check-offer-command.ts';
+import { contentStaleCommand } from './content-stale-command.ts';
 import { flowsCheckCommand } from './flows-check-command.ts';
 import { parseCli, USAGE, UsageError } from './parse-cli.ts';
 import { startCommand } from './start-command.ts';
@@ -17,6 +19,10 @@ export async function main(argv: string[]): Promise<number> {
         return await chatCommand(command);
       case 'flows-check':
         return flowsCheckCommand(command.json);
+      case 'check-offer':
+        return await checkOfferCommand(command);
+      case 'content-stale':
+        return contentStaleCommand(command);
       case 'help':
         process.stdout.write(`${USAGE}\n`);
         return 0;

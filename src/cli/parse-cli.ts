@@ -7,6 +7,8 @@ export const USAGE = `Usage:
   pelita chat [--user ID] [--lang id|en] [--json]
                                              chat in this terminal, or pipe lines in
   pelita flows check [--json]                check flows, locales and content; exit 1 on errors
+  pelita check-offer [--json] [--lang id|en] rate a job offer (read on stdin) for red flags
+  pelita content stale [--days N] [--json]   list contacts due for re-checking (default 180 days)
   pelita help                                this text
 
 Settings come from environment variables; see .env.example and the README.`;
@@ -15,6 +17,8 @@ export type Command =
   | { name: 'start'; role: 'all' | 'gateway' | 'worker' }
   | { name: 'chat'; user: string | undefined; lang: string | undefined; json: boolean }
   | { name: 'flows-check'; json: boolean }
+  | { name: 'check-offer'; json: boolean; lang: string | undefined }
+  | { name: 'content-stale'; days: number; json: boolean }
   | { name: 'help' };
 
 export function parseCli(argv: string[]): Command {
@@ -41,6 +45,18 @@ export function parseCli(argv: string[]): Command {
         if (sub !== 'check') throw new UsageError(`unknown flows command: ${sub ?? '(none)'}; try: pelita flows check`);
         const { values } = parseArgs({ args: options, options: { json: { type: 'boolean', default: false } }, strict: true });
         return { name: 'flows-check', json: values.json ?? false };
+      }
+      case 'check-offer': {
+        const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false }, lang: { type: 'string' } }, strict: true });
+        return { name: 'check-offer', json: values.json ?? false, lang: values.lang };
+      }
+      case 'content': {
+        const [sub, ...options] = rest;
+        if (sub !== 'stale') throw new UsageError(`unknown content command: ${sub ?? '(none)'}; try: pelita content stale`);
+        const { values } = parseArgs({ args: options, options: { days: { type: 'string', default: '180' }, json: { type: 'boolean', default: false } }, strict: true });
+        const days = Number(values.days);
+        if (!Number.isInteger(days) || days < 0) throw new UsageError(`--days must be a whole number (got ${values.days})`);
+        return { name: 'content-stale', days, json: values.json ?? false };
       }
       case undefined:
       case 'help':

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FlowProblem } from '../flows/flow-problem.ts';
 import { YamlSource } from '../flows/yaml-source.ts';
@@ -19,22 +20,34 @@ export class ContactDirectory {
   }
 }
 
-export const CONTACTS_FILE = 'contacts.yaml';
+/** The directory's files: national hotlines and missions, and local services. */
+export const DIRECTORY_FILES = ['contacts.yaml', 'services.yaml'];
 
-/** Reads content/contacts.yaml; every contact must say where it came from and when it was checked. */
+/** Reads the directory; every entry must say where it came from and when it was checked. */
 export function readContacts(contentDir: string): { directory: ContactDirectory; problems: FlowProblem[] } {
-  const file = path.join(contentDir, CONTACTS_FILE);
+  const contacts: Contact[] = [];
+  const problems: FlowProblem[] = [];
+  const seen = new Set<string>();
+  for (const name of DIRECTORY_FILES) {
+    const file = path.join(contentDir, name);
+    if (name !== DIRECTORY_FILES[0] && !existsSync(file)) continue;
+    readDirectoryFile(file, contacts, problems, seen);
+  }
+  return { directory: new ContactDirectory(contacts), problems };
+}
+
+function readDirectoryFile(file: string, contacts: Contact[], problems: FlowProblem[], seen: Set<string>): void {
   const source = new YamlSource(file);
-  const problems: FlowProblem[] = source.errors.map((error) => ({ severity: 'error', rule: 'yaml', file, line: error.line, message: `YAML: ${error.message}` }));
-  if (problems.length > 0) return { directory: new ContactDirectory([]), problems };
+  if (source.errors.length > 0) {
+    problems.push(...source.errors.map((error) => ({ severity: 'error' as const, rule: 'yaml', file, line: error.line, message: `YAML: ${error.message}` })));
+    return;
+  }
   const list = (source.value as { contacts?: unknown } | null)?.contacts;
   if (!Array.isArray(list)) {
     problems.push({ severity: 'error', rule: 'schema', file, line: 1, message: 'expected a list under "contacts"' });
-    return { directory: new ContactDirectory([]), problems };
+    return;
   }
   // Entry by entry: one contact without provenance must not hide the others.
-  const contacts: Contact[] = [];
-  const seen = new Set<string>();
   list.forEach((entry: unknown, index) => {
     const parsed = contactSchema.safeParse(entry);
     const id = (entry as { id?: unknown } | null)?.id;
@@ -52,7 +65,6 @@ export function readContacts(contentDir: string): { directory: ContactDirectory;
     seen.add(parsed.data.id);
     contacts.push(parsed.data);
   });
-  return { directory: new ContactDirectory(contacts), problems };
 }
 
 /** For running Pelita: the contacts, or an error naming the file, line and contact. */

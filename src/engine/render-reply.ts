@@ -11,16 +11,30 @@ export const BUILT_IN_CHOICES = { yes: 'yes', no: 'no', skip: 'skip' } as const;
 export function renderText(turn: Turn, key: string, language: string, contactIds: readonly string[] = []): string {
   const { ctx, session } = turn;
   const lines = [ctx.translator.t(key, language, { ...session.vars, language })];
-  for (const id of contactIds) {
+  for (const id of expandContactIds(turn, contactIds)) {
     const contact = ctx.contacts.get(id);
     // The loader and the linter refuse unknown ids; a gap here must not crash a conversation.
     if (!contact) continue;
     const name = contact.name[language] ?? contact.name[ctx.translator.fallback] ?? id;
     const note = contact.note?.[language];
     const checked = ctx.translator.t('common.checked_on', language, { date: contact.verifiedOn });
-    lines.push(`• ${name}: ${contact.value}${note ? ` (${note})` : ''} [${checked}]`);
+    const value = contact.value ?? ctx.translator.t('common.no_checked_number', language);
+    lines.push(`• ${name}: ${value}${note ? ` (${note})` : ''} [${checked}]`);
   }
   return lines.join('\n');
+}
+
+/**
+ * Contact ids, where "{{var}}" stands for the ids a session variable holds (comma
+ * separated), as an action that looked up services leaves them.
+ */
+function expandContactIds(turn: Turn, ids: readonly string[]): string[] {
+  return ids.flatMap((id) => {
+    const reference = id.match(/^\{\{\s*([a-z][a-z0-9_]*)\s*\}\}$/);
+    if (!reference) return [id];
+    const value = turn.session.vars[reference[1]!];
+    return typeof value === 'string' && value !== '' ? value.split(',') : [];
+  });
 }
 
 /** The fallback (first context's) language first, then the others. */

@@ -42,7 +42,7 @@ export function step(previous: Session, inbound: Inbound, ctx: EngineContext): S
   // A stored question that a content change removed is forgotten, not a crash.
   const question = waiting && waitingNode && isQuestion(waitingNode) ? { node: waitingNode, at: waiting } : undefined;
 
-  const trigger = findTrigger(turn, question !== undefined);
+  const trigger = findTrigger(turn, question?.node);
   if (trigger) return run(turn, ctx.flows.resolve('main', trigger.goto));
   if (!question) return run(turn, ctx.flows.entry);
   return answer(turn, question.node, question.at);

@@ -78,6 +78,18 @@ export class EscalationQueue {
       .map((job) => job.data);
   }
 
+  /** Replaces the conversation id in its requests with a pseudonym; returns how many. */
+  async anonymise(conversationId: string, pseudonym: string): Promise<number> {
+    const jobs = await this.queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized']);
+    let count = 0;
+    for (const job of jobs) {
+      if (job?.data.conversationId !== conversationId) continue;
+      await job.updateData({ ...job.data, conversationId: pseudonym });
+      count += 1;
+    }
+    return count;
+  }
+
   /** How many requests there are, by state: for health checks and tests. */
   async counts(): Promise<Record<string, number>> {
     return this.queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');

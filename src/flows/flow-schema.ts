@@ -129,10 +129,13 @@ const escalateNode = z
   })
   .strict();
 
+/** Deletes everything Pelita keeps about the person (after the flow asked to confirm). */
+const deleteDataNode = z.object({ type: z.literal('delete_data'), next: target.optional() }).strict();
+
 const gotoNode = z.object({ type: z.literal('goto'), target }).strict();
 const endNode = z.object({ type: z.literal('end') }).strict();
 
-export const nodeSchema = z.discriminatedUnion('type', [sayNode, askNode, switchNode, setNode, actionNode, escalateNode, gotoNode, endNode]);
+export const nodeSchema = z.discriminatedUnion('type', [sayNode, askNode, switchNode, setNode, actionNode, escalateNode, deleteDataNode, gotoNode, endNode]);
 
 export const flowSchema = z
   .object({

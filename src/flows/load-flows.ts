@@ -116,6 +116,7 @@ export function exitsOf(node: FlowNode): { target: string; path: (string | numbe
     case 'action':
       return [{ target: node.next, path: ['next'] }, ...(node.on_error ? [{ target: node.on_error, path: ['on_error'] }] : [])];
     case 'escalate':
+    case 'delete_data':
       return node.next ? [{ target: node.next, path: ['next'] }] : [];
     case 'goto':
       return [{ target: node.target, path: ['target'] }];

@@ -16,7 +16,7 @@ export const triggerSchema = z
     /** Per language: one of these phrases appears anywhere in the message, as whole words. */
     phrases: z.record(z.string(), z.array(z.string().min(1))).optional(),
     goto: target,
-    interrupts: z.boolean().default(false),
+    interrupts: z.union([z.boolean(), z.literal('menus')]).default(false),
     always: z.boolean().default(false),
   })
   .strict()

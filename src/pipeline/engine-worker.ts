@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.ts';
 import type { Inbound } from '../messages/inbound.ts';
 import { addressReplies, type OutboundBatch } from '../messages/reply.ts';
 import type { ConversationQueue, QueuedItem } from '../queue/conversation-queue.ts';
+import type { PersonDataEraser } from '../privacy/person-data-eraser.ts';
 import type { SessionStore } from '../session/session-store.ts';
 
 export type OutboundQueueFor = (conversationId: string) => ConversationQueue<OutboundBatch>;
@@ -21,6 +22,7 @@ export function createEngineHandler(deps: {
   sessions: SessionStore;
   outboundFor: OutboundQueueFor;
   escalations: EscalationQueue;
+  eraser: PersonDataEraser;
   log: Logger;
 }) {
   return async (conversationId: string, item: QueuedItem<Inbound>): Promise<void> => {
@@ -30,15 +32,20 @@ export function createEngineHandler(deps: {
     const result = step(session, inbound, deps.ctx);
     if (result.contentError) deps.log.error({ err: result.contentError }, 'flow content error; sent the fallback reply');
     const batch = addressReplies(conversationId, inbound.messageId, result.replies);
+    const erase = result.effects.some((effect) => effect.type === 'delete_data');
+    // Erasing comes before the confirmation is queued, so the confirmation is not erased too.
+    if (erase) await deps.eraser.erase(conversationId);
     // The reply (hotlines, in an emergency) goes first: nothing slow or fallible before it.
     await deps.outboundFor(conversationId).enqueue(conversationId, { id: inbound.messageId, payload: batch });
     for (const [position, effect] of result.effects.entries()) {
+      if (effect.type !== 'escalate') continue;
       await deps.escalations.request(
         { conversationId, messageId: inbound.messageId, reason: effect.reason, language: result.session.language, requestedAt: inbound.receivedAt },
         position,
       );
     }
-    await deps.sessions.save(result.session);
+    // After "delete my data" nothing is saved: the next message starts a new conversation.
+    if (!erase) await deps.sessions.save(result.session);
     deps.log.debug(
       { channel: inbound.channel, replyCount: batch.replies.length, ms: Math.round(performance.now() - started) },
       'message handled',

@@ -35,6 +35,11 @@ export class RedisKeys {
     return `${this.prefix}:replies:{${conversationId}}:delivered:${inReplyTo}`;
   }
 
+  /** The reply log and its delivery markers, for SCAN (braces in ids are escaped). */
+  replyLogPattern(conversationId: string): string {
+    return `${this.prefix}:replies:{${conversationId.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}}*`;
+  }
+
   /** Pub/sub channel announcing "conversation X has new replies" to long-polling gateways. */
   get replyNotifications(): string {
     return `${this.prefix}:replies:notify`;

@@ -1,15 +1,19 @@
 import type { ActionNode, VariableValue } from '../../flows/flow-schema.ts';
 import { readVariable } from '../conditions.ts';
 import { setVariables } from '../set-variables.ts';
-import type { NodeOutcome, Turn } from '../turn.ts';
+import { languageOf, type NodeOutcome, type Turn } from '../turn.ts';
 
 const VARIABLE_REFERENCE = /^\{\{\s*([a-z][a-z0-9_]*)\s*\}\}$/;
 
-/** Replaces "{{name}}" strings (also inside lists) with the session variable's value. */
+/**
+ * Replaces "{{name}}" strings (also inside lists) with the session variable's value;
+ * "{{message}}" is the text of the message being answered, which is never stored.
+ */
 function resolveInput(value: unknown, turn: Turn): unknown {
   if (Array.isArray(value)) return value.map((item) => resolveInput(item, turn));
   if (typeof value === 'string') {
     const reference = value.match(VARIABLE_REFERENCE);
+    if (reference?.[1] === 'message') return turn.inbound.text ?? '';
     if (reference) return readVariable(turn.session, reference[1]!);
   }
   return value;
@@ -30,7 +34,15 @@ export function runAction(node: ActionNode, turn: Turn): NodeOutcome {
   }
   let output: Record<string, VariableValue>;
   try {
-    output = action.run(parsed.data, turn.ctx);
+    const language = languageOf(turn);
+    output = action.run(parsed.data, {
+      places: turn.ctx.places,
+      contacts: turn.ctx.contacts,
+      offers: turn.ctx.offers,
+      agencies: turn.ctx.agencies,
+      language,
+      t: (key, values) => turn.ctx.translator.t(key, language, values),
+    });
   } catch (error) {
     return { kind: 'error', message: `action "${node.action}" failed: ${error instanceof Error ? error.message : String(error)}`, target: node.on_error };
   }

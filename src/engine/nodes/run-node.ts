@@ -7,7 +7,7 @@ import { runSay } from './run-say.ts';
 import { runSet } from './run-set.ts';
 import { runSwitch } from './run-switch.ts';
 
-/** Runs one node of any type. `goto` and `end` are too small for a file of their own. */
+/** Runs one node of any type. `delete_data`, `goto` and `end` are too small for a file of their own. */
 export function runNode(node: FlowNode, turn: Turn): NodeOutcome {
   switch (node.type) {
     case 'say':
@@ -22,6 +22,12 @@ export function runNode(node: FlowNode, turn: Turn): NodeOutcome {
       return runAction(node, turn);
     case 'escalate':
       return runEscalate(node, turn);
+    case 'delete_data':
+      // The worker deletes the stored data; this turn forgets it too, but keeps the
+      // language so the confirmation is still in the person's language.
+      turn.effects.push({ type: 'delete_data' });
+      turn.session.vars = {};
+      return node.next ? { kind: 'next', target: node.next } : { kind: 'stop' };
     case 'goto':
       return { kind: 'next', target: node.target };
     case 'end':

@@ -15,7 +15,8 @@ export const checkContactReferences: Check = ({ flows, contacts, localesDir }) =
   ...eachNode(flows).flatMap(({ flowId, nodeId, node, file, line }) =>
     'contacts' in node
       ? (node.contacts ?? [])
-          .filter((id) => !contacts.get(id))
+          // "{{var}}" is a list an action fills in at run time.
+          .filter((id) => !/^\{\{.*\}\}$/.test(id) && !contacts.get(id))
           .map((id) => ({ severity: 'error' as const, rule: 'unknown-contact', file, line, node: `${flowId}:${nodeId}`, message: `contact "${id}" is not in content/contacts.yaml` }))
       : [],
   ),
@@ -34,7 +35,8 @@ export const checkPhoneNumbers: Check = ({ flowsDir, localesDir, contacts }) => 
     contacts
       .all()
       .filter((contact) => contact.kind === 'phone' || contact.kind === 'whatsapp')
-      .map((contact) => contact.value.replace(/\D/g, '')),
+      .map((contact) => (contact.value ?? '').replace(/\D/g, ''))
+      .filter((digits) => digits !== ''),
   );
   const files = [
     ...readdirSync(flowsDir).filter((name) => name.endsWith('.yaml')).map((name) => path.join(flowsDir, name)),

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { redFlagsFileSchema, type RedFlag, type RedFlagsFile } from './red-flag-schema.ts';
+
+export type Risk = 'low' | 'medium' | 'high';
+
+export interface FoundFlag {
+  id: string;
+  /** The words in the offer that raised the flag. */
+  evidence: string;
+  weight: number;
+  explanation: string;
+}
+
+export interface OfferCheck {
+  risk: Risk;
+  score: number;
+  flags: FoundFlag[];
+}
+
+interface CompiledFlag extends RedFlag {
+  compiled: RegExp[];
+  compiledWith: RegExp[] | undefined;
+}
+
+export const RED_FLAGS_FILE = 'red-flags.yaml';
+
+/**
+ * Rule-based red-flag analysis of a job offer, from patterns kept as data
+ * (content/red-flags.yaml). It never calls an offer safe: "low" means no known warning
+ * sign was found, and the person is still told how to confirm.
+ */
+export class OfferChecker {
+  private readonly flags: CompiledFlag[];
+
+  constructor(private readonly rules: RedFlagsFile) {
+    this.flags = rules.flags.map((flag) => ({
+      ...flag,
+      compiled: flag.patterns.map((source) => new RegExp(source, 'iu')),
+      compiledWith: flag.with?.map((source) => new RegExp(source, 'iu')),
+    }));
+  }
+
+  check(offer: string): OfferCheck {
+    // Chat text: fold spaces and line breaks so patterns need not care about layout.
+    const text = offer.normalize('NFKC').replace(/\s+/g, ' ');
+    const found: FoundFlag[] = [];
+    for (const flag of this.flags) {
+      const match = firstMatch(flag.compiled, text);
+      if (!match) continue;
+      const also = flag.compiledWith ? firstMatch(flag.compiledWith, text) : undefined;
+      if (flag.compiledWith && !also) continue;
+      const evidence = also && also !== match ? `${match} … ${also}` : match;
+      found.push({ id: flag.id, evidence, weight: flag.weight, explanation: flag.explanation });
+    }
+    const score = found.reduce((sum, flag) => sum + flag.weight, 0);
+    const { high, medium } = this.rules.thresholds;
+    const risk: Risk = score >= high ? 'high' : score >= medium ? 'medium' : 'low';
+    return { risk, score, flags: found.sort((a, b) => b.weight - a.weight) };
+  }
+}
+
+function firstMatch(patterns: RegExp[], text: string): string | undefined {
+  for (const pattern of patterns) {
+    const match = pattern.exec(text);
+    if (match) return match[0].trim();
+  }
+  return undefined;
+}
+
+export function loadOfferChecker(contentDir: string): OfferChecker {
+  const file = path.join(contentDir, RED_FLAGS_FILE);
+  const parsed = redFlagsFileSchema.safeParse(parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${file}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return new OfferChecker(parsed.data);
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/** A regular expression kept as data; checked at load, matched case-insensitively. */
+const pattern = z.string().min(2).refine((source) => {
+  try {
+    new RegExp(source, 'iu');
+    return true;
+  } catch {
+    return false;
+  }
+}, { error: 'not a valid regular expression' });
+
+/**
+ * A warning sign of a fake or dangerous job offer. It fires when one of `patterns` matches
+ * and, when `with` is given, one of those too (e.g. "admin online" *and* Cambodia).
+ */
+export const redFlagSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    weight: z.number().int().min(1).max(10),
+    /** The locale key that explains the sign to the person. */
+    explanation: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/),
+    patterns: z.array(pattern).min(1),
+    with: z.array(pattern).min(1).optional(),
+    source: z.string().min(3),
+  })
+  .strict();
+
+export const redFlagsFileSchema = z
+  .object({
+    /** A score at or above `high` is high risk; at or above `medium`, medium. */
+    thresholds: z.object({ medium: z.number().int().min(1), high: z.number().int().min(1) }).strict(),
+    flags: z.array(redFlagSchema).min(1),
+  })
+  .strict()
+  .refine((file) => file.thresholds.high > file.thresholds.medium, { error: 'thresholds.high must be above thresholds.medium' });
+
+export type RedFlag = z.infer<typeof redFlagSchema>;
+export type RedFlagsFile = z.infer<typeof redFlagsFileSchema>;

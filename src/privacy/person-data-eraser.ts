@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { EscalationQueue } from '../escalation/escalation-queue.ts';
+import type { RedisKeys } from '../redis/redis-keys.ts';
+
+/**
+ * "Delete my data": removes every key about one conversation (its session with all
+ * answers and its reply history), and anonymises requests for a human, which are kept so
+ * a case worker can still help. Message ids remembered for de-duplication (no content)
+ * expire on their own, and messages still waiting in the inbox are answered first.
+ */
+export class PersonDataEraser {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly escalations: EscalationQueue,
+  ) {}
+
+  async erase(conversationId: string): Promise<{ keysDeleted: number; requestsAnonymised: number }> {
+    const keys = [this.keys.session(conversationId), ...(await this.scan(this.keys.replyLogPattern(conversationId)))];
+    let keysDeleted = 0;
+    // One key at a time: on Redis Cluster they need not share a slot.
+    for (const key of keys) keysDeleted += await this.redis.del(key);
+    const pseudonym = `deleted:${createHash('sha256').update(conversationId).digest('hex').slice(0, 16)}`;
+    const requestsAnonymised = await this.escalations.anonymise(conversationId, pseudonym);
+    return { keysDeleted, requestsAnonymised };
+  }
+
+  private async scan(pattern: string): Promise<string[]> {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      found.push(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    return found;
+  }
+}
