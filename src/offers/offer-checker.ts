@@ -61,10 +61,19 @@ export class OfferChecker {
   }
 }
 
+/** "tidak ada biaya pendaftaran", "no placement fee", "bukan pekerja rumah tangga": a sign denied is no sign. */
+const NEGATION_BEFORE = /\b(tidak|tdk|tak|bukan|tanpa|no|zero|not|never|free\s+of|bebas)\b(\s+\S+){0,2}\s*$/iu;
+
 function firstMatch(patterns: RegExp[], text: string): string | undefined {
   for (const pattern of patterns) {
-    const match = pattern.exec(text);
-    if (match) return match[0].trim();
+    const global = new RegExp(pattern.source, 'giu');
+    for (const match of text.matchAll(global)) {
+      const before = text.slice(Math.max(0, (match.index ?? 0) - 30), match.index);
+      const clause = before.split(/[.!?;\n]/).at(-1) ?? '';
+      // A pattern that starts with its own negation ("tanpa ijazah") is not negated again.
+      if (NEGATION_BEFORE.test(clause) && !/^(tanpa|tidak|tdk|no|gk|gak|jangan|jgn)\b/iu.test(match[0])) continue;
+      if (match[0].trim() !== '') return match[0].trim();
+    }
   }
   return undefined;
 }

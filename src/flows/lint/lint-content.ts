@@ -10,9 +10,10 @@ import { checkContactReferences, checkPhoneNumbers } from './check-contacts.ts';
 import { checkLocaleKeys } from './check-locale-keys.ts';
 import { checkQuestions } from './check-questions.ts';
 import { checkReachability } from './check-reachability.ts';
+import { checkRedFlags } from './check-red-flags.ts';
 import type { Check } from './lint-context.ts';
 
-const CHECKS: Check[] = [checkReachability, checkQuestions, checkActions, checkLocaleKeys, checkChannelLimits, checkContactReferences, checkPhoneNumbers];
+const CHECKS: Check[] = [checkReachability, checkQuestions, checkActions, checkLocaleKeys, checkChannelLimits, checkContactReferences, checkPhoneNumbers, checkRedFlags];
 
 /** Everything `pelita flows check` reports, for flows, locales and content together, in file order. */
 export function lintContent(paths: { flows: string; locales: string; content: string }): FlowProblem[] {
@@ -26,7 +27,7 @@ export function lintContent(paths: { flows: string; locales: string; content: st
     problems.push({ severity: 'error', rule: 'locales', file: paths.locales, message: error instanceof Error ? error.message : String(error) });
   }
   if (translator) {
-    const context = { flows, translator, contacts, actions: builtInActions(), flowsDir: paths.flows, localesDir: paths.locales };
+    const context = { flows, translator, contacts, actions: builtInActions(), flowsDir: paths.flows, localesDir: paths.locales, contentDir: paths.content };
     for (const check of CHECKS) problems.push(...check(context));
   }
   return problems.sort(

@@ -13,6 +13,7 @@ export interface LintContext {
   actions: ActionRegistry;
   flowsDir: string;
   localesDir: string;
+  contentDir: string;
 }
 
 export type Check = (context: LintContext) => FlowProblem[];
