@@ -80,6 +80,17 @@ describe('pelita chat', () => {
     expect(second.stdout).not.toContain('How can I help?');
   });
 
+  it('answers a question about services in a place straight away, with no onboarding first', async () => {
+    const env = { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix };
+    const id = await pelita(['chat', '--lang', 'id', '--json'], env, 'cari layanan bantuan di Mataram\n');
+    const idReplies = id.stdout.trim().split('\n').map((line) => JSON.parse(line) as { text: string });
+    expect(idReplies[0]?.text).toMatch(/^Layanan di Kota Mataram:/);
+    expect(idReplies[0]?.text).toContain('BP3MI Nusa Tenggara Barat');
+    const en = await pelita(['chat', '--lang', 'en', '--json'], env, 'where can I get help near Makassar\n');
+    const enReplies = en.stdout.trim().split('\n').map((line) => JSON.parse(line) as { text: string });
+    expect(enReplies[0]?.text).toMatch(/^Services in Kota Makassar:/);
+  });
+
   it('refuses a language it does not speak', async () => {
     const run = await pelita(['chat', '--lang', 'fr'], { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix }, 'hi\n');
     expect(run.code).toBe(2);

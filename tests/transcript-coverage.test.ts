@@ -21,7 +21,7 @@ describe('transcript coverage', () => {
         for (const [number, turn] of conversation.turns.entries()) {
           const result = step(
             session,
-            { channel: 'console', conversationId: session.conversationId, messageId: `m${number}`, text: turn.user, languageHint: conversation.lang, receivedAt: 'now' },
+            { channel: 'console', conversationId: session.conversationId, messageId: `m${number}`, text: turn.user, location: turn.location, languageHint: conversation.lang, receivedAt: 'now' },
             ctx,
           );
           result.trail.forEach((node) => visited.add(node));

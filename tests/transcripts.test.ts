@@ -33,9 +33,9 @@ describe('conversation transcripts', () => {
       await channel.open();
       for (const [number, turn] of conversation.turns.entries()) {
         const replies: LoggedReply[] = [];
-        await channel.send(turn.user, (reply) => replies.push(reply));
+        await channel.send(turn.location ? { location: turn.location } : (turn.user ?? ''), (reply) => replies.push(reply));
         const said = replies.map((reply) => reply.text).join('\n');
-        const where = `turn ${number + 1} ("${turn.user}") answered:\n${said}`;
+        const where = `turn ${number + 1} ("${turn.user ?? 'a location'}") answered:\n${said}`;
         for (const fragment of turn.bot) expect(said.toLowerCase(), where).toContain(fragment.toLowerCase());
         if (turn.choices) {
           const menu = replies.filter((reply) => reply.choices.length > 0).at(-1);

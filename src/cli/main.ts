@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/load-config.ts';
 import { FlowError } from '../flows/load-flows.ts';
 import { ReplyTimeoutError } from '../channels/console/console-channel.ts';
+import { agenciesImportCommand } from './agencies-import-command.ts';
 import { chatCommand } from './chat-command.ts';
 import { checkOfferCommand } from './check-offer-command.ts';
 import { contentStaleCommand } from './content-stale-command.ts';
@@ -23,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
         return await checkOfferCommand(command);
       case 'content-stale':
         return contentStaleCommand(command);
+      case 'agencies-import':
+        return agenciesImportCommand(command);
       case 'help':
         process.stdout.write(`${USAGE}\n`);
         return 0;

@@ -9,6 +9,7 @@ export const USAGE = `Usage:
   pelita flows check [--json]                check flows, locales and content; exit 1 on errors
   pelita check-offer [--json] [--lang id|en] rate a job offer (read on stdin) for red flags
   pelita content stale [--days N] [--json]   list contacts due for re-checking (default 180 days)
+  pelita agencies import FILE --source TEXT  load the official P3MI licence list from a CSV export
   pelita help                                this text
 
 Settings come from environment variables; see .env.example and the README.`;
@@ -19,6 +20,7 @@ export type Command =
   | { name: 'flows-check'; json: boolean }
   | { name: 'check-offer'; json: boolean; lang: string | undefined }
   | { name: 'content-stale'; days: number; json: boolean }
+  | { name: 'agencies-import'; file: string; source: string }
   | { name: 'help' };
 
 export function parseCli(argv: string[]): Command {
@@ -57,6 +59,14 @@ export function parseCli(argv: string[]): Command {
         const days = Number(values.days);
         if (!Number.isInteger(days) || days < 0) throw new UsageError(`--days must be a whole number (got ${values.days})`);
         return { name: 'content-stale', days, json: values.json ?? false };
+      }
+      case 'agencies': {
+        const [sub, ...options] = rest;
+        if (sub !== 'import') throw new UsageError(`unknown agencies command: ${sub ?? '(none)'}; try: pelita agencies import FILE --source TEXT`);
+        const { values, positionals } = parseArgs({ args: options, options: { source: { type: 'string' } }, allowPositionals: true, strict: true });
+        if (positionals.length !== 1) throw new UsageError('agencies import takes one CSV file');
+        if (!values.source) throw new UsageError('agencies import needs --source, e.g. --source "Siskop2MI export, 2026-11-20"');
+        return { name: 'agencies-import', file: positionals[0]!, source: values.source };
       }
       case undefined:
       case 'help':

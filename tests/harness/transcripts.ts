@@ -5,7 +5,9 @@ import { z } from 'zod';
 
 const turnSchema = z
   .object({
-    user: z.coerce.string().min(1),
+    /** What the person types; or `location` for a shared location instead. */
+    user: z.coerce.string().min(1).optional(),
+    location: z.object({ lat: z.number(), lon: z.number() }).strict().optional(),
     /** Fragments that must all appear in the turn's replies (case-insensitive). */
     bot: z.array(z.coerce.string()).min(1),
     /** The choice ids of the turn's last menu. */
@@ -13,7 +15,8 @@ const turnSchema = z
     /** A request for a human with this reason must be queued by this turn. */
     escalation: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .refine((turn) => (turn.user === undefined) !== (turn.location === undefined), { error: 'a turn has either user or location' });
 
 const conversationSchema = z
   .object({

@@ -36,14 +36,15 @@ export class ConsoleChannel {
     this.cursor = await this.replyLog.latestCursor(this.conversationId);
   }
 
-  async send(text: string, onReply: (reply: LoggedReply) => void): Promise<void> {
+  /** Sends a line (or, from tests and scripts, a shared location) and waits for the whole answer. */
+  async send(message: string | { location: { lat: number; lon: number } }, onReply: (reply: LoggedReply) => void): Promise<void> {
     this.lineNumber += 1;
     const messageId = `${this.runId}-${this.lineNumber}`;
     await this.gateway.accept({
       channel: 'console',
       conversationId: this.conversationId,
       messageId,
-      text,
+      ...(typeof message === 'string' ? { text: message } : { location: message.location }),
       languageHint: this.languageHint,
       receivedAt: new Date().toISOString(),
     });

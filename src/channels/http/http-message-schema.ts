@@ -7,10 +7,11 @@ export const httpMessageSchema = z
     id: z.string().trim().min(1, { error: 'id: must not be empty' }).max(200, { error: 'id: at most 200 characters' }),
     text: z.string().max(4096, { error: 'text: at most 4096 characters' }).optional(),
     choice: z.string().min(1).max(200, { error: 'choice: at most 200 characters' }).optional(),
+    location: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict().optional(),
   })
   .strict()
-  .refine((message) => message.text !== undefined || message.choice !== undefined, {
-    error: 'give text or choice (or both)',
+  .refine((message) => message.text !== undefined || message.choice !== undefined || message.location !== undefined, {
+    error: 'give text, choice or location',
   });
 
 export type HttpMessage = z.infer<typeof httpMessageSchema>;

@@ -55,6 +55,7 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
         messageId: message.id,
         text: message.text,
         choice: message.choice,
+        location: message.location,
         receivedAt: new Date().toISOString(),
       });
       return reply.status(202).send({ accepted: true, duplicate });

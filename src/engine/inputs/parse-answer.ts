@@ -48,6 +48,10 @@ export function parseAnswer(turn: Turn, node: AskNode): Answer {
     case 'country':
     case 'province':
     case 'district': {
+      // A shared location answers "where are you?" too; flows use the coordinates.
+      if (inbound.location && node.input !== 'country') {
+        return valid({ [`${into}_lat`]: inbound.location.lat, [`${into}_lon`]: inbound.location.lon });
+      }
       const places = turn.ctx.places.match(node.input, text);
       const found = places.length > 0 ? places : turn.ctx.places.findIn(node.input, text);
       const place = found[0];

@@ -1,0 +1,66 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PelitaRuntime } from '../src/app/pelita-runtime.ts';
+import { ConsoleChannel } from '../src/channels/console/console-channel.ts';
+import type { LoggedReply } from '../src/channels/reply-log/reply-log.ts';
+import { startTestPelita } from './harness/test-pelita.ts';
+import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
+
+let redis: TestRedis;
+let runtime: PelitaRuntime;
+let inspect: Redis;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  ({ runtime } = await startTestPelita(redis));
+  inspect = new Redis(redis.url);
+});
+
+afterAll(async () => {
+  await inspect?.quit();
+  await runtime?.stop();
+  await redis?.stop();
+});
+
+async function say(channel: ConsoleChannel, text: string): Promise<string> {
+  const replies: LoggedReply[] = [];
+  await channel.send(text, (reply) => replies.push(reply));
+  return replies.map((reply) => reply.text).join('\n');
+}
+
+/** Every key in Redis that names this conversation (outside BullMQ's own). */
+async function keysAbout(conversationId: string): Promise<string[]> {
+  const keys = await inspect.keys(`${redis.prefix}:*`);
+  return keys.filter((key) => key.includes(conversationId) && !key.includes(':q:'));
+}
+
+describe('delete my data, through the pipeline', () => {
+  it('removes the session and the reply history, anonymises the request for a human, and starts over', async () => {
+    const channel = new ConsoleChannel(runtime.gateway, runtime.replyLog, 'privacy-user');
+    await channel.open();
+    await say(channel, 'halo');
+    await say(channel, '1');
+    await say(channel, 'petugas');
+    expect(await say(channel, 'Malaysia')).toContain('+60 17-668 8032');
+    expect((await runtime.escalations.forConversation(channel.conversationId)).map((request) => request.reason)).toEqual(['talk_to_person']);
+    expect(await keysAbout(channel.conversationId)).toContain(`${redis.prefix}:session:{${channel.conversationId}}`);
+
+    expect(await say(channel, 'hapus data saya')).toMatch(/Hapus semua data Anda/);
+    expect(await say(channel, 'ya')).toMatch(/Data Anda sudah dihapus/);
+
+    expect(await inspect.exists(`${redis.prefix}:session:{${channel.conversationId}}`)).toBe(0);
+    const left = await keysAbout(channel.conversationId);
+    // Only the reply log of the confirmation itself, written after the erasure.
+    const history = await runtime.replyLog.read(channel.conversationId, '0');
+    expect(history.filter((entry) => entry.type === 'reply').map((entry) => (entry.type === 'reply' ? entry.reply.text : ''))).toEqual([
+      expect.stringMatching(/Data Anda sudah dihapus/),
+    ]);
+    expect(left.every((key) => key.includes(':replies:'))).toBe(true);
+    expect(await runtime.escalations.forConversation(channel.conversationId)).toEqual([]);
+    const counts = await runtime.escalations.counts();
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(1);
+
+    // A new message is a new conversation: the language question again.
+    expect(await say(channel, 'halo')).toMatch(/Pilih bahasa/);
+  });
+});
