@@ -107,7 +107,7 @@ describe('HTTP channel', () => {
     ['malformed JSON', '{"from": "x", "id": ', /JSON/i],
     ['a missing from', { id: '1', text: 'hi' }, /from/],
     ['an empty id', { from: 'x', id: '', text: 'hi' }, /id/],
-    ['neither text nor choice', { from: 'x', id: '1' }, /text or choice/],
+    ['neither text, choice nor location', { from: 'x', id: '1' }, /text, choice or location/],
     ['text that is not a string', { from: 'x', id: '1', text: 5 }, /text/],
     ['an unknown field', { from: 'x', id: '1', text: 'hi', phone: '+62' }, /phone/],
     ['a JSON array', [1, 2], /expected object/i],

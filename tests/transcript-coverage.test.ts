@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadAgencyList } from '../src/agencies/agency-list.ts';
 import { loadEngineContext } from '../src/app/load-engine-context.ts';
 import { newSession } from '../src/engine/session.ts';
 import { step } from '../src/engine/step.ts';
@@ -9,26 +11,32 @@ import { loadTranscripts } from './harness/transcripts.ts';
  * reaches people untested. The pure engine replays them here to see which nodes ran; the
  * pipeline test checks what was said.
  */
-const ctx = loadEngineContext();
+// Pelita ships no agency licence list (it must be imported), so the replay uses a made-up
+// one: "PT Sinar Jaya Abadi" is found and "PT Bintang Timur Sejahtera" is not, which walks
+// the two branches the pipeline, without a list, cannot reach.
+// Replayed once as shipped and once with that list; the union of both must cover every node.
+const shipped = loadEngineContext();
+const contexts = [shipped, { ...shipped, agencies: loadAgencyList(path.join(import.meta.dirname, 'fixtures', 'agencies')) }];
 const transcripts = loadTranscripts();
 
 describe('transcript coverage', () => {
-  for (const language of ctx.translator.languages) {
+  for (const language of shipped.translator.languages) {
     it(`visits every node of every flow in "${language}"`, () => {
       const visited = new Set<string>();
-      for (const conversation of transcripts.filter((c) => c.language === language)) {
+      const conversations = transcripts.filter((c) => c.language === language);
+      for (const [context, conversation] of contexts.flatMap((context) => conversations.map((c) => [context, c] as const))) {
         let session = newSession(`console:coverage-${conversation.file}-${conversation.index}`, 'start');
         for (const [number, turn] of conversation.turns.entries()) {
           const result = step(
             session,
             { channel: 'console', conversationId: session.conversationId, messageId: `m${number}`, text: turn.user, location: turn.location, languageHint: conversation.lang, receivedAt: 'now' },
-            ctx,
+            context,
           );
           result.trail.forEach((node) => visited.add(node));
           session = result.session;
         }
       }
-      const all = [...ctx.flows.flows.values()].flatMap((flow) => Object.keys(flow.nodes).map((node) => `${flow.id}:${node}`));
+      const all = [...shipped.flows.flows.values()].flatMap((flow) => Object.keys(flow.nodes).map((node) => `${flow.id}:${node}`));
       expect(all.filter((node) => !visited.has(node))).toEqual([]);
     });
   }

@@ -8,17 +8,20 @@ export interface ContentPaths {
   flows: string;
   locales: string;
   content: string;
+  nlu: string;
 }
 
 /**
  * Where content is read from: the package's own folders, or an NGO's copies named by
- * PELITA_FLOWS_DIR, PELITA_LOCALES_DIR and PELITA_CONTENT_DIR (for `start` and `flows check` alike).
+ * PELITA_FLOWS_DIR, PELITA_LOCALES_DIR, PELITA_CONTENT_DIR and PELITA_NLU_DIR (for `start`
+ * and `flows check` alike).
  */
 export function contentPathsFrom(env: NodeJS.ProcessEnv): ContentPaths {
   return {
     flows: path.resolve(env.PELITA_FLOWS_DIR ?? path.join(PACKAGE_ROOT, 'flows')),
     locales: path.resolve(env.PELITA_LOCALES_DIR ?? path.join(PACKAGE_ROOT, 'locales')),
     content: path.resolve(env.PELITA_CONTENT_DIR ?? path.join(PACKAGE_ROOT, 'content')),
+    nlu: path.resolve(env.PELITA_NLU_DIR ?? path.join(PACKAGE_ROOT, 'nlu')),
   };
 }
 

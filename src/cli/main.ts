@@ -6,6 +6,7 @@ import { chatCommand } from './chat-command.ts';
 import { checkOfferCommand } from './check-offer-command.ts';
 import { contentStaleCommand } from './content-stale-command.ts';
 import { flowsCheckCommand } from './flows-check-command.ts';
+import { nluCommand } from './nlu-command.ts';
 import { parseCli, USAGE, UsageError } from './parse-cli.ts';
 import { startCommand } from './start-command.ts';
 
@@ -26,6 +27,8 @@ export async function main(argv: string[]): Promise<number> {
         return contentStaleCommand(command);
       case 'agencies-import':
         return agenciesImportCommand(command);
+      case 'nlu':
+        return await nluCommand(command);
       case 'help':
         process.stdout.write(`${USAGE}\n`);
         return 0;

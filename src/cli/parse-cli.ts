@@ -10,6 +10,7 @@ export const USAGE = `Usage:
   pelita check-offer [--json] [--lang id|en] rate a job offer (read on stdin) for red flags
   pelita content stale [--days N] [--json]   list contacts due for re-checking (default 180 days)
   pelita agencies import FILE --source TEXT  load the official P3MI licence list from a CSV export
+  pelita nlu [--json] [--lang id|en]         language, intent and emergency for each stdin line
   pelita help                                this text
 
 Settings come from environment variables; see .env.example and the README.`;
@@ -21,6 +22,7 @@ export type Command =
   | { name: 'check-offer'; json: boolean; lang: string | undefined }
   | { name: 'content-stale'; days: number; json: boolean }
   | { name: 'agencies-import'; file: string; source: string }
+  | { name: 'nlu'; json: boolean; lang: string | undefined }
   | { name: 'help' };
 
 export function parseCli(argv: string[]): Command {
@@ -59,6 +61,10 @@ export function parseCli(argv: string[]): Command {
         const days = Number(values.days);
         if (!Number.isInteger(days) || days < 0) throw new UsageError(`--days must be a whole number (got ${values.days})`);
         return { name: 'content-stale', days, json: values.json ?? false };
+      }
+      case 'nlu': {
+        const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false }, lang: { type: 'string' } }, strict: true });
+        return { name: 'nlu', json: values.json ?? false, lang: values.lang };
       }
       case 'agencies': {
         const [sub, ...options] = rest;

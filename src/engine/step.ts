@@ -24,6 +24,8 @@ export interface StepResult {
 }
 
 const DEFAULT_MAX_STEPS = 50;
+/** How sure the detected language must be to answer a first message in it. */
+const LANGUAGE_CONFIDENCE = 0.95;
 
 /**
  * The conversation engine: (session, message) -> (new session, replies, effects). Pure
@@ -35,6 +37,12 @@ export function step(previous: Session, inbound: Inbound, ctx: EngineContext): S
   session.updatedAt = inbound.receivedAt;
   if (!session.language && inbound.languageHint && ctx.translator.languages.includes(inbound.languageHint)) {
     session.language = inbound.languageHint;
+  }
+  // A first message clear enough about its language ("help I am locked in") is answered in it.
+  const detected = inbound.nlu;
+  const words = (inbound.text ?? '').trim().split(/\s+/).length;
+  if (!session.language && detected && detected.languageConfidence >= LANGUAGE_CONFIDENCE && words >= 3 && ctx.translator.languages.includes(detected.language)) {
+    session.language = detected.language;
   }
   const turn: Turn = { ctx, inbound, session, replies: [], effects: [], trail: [] };
   const waiting = session.waiting;

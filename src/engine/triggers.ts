@@ -1,7 +1,16 @@
 import type { QuestionNode } from '../flows/flow-schema.ts';
 import type { Trigger } from '../flows/triggers-schema.ts';
 import { normalizeAnswer } from '../text/normalize.ts';
+import { chooseFrom, plainlyChooses } from './inputs/parse-answer.ts';
+import { choicesOf } from './render-reply.ts';
 import type { Turn } from './turn.ts';
+
+/** Matches nlu.ts: below it, an intent is a guess and starts nothing. */
+const INTENT_CONFIDENCE_FLOOR = 0.6;
+
+function answersTheQuestion(turn: Turn, question: QuestionNode): boolean {
+  return chooseFrom(turn, choicesOf(question)) !== undefined;
+}
 
 /**
  * Finds the global trigger a message fires, if any. `always` triggers (emergencies) win
@@ -13,6 +22,8 @@ import type { Turn } from './turn.ts';
 export function findTrigger(turn: Turn, waiting: QuestionNode | undefined): Trigger | undefined {
   const { inbound, ctx } = turn;
   if (inbound.text === undefined) return undefined;
+  // Typing a menu's own label ("Nomor bantuan", "Klaim BPJS") answers it, whatever words it holds.
+  if (waiting && plainlyChooses(turn, choicesOf(waiting))) return undefined;
   const text = normalizeAnswer(inbound.text);
   if (text === '') return undefined;
   const padded = ` ${text} `;
@@ -22,9 +33,15 @@ export function findTrigger(turn: Turn, waiting: QuestionNode | undefined): Trig
 
   const waitsForAPick = waiting !== undefined && (waiting.type === 'say' || waiting.input === 'choice' || waiting.input === 'yes_no');
   const mayInterrupt = (trigger: Trigger) => !waiting || trigger.interrupts === true || (trigger.interrupts === 'menus' && waitsForAPick);
+  // The classifier's intent counts like a keyword, but never cuts into a free-text answer
+  // (a pasted offer reads like "check_job_offer"), and a number or a menu label is an answer.
+  const nlu = inbound.nlu;
+  const intentMatches = (trigger: Trigger) =>
+    nlu !== undefined && trigger.intent === nlu.intent && nlu.confidence >= INTENT_CONFIDENCE_FLOOR && (!waiting || (waitsForAPick && !answersTheQuestion(turn, waiting)));
   const triggers = ctx.flows.triggers;
   return (
-    triggers.find((trigger) => trigger.always && matches(trigger)) ??
-    triggers.find((trigger) => mayInterrupt(trigger) && matches(trigger))
+    triggers.find((trigger) => trigger.always && (matches(trigger) || (nlu?.emergency === true && trigger.intent === 'emergency'))) ??
+    triggers.find((trigger) => mayInterrupt(trigger) && matches(trigger)) ??
+    triggers.find((trigger) => !trigger.always && intentMatches(trigger))
   );
 }

@@ -76,6 +76,7 @@ const askNode = z
     choices: z.array(choiceSchema).min(1).max(10).optional(),
     min: z.number().optional(),
     max: z.number().optional(),
+    min_length: z.number().int().positive().optional(),
     max_length: z.number().int().positive().optional(),
     /** The key that explains a bad answer; each input kind has a default. */
     invalid: localeKey.optional(),

@@ -18,6 +18,11 @@ export const inboundSchema = z.object({
   /** A language the channel already knows (e.g. `pelita chat --lang en`); the session's wins. */
   languageHint: z.string().min(2).max(8).optional(),
   receivedAt: z.string(),
+  /** What the NLU understood; added by the worker before the engine runs, never by a channel. */
+  nlu: z
+    .object({ language: z.string(), languageConfidence: z.number(), intent: z.string(), confidence: z.number(), emergency: z.boolean() })
+    .strict()
+    .optional(),
 });
 
 export type Inbound = z.infer<typeof inboundSchema>;

@@ -42,7 +42,25 @@ export function matchChoice(
   }
 
   if (typed.length >= 3) {
-    return unique(labels.filter(({ labels }) => labels.some((label) => label.startsWith(typed))).map(({ choice }) => choice));
+    const starts = unique(labels.filter(({ labels }) => labels.some((label) => label.startsWith(typed))).map(({ choice }) => choice));
+    if (starts) return starts;
+  }
+  // Every typed word is a word of one label: "indonesia" for "Bahasa Indonesia".
+  if (typed.length >= 4) {
+    const words = typed.split(' ');
+    return unique(labels.filter(({ labels }) => labels.some((label) => words.every((word) => label.split(' ').includes(word)))).map(({ choice }) => choice));
   }
   return undefined;
+}
+
+/** Only a button id, a menu number or a whole label: the person is plainly answering the menu. */
+export function matchesChoiceExactly(
+  choices: readonly Choice[],
+  answer: { choice?: string | undefined; text?: string | undefined },
+  labelsOf: (choice: Choice) => string[],
+): boolean {
+  if (answer.choice !== undefined && choices.some((choice) => choice.id === answer.choice)) return true;
+  const typed = normalizeAnswer(answer.text ?? '');
+  if (/^\d+$/.test(typed)) return choices[Number(typed) - 1] !== undefined;
+  return typed !== '' && choices.some((choice) => labelsOf(choice).some((label) => normalizeAnswer(label) === typed));
 }

@@ -2,7 +2,7 @@ import type { AskNode, Choice, VariableValue } from '../../flows/flow-schema.ts'
 import { normalizeAnswer } from '../../text/normalize.ts';
 import { BUILT_IN_CHOICES, choicesOf } from '../render-reply.ts';
 import type { Turn } from '../turn.ts';
-import { matchChoice } from './match-choice.ts';
+import { matchChoice, matchesChoiceExactly } from './match-choice.ts';
 import { parseNumber } from './parse-number.ts';
 import { parseYesNo } from './parse-yes-no.ts';
 
@@ -13,10 +13,18 @@ export type Answer =
 
 const SKIP_WORDS = new Set(['skip', 'lewati', 'lewat', 'lompati', 'nanti saja', 'nanti aja', 'pass']);
 
+function labelsIn(turn: Turn): (choice: Choice) => string[] {
+  return (choice) => turn.ctx.translator.languages.map((language) => turn.ctx.translator.t(choice.label, language));
+}
+
 /** The choice a person picked from a menu, by id, number or label in any language. */
 export function chooseFrom(turn: Turn, choices: readonly Choice[]): Choice | undefined {
-  const labelsOf = (choice: Choice) => turn.ctx.translator.languages.map((language) => turn.ctx.translator.t(choice.label, language));
-  return matchChoice(choices, turn.inbound, labelsOf);
+  return matchChoice(choices, turn.inbound, labelsIn(turn));
+}
+
+/** Whether the message is plainly an answer to the menu: a button, a number or a whole label. */
+export function plainlyChooses(turn: Turn, choices: readonly Choice[]): boolean {
+  return matchesChoiceExactly(choices, turn.inbound, labelsIn(turn));
 }
 
 /** Reads the answer to an `ask`, by its input kind, into the variables it sets. */
@@ -42,7 +50,9 @@ export function parseAnswer(turn: Turn, node: AskNode): Answer {
       return valid({ [into]: value });
     }
     case 'text': {
-      if (text === '' || (node.max_length !== undefined && text.length > node.max_length)) return { kind: 'invalid' };
+      if (text === '' || (node.max_length !== undefined && text.length > node.max_length) || (node.min_length !== undefined && text.length < node.min_length)) {
+        return { kind: 'invalid' };
+      }
       return valid({ [into]: text });
     }
     case 'country':

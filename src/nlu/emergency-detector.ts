@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { normalizeAnswer } from '../text/normalize.ts';
+
+const regex = z.string().refine((source) => {
+  try {
+    new RegExp(source, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}, { error: 'not a valid regular expression' });
+
+export const emergencyRulesSchema = z
+  .object({
+    /** Someone is in danger: violence, sexual violence, confinement, threats, suicide, being held. */
+    danger: z.array(regex).min(1),
+    /** Not about now: a question about signs in general, a past event, a hypothetical. */
+    not_now: z.array(regex),
+    /** Danger that no "not now" can cancel (suicidal intent, "right now"). */
+    always: z.array(regex),
+  })
+  .strict();
+
+export type EmergencyRules = z.infer<typeof emergencyRulesSchema>;
+
+/**
+ * A high-recall emergency detector over normalised chat text ("tlg sy dkurung", "dipukulin",
+ * "my boss lock me"), with rules kept as data. A question about warning signs or a story
+ * from the past is not an emergency; suicidal words always are.
+ */
+export class EmergencyDetector {
+  private readonly danger: RegExp[];
+  private readonly notNow: RegExp[];
+  private readonly always: RegExp[];
+
+  constructor(rules: EmergencyRules) {
+    const compile = (sources: string[]) => sources.map((source) => new RegExp(source, 'u'));
+    this.danger = compile(rules.danger);
+    this.notNow = compile(rules.not_now);
+    this.always = compile(rules.always);
+  }
+
+  detect(text: string): { emergency: boolean; evidence?: string } {
+    const normalized = ` ${normalizeAnswer(text)} `;
+    const strong = this.always.map((pattern) => pattern.exec(normalized)).find(Boolean);
+    if (strong) return { emergency: true, evidence: strong[0].trim() };
+    const danger = this.danger.map((pattern) => pattern.exec(normalized)).find(Boolean);
+    if (!danger) return { emergency: false };
+    if (this.notNow.some((pattern) => pattern.test(normalized))) return { emergency: false };
+    return { emergency: true, evidence: danger[0].trim() };
+  }
+}
+
+export function loadEmergencyDetector(file: string): EmergencyDetector {
+  const parsed = emergencyRulesSchema.safeParse(parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  return new EmergencyDetector(parsed.data);
+}

@@ -1,0 +1,32 @@
+/** Intent names are an interface: flows' triggers and the evaluation data use them. */
+export const INTENTS = [
+  'greeting',
+  'menu',
+  'migrate_safely',
+  'check_agency',
+  'check_job_offer',
+  'warning_signs',
+  'find_services',
+  'returnee_support',
+  'talk_to_human',
+  'subscribe_alerts',
+  'unsubscribe',
+  'change_language',
+  'delete_data',
+  'thanks_bye',
+  'emergency',
+  'unknown',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+/** What Pelita understood of one message. */
+export interface NluResult {
+  text: string;
+  language: string;
+  intent: Intent;
+  confidence: number;
+  /** Someone may be in danger now: overrides any flow state. */
+  emergency: boolean;
+  /** How sure the language is (0.5 = a coin toss). */
+  languageConfidence: number;
+}

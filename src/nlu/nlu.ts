@@ -1,0 +1,59 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { EmergencyDetector, loadEmergencyDetector } from './emergency-detector.ts';
+import { IntentClassifier } from './intent-classifier.ts';
+import { LanguageIdentifier } from './language-identifier.ts';
+import type { Intent, NluResult } from './nlu-result.ts';
+
+const trainingFileSchema = z.object({ intents: z.record(z.string(), z.array(z.coerce.string()).min(1)) }).strict();
+
+/** Below this, the intent is a guess: flows ask a short clarifying question instead. */
+export const INTENT_CONFIDENCE_FLOOR = 0.6;
+/** The classifier's own emergency score that raises an alarm even without a rule. */
+const CLASSIFIER_EMERGENCY_SCORE = 0.85;
+
+/**
+ * Understanding one message: its language, its intent and whether someone is in danger.
+ * Trained at start-up from nlu/training/<lng>.yaml; nlu/emergency.yaml holds the
+ * emergency rules. Deterministic once trained.
+ */
+export class Nlu {
+  private constructor(
+    private readonly languages: LanguageIdentifier,
+    private readonly intents: IntentClassifier,
+    private readonly emergencies: EmergencyDetector,
+  ) {}
+
+  static async load(nluDir: string): Promise<Nlu> {
+    const trainingDir = path.join(nluDir, 'training');
+    const utterances: Record<string, Record<string, string[]>> = {};
+    for (const file of readdirSync(trainingDir).filter((name) => name.endsWith('.yaml')).sort()) {
+      const full = path.join(trainingDir, file);
+      const parsed = trainingFileSchema.safeParse(parse(readFileSync(full, 'utf8')));
+      if (!parsed.success) throw new Error(`${full}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+      utterances[file.slice(0, -'.yaml'.length)] = parsed.data.intents;
+    }
+    const languageTraining = Object.fromEntries(Object.entries(utterances).map(([language, intents]) => [language, Object.values(intents).flat()]));
+    return new Nlu(
+      new LanguageIdentifier(languageTraining),
+      await IntentClassifier.train(utterances),
+      loadEmergencyDetector(path.join(nluDir, 'emergency.yaml')),
+    );
+  }
+
+  /** `prior`: the person's stored language, which wins when the text is ambiguous. */
+  async analyse(text: string, prior?: string): Promise<NluResult> {
+    const { language, confidence: languageConfidence } = this.languages.identify(text, prior);
+    const classified = await this.intents.classify(text, language);
+    const rule = this.emergencies.detect(text);
+    const emergency = rule.emergency || classified.emergencyScore >= CLASSIFIER_EMERGENCY_SCORE;
+    // The detector decides emergencies; otherwise the best intent that is not one.
+    const best = emergency
+      ? { intent: 'emergency' as Intent, score: rule.emergency ? 1 : classified.emergencyScore }
+      : (classified.ranked.find((entry) => entry.intent !== 'emergency') ?? { intent: 'unknown' as Intent, score: 0 });
+    const intent: Intent = best.score < INTENT_CONFIDENCE_FLOOR && !emergency ? 'unknown' : best.intent;
+    return { text, language, intent, confidence: Math.round(best.score * 1000) / 1000, emergency, languageConfidence };
+  }
+}
