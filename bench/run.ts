@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { franc } from 'franc-min';
+import { contentPaths, PACKAGE_ROOT } from '../src/app/content-paths.ts';
 import { loadEngineContext } from '../src/app/load-engine-context.ts';
+import { evaluateNlu, loadLabelledMessages } from '../src/nlu/evaluate-nlu.ts';
+import { Nlu } from '../src/nlu/nlu.ts';
 import { PelitaRuntime } from '../src/app/pelita-runtime.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { createLogger } from '../src/log/logger.ts';
@@ -97,6 +101,13 @@ async function main(): Promise<void> {
     await connection.quit();
     await observer.quit();
 
+    progress('NLU: held-out messages, and franc for comparison on language');
+    const nlu = await Nlu.load(contentPaths.nlu);
+    const heldOut = loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout.yaml'));
+    const nluMetrics = await evaluateNlu(nlu, heldOut);
+    // franc (a general detector) on the same messages: ind for Indonesian, eng for English.
+    const francCorrect = heldOut.filter((message) => franc(message.text, { minLength: 1 }) === (message.language === 'id' ? 'ind' : 'eng')).length;
+
     const result = {
       messages: MESSAGES,
       conversations: CONVERSATIONS,
@@ -108,6 +119,13 @@ async function main(): Promise<void> {
       p99_ms: Number(percentile(latencies, 99).toFixed(1)),
       redis_used_memory_bytes: memoryBefore,
       sessions,
+      nlu_messages: nluMetrics.messages,
+      intent_accuracy: nluMetrics.intent_accuracy,
+      emergency_recall: nluMetrics.emergency_recall,
+      false_alarm_rate: nluMetrics.false_alarm_rate,
+      language_accuracy: nluMetrics.language_accuracy,
+      franc_language_accuracy: Math.round((francCorrect / heldOut.length) * 1000) / 1000,
+      nlu_ms_per_message: nluMetrics.ms_per_message,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

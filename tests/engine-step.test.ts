@@ -128,3 +128,36 @@ describe('engine text', () => {
     expect(result?.replies[0]?.text).toBe('Hi <b>{{language}}</b> $t(menu.prompt)!');
   });
 });
+
+describe('engine with understood free text (issue 5 NLU, not yet switched on in pelita start)', () => {
+  const understood = (intent: string, confidence: number, emergency = false) => ({ language: 'en', languageConfidence: 0.99, intent, confidence, emergency });
+
+  it('starts the flow of a confident intent when no question is open', () => {
+    const [result] = converse([{ text: 'where do i register to go abroad', nlu: understood('migrate_safely', 0.9) }], { ...newSession('console:t', 'x'), language: 'en', vars: { welcomed: true } });
+    expect(result?.trail[0]).toBe('migrate:start');
+  });
+
+  it('ignores a low-confidence intent', () => {
+    const [result] = converse([{ text: 'hmm', nlu: understood('migrate_safely', 0.3) }], { ...newSession('console:t', 'x'), language: 'en', vars: { welcomed: true } });
+    expect(result?.trail[0]).toBe('main:start');
+  });
+
+  it('treats a valid answer to the open question as an answer, whatever its intent', () => {
+    const waiting: Session = { ...newSession('console:t', 'x'), language: 'id', vars: {}, waiting: { flow: 'privacy', node: 'confirm', retries: 0 } };
+    const [result] = converse([{ text: 'iya hapus aja', nlu: understood('delete_data', 0.95) }], waiting);
+    expect(result?.effects).toEqual([{ type: 'delete_data' }]);
+  });
+
+  it('goes to the emergency flow from any state when someone is in danger', () => {
+    const waiting: Session = { ...newSession('console:t', 'x'), language: 'en', vars: {}, waiting: { flow: 'check_offer', node: 'paste', retries: 0 } };
+    const [result] = converse([{ text: 'he keeps hitting me please', nlu: understood('emergency', 1, true) }], waiting);
+    expect(result?.trail[0]).toBe('emergency:start');
+    expect(result?.effects).toContainEqual({ type: 'escalate', reason: 'emergency' });
+  });
+
+  it('answers a clear first message in its own language', () => {
+    const [result] = converse([{ text: 'help I am locked in', nlu: understood('emergency', 1, true) }]);
+    expect(result?.session.language).toBe('en');
+    expect(result?.replies[0]?.text).toMatch(/^If you are in danger/);
+  });
+});

@@ -12,6 +12,7 @@ import { channelOf, type Channel } from '../messages/channel.ts';
 import type { Inbound } from '../messages/inbound.ts';
 import type { OutboundBatch } from '../messages/reply.ts';
 import { EscalationQueue } from '../escalation/escalation-queue.ts';
+import type { Nlu } from '../nlu/nlu.ts';
 import { createEngineHandler } from '../pipeline/engine-worker.ts';
 import { PersonDataEraser } from '../privacy/person-data-eraser.ts';
 import { InboundGateway } from '../pipeline/inbound-gateway.ts';
@@ -30,6 +31,11 @@ export interface RuntimeOptions {
   role: Role;
   /** Serve the HTTP channel and health endpoints (off for `pelita chat`). */
   http: boolean;
+  /**
+   * Free-text understanding for the engine. Not switched on by `pelita start` yet: its
+   * held-out figures are below the bar for a safety service (README, "Understanding free text").
+   */
+  nlu?: Nlu | undefined;
 }
 
 /**
@@ -118,6 +124,7 @@ export class PelitaRuntime {
       outboundFor: (conversationId) => this.outboundFor(channelOf(conversationId)),
       escalations: this.escalations,
       eraser: new PersonDataEraser(this.redis, this.keys, this.escalations),
+      nlu: this.options.nlu,
       log,
     });
     this.inbound.process(handler, { concurrency: config.WORKER_CONCURRENCY, log });

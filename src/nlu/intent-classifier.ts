@@ -25,7 +25,7 @@ export class IntentClassifier {
     for (const [language, intents] of Object.entries(utterances)) {
       const model = new NluNeural({ locale: language, log: false }, container);
       const corpus = Object.entries(intents).flatMap(([intent, texts]) => texts.map((utterance) => ({ utterance, intent })));
-      await model.train({ corpus });
+      await model.train(corpus);
       models.set(language, model);
     }
     return new IntentClassifier(models);

@@ -14,7 +14,7 @@ declare module '@nlpjs/nlu' {
   }
   export class NluNeural {
     constructor(settings: { locale: string; log?: boolean; useNoneFeature?: boolean }, container: Container);
-    train(input: { corpus: { utterance: string; intent: string }[] }): Promise<unknown>;
+    train(corpus: { utterance: string; intent: string }[]): Promise<unknown>;
     process(text: string): Promise<{ classifications: Classification[] }>;
   }
 }

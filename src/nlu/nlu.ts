@@ -48,7 +48,10 @@ export class Nlu {
     const { language, confidence: languageConfidence } = this.languages.identify(text, prior);
     const classified = await this.intents.classify(text, language);
     const rule = this.emergencies.detect(text);
-    const emergency = rule.emergency || classified.emergencyScore >= CLASSIFIER_EMERGENCY_SCORE;
+    // The classifier adds recall for phrasings the rules do not know, but its emergency
+    // score is noisy on one-word answers ("3", "mungkin"): it counts from two words on.
+    const words = text.trim().split(/\s+/).length;
+    const emergency = rule.emergency || (words >= 2 && classified.emergencyScore >= CLASSIFIER_EMERGENCY_SCORE);
     // The detector decides emergencies; otherwise the best intent that is not one.
     const best = emergency
       ? { intent: 'emergency' as Intent, score: rule.emergency ? 1 : classified.emergencyScore }

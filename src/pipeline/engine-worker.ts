@@ -7,6 +7,13 @@ import { addressReplies, type OutboundBatch } from '../messages/reply.ts';
 import type { ConversationQueue, QueuedItem } from '../queue/conversation-queue.ts';
 import type { PersonDataEraser } from '../privacy/person-data-eraser.ts';
 import type { SessionStore } from '../session/session-store.ts';
+import type { Nlu } from '../nlu/nlu.ts';
+
+async function understand(nlu: Nlu | undefined, inbound: Inbound, language: string | undefined): Promise<Inbound> {
+  if (!nlu || inbound.text === undefined || inbound.choice !== undefined || inbound.text.trim() === '') return inbound;
+  const { language: detected, languageConfidence, intent, confidence, emergency } = await nlu.analyse(inbound.text, language);
+  return { ...inbound, nlu: { language: detected, languageConfidence, intent, confidence, emergency } };
+}
 
 export type OutboundQueueFor = (conversationId: string) => ConversationQueue<OutboundBatch>;
 
@@ -23,13 +30,17 @@ export function createEngineHandler(deps: {
   outboundFor: OutboundQueueFor;
   escalations: EscalationQueue;
   eraser: PersonDataEraser;
+  /** Understanding free text; without it only exact keywords and menus work. */
+  nlu?: Nlu | undefined;
   log: Logger;
 }) {
   return async (conversationId: string, item: QueuedItem<Inbound>): Promise<void> => {
     const inbound = item.payload;
     const started = performance.now();
     const session = await deps.sessions.load(conversationId, inbound.receivedAt);
-    const result = step(session, inbound, deps.ctx);
+    // Understanding happens here, not in the engine, which stays pure and synchronous.
+    const understood = await understand(deps.nlu, inbound, session.language);
+    const result = step(session, understood, deps.ctx);
     if (result.contentError) deps.log.error({ err: result.contentError }, 'flow content error; sent the fallback reply');
     const batch = addressReplies(conversationId, inbound.messageId, result.replies);
     const erase = result.effects.some((effect) => effect.type === 'delete_data');

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import type { Nlu } from './nlu.ts';
+
+export const labelledMessageSchema = z
+  .object({ text: z.coerce.string(), language: z.string(), intent: z.string(), emergency: z.boolean() })
+  .strict();
+export type LabelledMessage = z.infer<typeof labelledMessageSchema>;
+
+export function loadLabelledMessages(file: string): LabelledMessage[] {
+  return z.object({ messages: z.array(labelledMessageSchema) }).parse(parse(readFileSync(file, 'utf8'))).messages;
+}
+
+export interface NluMetrics {
+  messages: number;
+  intent_accuracy: number;
+  language_accuracy: number;
+  emergency_recall: number;
+  false_alarm_rate: number;
+  ms_per_message: number;
+}
+
+/** Scores the NLU on labelled messages, the way the tests and `npm run bench` report it. */
+export async function evaluateNlu(nlu: Nlu, messages: LabelledMessage[]): Promise<NluMetrics> {
+  let intents = 0;
+  let languages = 0;
+  let caught = 0;
+  let emergencies = 0;
+  let falseAlarms = 0;
+  const started = performance.now();
+  for (const message of messages) {
+    const result = await nlu.analyse(message.text);
+    if (result.intent === message.intent) intents += 1;
+    if (result.language === message.language) languages += 1;
+    if (message.emergency) {
+      emergencies += 1;
+      if (result.emergency) caught += 1;
+    } else if (result.emergency) falseAlarms += 1;
+  }
+  const elapsed = performance.now() - started;
+  const round = (value: number) => Math.round(value * 1000) / 1000;
+  return {
+    messages: messages.length,
+    intent_accuracy: round(intents / messages.length),
+    language_accuracy: round(languages / messages.length),
+    emergency_recall: round(emergencies === 0 ? 1 : caught / emergencies),
+    false_alarm_rate: round(falseAlarms / Math.max(1, messages.length - emergencies)),
+    ms_per_message: Math.round((elapsed / messages.length) * 1000) / 1000,
+  };
+}

@@ -1,0 +1,89 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { contentPaths, PACKAGE_ROOT } from '../src/app/content-paths.ts';
+import { evaluateNlu, loadLabelledMessages } from '../src/nlu/evaluate-nlu.ts';
+import { LanguageIdentifier } from '../src/nlu/language-identifier.ts';
+import { Nlu } from '../src/nlu/nlu.ts';
+import { INTENTS } from '../src/nlu/nlu-result.ts';
+
+let nlu: Nlu;
+beforeAll(async () => {
+  nlu = await Nlu.load(contentPaths.nlu);
+});
+
+const heldOut = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'heldout.yaml'));
+const trainLike = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'train-like.yaml'));
+
+describe('NLU evaluation data', () => {
+  it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
+    expect(heldOut.length).toBeGreaterThanOrEqual(400);
+    expect(new Set(heldOut.map((message) => message.language))).toEqual(new Set(['id', 'en']));
+    for (const intent of INTENTS) expect(heldOut.filter((message) => message.intent === intent).length, intent).toBeGreaterThanOrEqual(12);
+    expect(heldOut.filter((message) => message.emergency).length).toBeGreaterThanOrEqual(60);
+  });
+
+  it('never trains on a held-out message', () => {
+    const training = new Set(
+      readdirSync(path.join(contentPaths.nlu, 'training')).flatMap((file) =>
+        Object.values((parse(readFileSync(path.join(contentPaths.nlu, 'training', file), 'utf8')) as { intents: Record<string, string[]> }).intents)
+          .flat()
+          .map((text) => String(text).toLowerCase().trim()),
+      ),
+    );
+    expect(heldOut.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
+  });
+});
+
+// Regression floors at today's measured level, NOT issue 5's targets (intent >= 0.92,
+// recall >= 0.98, false alarms <= 0.02, language >= 0.97): the NLU is not switched on
+// in the engine until it meets them. `npm run bench` prints the current figures.
+describe('NLU on held-out messages', () => {
+  it('holds its measured floors', async () => {
+    const metrics = await evaluateNlu(nlu, heldOut);
+    expect(metrics.language_accuracy).toBeGreaterThanOrEqual(0.97);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.72);
+    expect(metrics.emergency_recall).toBeGreaterThanOrEqual(0.8);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.1);
+  });
+
+  it('does well on the training-like messages it was tuned with', async () => {
+    const metrics = await evaluateNlu(nlu, trainLike);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.02);
+  });
+});
+
+describe('NLU behaviour', () => {
+  it('flags danger in chat spelling and in English, and not questions about signs or the past', async () => {
+    for (const text of ['tlg sy dkurung majikan gk boleh keluar', 'dia mukulin sy terus', 'my boss locked me in the room', 'saya mau bunuh diri']) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of ['tolong cek lowongan ini', 'apa tanda2 perdagangan orang?', 'dulu sy pernah dipukul majikan, skrg sdh pulang, mau klaim gaji', 'paspor ditahan majikan itu boleh gk?']) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
+  it('keeps the stored language for a message too short to tell', () => {
+    const identifier = new LanguageIdentifier({ id: ['saya mau kerja', 'tolong bantu saya'], en: ['i want to work', 'please help me'] });
+    expect(identifier.identify('ok', 'id').language).toBe('id');
+    expect(identifier.identify('ok', 'en').language).toBe('en');
+    expect(identifier.identify('saya mau kerja di taiwan').language).toBe('id');
+  });
+
+  it('pelita nlu prints one JSON object per line', () => {
+    const run = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'pelita.mjs'), 'nlu', '--json'], {
+      input: 'halo kak\nmy boss hit me and locked me in\n',
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
+    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(Object.keys(lines[0]!)).toEqual(['text', 'language', 'intent', 'confidence', 'emergency']);
+    expect(lines[0]).toMatchObject({ language: 'id', intent: 'greeting', emergency: false });
+    expect(lines[1]).toMatchObject({ language: 'en', intent: 'emergency', emergency: true });
+  });
+});
