@@ -2,15 +2,9 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { normalizeAnswer } from '../text/normalize.ts';
+import { regexSource } from '../text/regex-source.ts';
 
-const regex = z.string().refine((source) => {
-  try {
-    new RegExp(source, 'u');
-    return true;
-  } catch {
-    return false;
-  }
-}, { error: 'not a valid regular expression' });
+const regex = regexSource;
 
 export const emergencyRulesSchema = z
   .object({

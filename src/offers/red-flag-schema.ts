@@ -1,14 +1,8 @@
 import { z } from 'zod';
+import { regexSource } from '../text/regex-source.ts';
 
-/** A regular expression kept as data; checked at load, matched case-insensitively. */
-const pattern = z.string().min(2).refine((source) => {
-  try {
-    new RegExp(source, 'iu');
-    return true;
-  } catch {
-    return false;
-  }
-}, { error: 'not a valid regular expression' });
+/** Matched case-insensitively. */
+const pattern = regexSource;
 
 /**
  * A warning sign of a fake or dangerous job offer. It fires when one of `patterns` matches
