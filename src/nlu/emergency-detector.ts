@@ -4,16 +4,15 @@ import { z } from 'zod';
 import { normalizeAnswer } from '../text/normalize.ts';
 import { regexSource } from '../text/regex-source.ts';
 
-const regex = regexSource;
 
 export const emergencyRulesSchema = z
   .object({
     /** Someone is in danger: violence, sexual violence, confinement, threats, suicide, being held. */
-    danger: z.array(regex).min(1),
+    danger: z.array(regexSource).min(1),
     /** Not about now: a question about signs in general, a past event, a hypothetical. */
-    not_now: z.array(regex),
+    not_now: z.array(regexSource),
     /** Danger that no "not now" can cancel (suicidal intent, "right now"). */
-    always: z.array(regex),
+    always: z.array(regexSource),
   })
   .strict();
 

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { regexSource } from '../text/regex-source.ts';
 
-/** Matched case-insensitively. */
-const pattern = regexSource;
 
 /**
  * A warning sign of a fake or dangerous job offer. It fires when one of `patterns` matches
@@ -14,8 +12,8 @@ export const redFlagSchema = z
     weight: z.number().int().min(1).max(10),
     /** The locale key that explains the sign to the person. */
     explanation: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/),
-    patterns: z.array(pattern).min(1),
-    with: z.array(pattern).min(1).optional(),
+    patterns: z.array(regexSource).min(1),
+    with: z.array(regexSource).min(1).optional(),
     source: z.string().min(3),
   })
   .strict();
