@@ -9,6 +9,7 @@ COPY src ./src
 COPY flows ./flows
 COPY locales ./locales
 COPY content ./content
+COPY nlu ./nlu
 USER node
 EXPOSE 3000
 CMD ["node", "bin/pelita.mjs", "start"]
