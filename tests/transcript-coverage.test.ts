@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAgencyList } from '../src/agencies/agency-list.ts';
+import { ContactDirectory } from '../src/content/contact-directory.ts';
 import { loadEngineContext } from '../src/app/load-engine-context.ts';
 import { newSession } from '../src/engine/session.ts';
 import { step } from '../src/engine/step.ts';
@@ -16,7 +17,12 @@ import { loadTranscripts } from './harness/transcripts.ts';
 // the two branches the pipeline, without a list, cannot reach.
 // Replayed once as shipped and once with that list; the union of both must cover every node.
 const shipped = loadEngineContext();
-const contexts = [shipped, { ...shipped, agencies: loadAgencyList(path.join(import.meta.dirname, 'fixtures', 'agencies')) }];
+// A third replay has an empty directory: the branches for "no service of that kind".
+const contexts = [
+  shipped,
+  { ...shipped, agencies: loadAgencyList(path.join(import.meta.dirname, 'fixtures', 'agencies')) },
+  { ...shipped, contacts: new ContactDirectory([]) },
+];
 const transcripts = loadTranscripts();
 
 describe('transcript coverage', () => {

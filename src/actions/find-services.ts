@@ -15,6 +15,8 @@ const input = z
     text: optionalString,
     lat: optionalNumber,
     lon: optionalNumber,
+    /** Only these kinds of service (comma-separated types, e.g. "legal_aid,ngo"). */
+    types: optionalString,
   })
   .strict();
 
@@ -37,7 +39,13 @@ export const findServices: ActionDefinition<z.infer<typeof input>> = {
   input,
   outputs: ['service_ids', 'place_name', 'found'],
   run: (args, ctx: ActionContext) => {
-    const local = ctx.contacts.all().filter((entry) => entry.area?.country === 'ID' && (entry.area.district || entry.area.province));
+    const wanted = args.types ? new Set(args.types.split(',')) : undefined;
+    const ofType = (entry: Contact) => !wanted || wanted.has(entry.type);
+    const local = ctx.contacts.all().filter((entry) => entry.area?.country === 'ID' && (entry.area.district || entry.area.province) && ofType(entry));
+    // Asked for a kind of service: the national ones of that kind count too (SAPA 129, NGOs).
+    const national = wanted
+      ? ctx.contacts.all().filter((entry) => ofType(entry) && !entry.area?.district && !entry.area?.province && (!entry.area || entry.area.country === 'ID'))
+      : [];
     const text = args.text;
     let district = args.district;
     let province = args.province;
@@ -68,7 +76,7 @@ export const findServices: ActionDefinition<z.infer<typeof input>> = {
         .sort((a, b) => distanceKm(here, a.coordinates!) - distanceKm(here, b.coordinates!))
         .slice(0, NEAREST);
     }
-    const ids = [...found].sort(byTypeOrder).map((entry) => entry.id);
+    const ids = [...found.sort(byTypeOrder), ...national].map((entry) => entry.id);
     return { service_ids: ids.join(','), place_name: placeName ?? '', found: ids.length > 0 };
   },
 };
