@@ -17,11 +17,10 @@ export const checkOffer: ActionDefinition<z.infer<typeof input>> = {
   input,
   outputs: ['risk', 'score', 'flag_ids', 'flags_text', 'length'],
   run: ({ text }, ctx) => {
-    const offer = text;
-    const result = ctx.offers.check(offer);
+    const result = ctx.offers.check(text);
     const lines = result.flags
       .slice(0, SHOWN_FLAGS)
       .map((flag) => ctx.t('offer_flags.flag_line', { explanation: ctx.t(flag.explanation), evidence: flag.evidence.slice(0, 60) }));
-    return { risk: result.risk, score: result.score, flag_ids: result.flags.map((flag) => flag.id).join(','), flags_text: lines.join('\n'), length: offer.trim().length };
+    return { risk: result.risk, score: result.score, flag_ids: result.flags.map((flag) => flag.id).join(','), flags_text: lines.join('\n'), length: text.trim().length };
   },
 };
