@@ -1,12 +1,10 @@
 import type { QuestionNode } from '../flows/flow-schema.ts';
 import type { Trigger } from '../flows/triggers-schema.ts';
+import { INTENT_CONFIDENCE_FLOOR } from '../nlu/nlu-result.ts';
 import { normalizeAnswer } from '../text/normalize.ts';
 import { chooseFrom, parseAnswer, plainlyChooses } from './inputs/parse-answer.ts';
 import { choicesOf } from './render-reply.ts';
 import type { Turn } from './turn.ts';
-
-/** Matches nlu.ts: below it, an intent is a guess and starts nothing. */
-const INTENT_CONFIDENCE_FLOOR = 0.6;
 
 /** Whether the message is a valid answer to the open question (a choice, a yes, a place...). */
 function answersTheQuestion(turn: Turn, question: QuestionNode): boolean {

@@ -19,6 +19,9 @@ export const INTENTS = [
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
+/** Below this, an intent is a guess: it starts nothing, and the person gets a menu instead. */
+export const INTENT_CONFIDENCE_FLOOR = 0.6;
+
 /** What Pelita understood of one message. */
 export interface NluResult {
   text: string;

@@ -5,12 +5,10 @@ import { z } from 'zod';
 import { EmergencyDetector, loadEmergencyDetector } from './emergency-detector.ts';
 import { IntentClassifier } from './intent-classifier.ts';
 import { LanguageIdentifier } from './language-identifier.ts';
-import type { Intent, NluResult } from './nlu-result.ts';
+import { INTENT_CONFIDENCE_FLOOR, type Intent, type NluResult } from './nlu-result.ts';
 
 const trainingFileSchema = z.object({ intents: z.record(z.string(), z.array(z.coerce.string()).min(1)) }).strict();
 
-/** Below this, the intent is a guess: flows ask a short clarifying question instead. */
-export const INTENT_CONFIDENCE_FLOOR = 0.6;
 /** The classifier's own emergency score that raises an alarm even without a rule. */
 const CLASSIFIER_EMERGENCY_SCORE = 0.85;
 
