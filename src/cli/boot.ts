@@ -1,4 +1,6 @@
+import { contentPaths } from '../app/content-paths.ts';
 import { loadEngineContext } from '../app/load-engine-context.ts';
+import { Nlu } from '../nlu/nlu.ts';
 import { PelitaRuntime, type Role } from '../app/pelita-runtime.ts';
 import type { Config } from '../config/config-schema.ts';
 import { loadConfig } from '../config/load-config.ts';
@@ -28,11 +30,13 @@ export async function boot(options: {
   const config = loadConfig(options.env);
   const log = createLogger({ level: config.LOG_LEVEL, logMessages: config.LOG_MESSAGES, destination: options.logDestination });
   const ctx = loadEngineContext();
+  // Free-text understanding for the engine: emergencies, intents, the first message's language.
+  const nlu = options.role === 'gateway' ? undefined : await Nlu.load(contentPaths.nlu);
   const redis = await ensureRedis({ url: config.REDIS_URL, urlWasSet: config.redisUrlWasSet, dataDir: config.DATA_DIR, log });
   const runtimeConfig = { ...config, REDIS_URL: redis.url };
   let runtime: PelitaRuntime;
   try {
-    runtime = await PelitaRuntime.start({ config: runtimeConfig, log, ctx, role: options.role, http: options.http });
+    runtime = await PelitaRuntime.start({ config: runtimeConfig, log, ctx, role: options.role, http: options.http, nlu });
   } catch (error) {
     await redis.stopPrivateServer?.();
     throw error;

@@ -37,10 +37,14 @@ export function findTrigger(turn: Turn, waiting: QuestionNode | undefined): Trig
   // (a pasted offer reads like "check_job_offer"), and a number or a menu label is an answer.
   const nlu = inbound.nlu;
   const intentMatches = (trigger: Trigger) =>
-    nlu !== undefined && trigger.intent === nlu.intent && nlu.confidence >= INTENT_CONFIDENCE_FLOOR && (!waiting || (waitsForAPick && !answersTheQuestion(turn, waiting)));
+    nlu !== undefined && trigger.intent === nlu.intent && nlu.confidence >= INTENT_CONFIDENCE_FLOOR && (!waiting || (waitsForAPick && !answering));
+  // An answer to the open question ("sy di lombok timur" to "where are you?") raises an
+  // emergency only on explicit words; the classifier's score alone is for free text.
+  const answering = waiting !== undefined && answersTheQuestion(turn, waiting);
+  const inDanger = nlu?.emergency === true && (nlu.emergencyByRule || !answering);
   const triggers = ctx.flows.triggers;
   return (
-    triggers.find((trigger) => trigger.always && (matches(trigger) || (nlu?.emergency === true && trigger.intent === 'emergency'))) ??
+    triggers.find((trigger) => trigger.always && (matches(trigger) || (inDanger && trigger.intent === 'emergency'))) ??
     triggers.find((trigger) => mayInterrupt(trigger) && matches(trigger)) ??
     triggers.find((trigger) => !trigger.always && intentMatches(trigger))
   );

@@ -32,4 +32,6 @@ export interface NluResult {
   emergency: boolean;
   /** How sure the language is (0.5 = a coin toss). */
   languageConfidence: number;
+  /** The emergency was found by a rule (explicit words), not only by the classifier's score. */
+  emergencyByRule: boolean;
 }

@@ -10,7 +10,7 @@ import { INTENT_CONFIDENCE_FLOOR, type Intent, type NluResult } from './nlu-resu
 const trainingFileSchema = z.object({ intents: z.record(z.string(), z.array(z.coerce.string()).min(1)) }).strict();
 
 /** The classifier's own emergency score that raises an alarm even without a rule. */
-const CLASSIFIER_EMERGENCY_SCORE = 0.85;
+const CLASSIFIER_EMERGENCY_SCORE = 0.5;
 
 /**
  * Understanding one message: its language, its intent and whether someone is in danger.
@@ -55,6 +55,6 @@ export class Nlu {
       ? { intent: 'emergency' as Intent, score: rule.emergency ? 1 : classified.emergencyScore }
       : (classified.ranked.find((entry) => entry.intent !== 'emergency') ?? { intent: 'unknown' as Intent, score: 0 });
     const intent: Intent = best.score < INTENT_CONFIDENCE_FLOOR && !emergency ? 'unknown' : best.intent;
-    return { text, language, intent, confidence: Math.round(best.score * 1000) / 1000, emergency, languageConfidence };
+    return { text, language, intent, confidence: Math.round(best.score * 1000) / 1000, emergency, languageConfidence, emergencyByRule: rule.emergency };
   }
 }

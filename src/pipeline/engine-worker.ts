@@ -11,8 +11,8 @@ import type { Nlu } from '../nlu/nlu.ts';
 
 async function understand(nlu: Nlu | undefined, inbound: Inbound, language: string | undefined): Promise<Inbound> {
   if (!nlu || inbound.text === undefined || inbound.choice !== undefined || inbound.text.trim() === '') return inbound;
-  const { language: detected, languageConfidence, intent, confidence, emergency } = await nlu.analyse(inbound.text, language);
-  return { ...inbound, nlu: { language: detected, languageConfidence, intent, confidence, emergency } };
+  const { language: detected, languageConfidence, intent, confidence, emergency, emergencyByRule } = await nlu.analyse(inbound.text, language);
+  return { ...inbound, nlu: { language: detected, languageConfidence, intent, confidence, emergency, emergencyByRule } };
 }
 
 export type OutboundQueueFor = (conversationId: string) => ConversationQueue<OutboundBatch>;

@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
+import { contentPaths } from '../../src/app/content-paths.ts';
 import { loadEngineContext } from '../../src/app/load-engine-context.ts';
+import { Nlu } from '../../src/nlu/nlu.ts';
 import { PelitaRuntime, type Role } from '../../src/app/pelita-runtime.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createLogger, type Logger } from '../../src/log/logger.ts';
@@ -17,6 +19,13 @@ export function memoryLogger(logMessages = false): { log: Logger; lines: string[
   return { log: createLogger({ level: 'debug', logMessages, destination }), lines };
 }
 
+let nlu: Promise<Nlu> | undefined;
+/** Trained once per test file: training takes about a second. */
+function sharedNlu(): Promise<Nlu> {
+  nlu ??= Nlu.load(contentPaths.nlu);
+  return nlu;
+}
+
 /** A whole Pelita process (in this process) on a test Redis, its HTTP server on a free port. */
 export async function startTestPelita(
   redis: TestRedis,
@@ -25,6 +34,6 @@ export async function startTestPelita(
 ): Promise<{ runtime: PelitaRuntime; baseUrl: string; lines: string[] }> {
   const config = loadConfig({ REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, PORT: '0', ...env });
   const { log, lines } = memoryLogger();
-  const runtime = await PelitaRuntime.start({ config, log, ctx: loadEngineContext(), role, http: true });
+  const runtime = await PelitaRuntime.start({ config, log, ctx: loadEngineContext(), role, http: true, nlu: role === 'gateway' ? undefined : await sharedNlu() });
   return { runtime, baseUrl: `http://127.0.0.1:${runtime.port}`, lines };
 }
