@@ -35,7 +35,9 @@ async function main(): Promise<void> {
   try {
     const config = loadConfig({ REDIS_URL: server.url, REDIS_PREFIX: 'bench', WORKER_CONCURRENCY: String(CONCURRENCY), LOG_LEVEL: 'silent' });
     const log = createLogger({ level: 'silent', logMessages: false });
-    const runtime = await PelitaRuntime.start({ config, log, ctx: loadEngineContext(), role: 'all', http: false });
+    // As `pelita start` runs it: with the NLU before the engine.
+    const nlu = await Nlu.load(contentPaths.nlu);
+    const runtime = await PelitaRuntime.start({ config, log, ctx: loadEngineContext(), role: 'all', http: false, nlu });
     const observer = new Redis(server.url);
 
     const turnEnds = async (conversationId: string) =>
@@ -102,7 +104,6 @@ async function main(): Promise<void> {
     await observer.quit();
 
     progress('NLU: held-out messages, and franc for comparison on language');
-    const nlu = await Nlu.load(contentPaths.nlu);
     const heldOut = loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout.yaml'));
     const nluMetrics = await evaluateNlu(nlu, heldOut);
     // franc (a general detector) on the same messages: ind for Indonesian, eng for English.
