@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { contentPaths, PACKAGE_ROOT } from '../src/app/content-paths.ts';
 import { evaluateNlu, loadLabelledMessages } from '../src/nlu/evaluate-nlu.ts';
 import { LanguageIdentifier } from '../src/nlu/language-identifier.ts';
+import { NaiveBayesIntents } from '../src/nlu/naive-bayes-intents.ts';
 import { Nlu } from '../src/nlu/nlu.ts';
 import { INTENTS } from '../src/nlu/nlu-result.ts';
 
@@ -65,6 +66,19 @@ describe('NLU behaviour', () => {
     for (const text of ['tolong cek lowongan ini', 'apa tanda2 perdagangan orang?', 'dulu sy pernah dipukul majikan, skrg sdh pulang, mau klaim gaji', 'paspor ditahan majikan itu boleh gk?']) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
+  });
+
+  it('naive Bayes intents survive chat spelling and give posteriors that add up to one', () => {
+    const model = new NaiveBayesIntents([
+      { utterance: 'saya dikurung majikan', intent: 'emergency' },
+      { utterance: 'tolong saya dipukul', intent: 'emergency' },
+      { utterance: 'cari kantor disnaker', intent: 'find_services' },
+      { utterance: 'alamat kantor bp3mi dimana', intent: 'find_services' },
+    ]);
+    const posterior = model.classify('sy dkurung');
+    expect([...posterior].sort((a, b) => b[1] - a[1])[0]?.[0]).toBe('emergency');
+    expect([...posterior.values()].reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    expect([...model.classify('kantr disnaker').entries()].sort((a, b) => b[1] - a[1])[0]?.[0]).toBe('find_services');
   });
 
   it('keeps the stored language for a message too short to tell', () => {

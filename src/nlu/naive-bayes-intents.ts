@@ -23,21 +23,17 @@ const SMOOTHING = 0.1;
 export class NaiveBayesIntents {
   private readonly counts = new Map<string, Map<string, number>>();
   private readonly totals = new Map<string, number>();
-  private readonly documents = new Map<string, number>();
   private readonly vocabulary = new Set<string>();
-  private trained = 0;
 
   constructor(corpus: { utterance: string; intent: string }[]) {
     for (const { utterance, intent } of corpus) {
       const counts = this.counts.get(intent) ?? new Map<string, number>();
       this.counts.set(intent, counts);
-      this.documents.set(intent, (this.documents.get(intent) ?? 0) + 1);
       for (const feature of featuresOf(utterance)) {
         counts.set(feature, (counts.get(feature) ?? 0) + 1);
         this.totals.set(intent, (this.totals.get(intent) ?? 0) + 1);
         this.vocabulary.add(feature);
       }
-      this.trained += 1;
     }
   }
 
@@ -46,7 +42,9 @@ export class NaiveBayesIntents {
     const features = [...featuresOf(text)].filter((feature) => this.vocabulary.has(feature));
     const size = this.vocabulary.size + 1;
     const logs = [...this.counts].map(([intent, counts]) => {
-      let score = Math.log((this.documents.get(intent) ?? 0) / this.trained);
+      // A uniform prior: emergencies have the most examples, and a size-based prior would
+      // pull short, vague messages ("ok sip") towards them.
+      let score = 0;
       const total = this.totals.get(intent) ?? 0;
       for (const feature of features) score += Math.log(((counts.get(feature) ?? 0) + SMOOTHING) / (total + SMOOTHING * size));
       return [intent, score] as const;
