@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../src/app/content-paths.ts';
+import { copyContent } from './harness/content-copy.ts';
 import { freePort } from './harness/free-port.ts';
 import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
 
@@ -111,6 +112,15 @@ describe('pelita start', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^ {2}PORT: /m);
     expect(run.stderr).toMatch(/^ {2}LOG_LEVEL: /m);
+  });
+
+  it('refuses to start on a broken content file with one line naming the file, line and field', async () => {
+    const copy = copyContent();
+    copy.edit('content/red-flags.yaml', (text) => text.replace('  high: 7', '  high: seven'));
+    const run = await pelita(['start'], { REDIS_URL: redis.url, PORT: '0', PELITA_CONTENT_DIR: copy.content });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toMatch(/^pelita: .*red-flags\.yaml:\d+: thresholds\.high: /);
+    expect(run.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
   it('serves /healthz, answers HTTP messages, and stops cleanly on SIGTERM', async () => {

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { editDistance, normalizeAnswer } from '../text/normalize.ts';
+import { ContentError } from '../content/content-error.ts';
+import { readContentText, readContentYaml } from '../content/read-content-yaml.ts';
 
 export const AGENCIES_FILE = 'agencies.csv';
 export const AGENCIES_META_FILE = 'agencies.meta.yaml';
@@ -71,12 +72,12 @@ export function parseAgencyCsv(text: string, file = AGENCIES_FILE): Agency[] {
   const columns = (header ?? []).map((cell) => normalizeAnswer(cell).replace(/ /g, '_'));
   const index = AGENCY_COLUMNS.map((column) => columns.indexOf(column));
   const missing = AGENCY_COLUMNS.filter((_, i) => index[i] === -1);
-  if (missing.length > 0) throw new Error(`${file}: the header needs the columns ${AGENCY_COLUMNS.join(', ')} (missing: ${missing.join(', ')})`);
+  if (missing.length > 0) throw new ContentError(file, `the header needs the columns ${AGENCY_COLUMNS.join(', ')} (missing: ${missing.join(', ')})`);
   return body
     .filter((row) => row.some((cell) => cell.trim() !== ''))
     .map((row, line) => {
       const [name, licenceNumber, status, province] = index.map((i) => (row[i] ?? '').trim());
-      if (!name) throw new Error(`${file}:${line + 2}: an agency without a name`);
+      if (!name) throw new ContentError(file, 'an agency without a name', line + 2);
       return { name, licenceNumber: licenceNumber ?? '', status: status ?? '', province: province ?? '' };
     });
 }
@@ -118,6 +119,6 @@ export function loadAgencyList(contentDir: string): AgencyList {
   const file = path.join(contentDir, AGENCIES_FILE);
   const metaFile = path.join(contentDir, AGENCIES_META_FILE);
   if (!existsSync(file)) return new AgencyList([], undefined);
-  const meta = existsSync(metaFile) ? agencyMetaSchema.parse(parse(readFileSync(metaFile, 'utf8'))) : undefined;
-  return new AgencyList(parseAgencyCsv(readFileSync(file, 'utf8'), file), meta);
+  const meta = existsSync(metaFile) ? readContentYaml(metaFile, agencyMetaSchema) : undefined;
+  return new AgencyList(parseAgencyCsv(readContentText(file), file), meta);
 }

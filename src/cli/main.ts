@@ -1,5 +1,4 @@
 import { ConfigError } from '../config/load-config.ts';
-import { FlowError } from '../flows/load-flows.ts';
 import { ReplyTimeoutError } from '../channels/console/console-channel.ts';
 import { agenciesImportCommand } from './agencies-import-command.ts';
 import { chatCommand } from './chat-command.ts';
@@ -9,6 +8,7 @@ import { flowsCheckCommand } from './flows-check-command.ts';
 import { nluCommand } from './nlu-command.ts';
 import { parseCli, USAGE, UsageError } from './parse-cli.ts';
 import { startCommand } from './start-command.ts';
+import { ContentError } from '../content/content-error.ts';
 
 /** Runs one `pelita` command and returns its exit code; expected failures print one clear message each. */
 export async function main(argv: string[]): Promise<number> {
@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`pelita: cannot start:\n${error.problems.map((line) => `  ${line}`).join('\n')}\n`);
       return 1;
     }
-    if (error instanceof FlowError || error instanceof ReplyTimeoutError) {
+    if (error instanceof ContentError || error instanceof ReplyTimeoutError) {
       process.stderr.write(`pelita: ${error.message}\n`);
       return 1;
     }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FlowProblem } from '../flows/flow-problem.ts';
 import { YamlSource } from '../flows/yaml-source.ts';
 import { contactSchema, type Contact } from './contact-schema.ts';
+import { ContentError } from './content-error.ts';
 
 export class ContactDirectory {
   private readonly byId: ReadonlyMap<string, Contact>;
@@ -71,6 +72,6 @@ function readDirectoryFile(file: string, contacts: Contact[], problems: FlowProb
 export function loadContacts(contentDir: string): ContactDirectory {
   const { directory, problems } = readContacts(contentDir);
   const first = problems[0];
-  if (first) throw new Error(`${first.file}${first.line ? `:${first.line}` : ''}: ${first.message}`);
+  if (first) throw new ContentError(first.file, first.message, first.line);
   return directory;
 }

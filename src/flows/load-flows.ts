@@ -5,14 +5,15 @@ import type { FlowProblem } from './flow-problem.ts';
 import { FlowSet } from './flow-set.ts';
 import { triggersFileSchema, type Trigger } from './triggers-schema.ts';
 import { YamlSource } from './yaml-source.ts';
+import { ContentError } from '../content/content-error.ts';
 
 export { FlowSet } from './flow-set.ts';
 
 export const TRIGGERS_FILE = 'triggers.yaml';
 
-export class FlowError extends Error {
+export class FlowError extends ContentError {
   constructor(readonly problem: FlowProblem) {
-    super(`${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.node ? `node ${problem.node}: ` : ''}${problem.message}`);
+    super(problem.file, `${problem.node ? `node ${problem.node}: ` : ''}${problem.message}`, problem.line);
     this.name = 'FlowError';
   }
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n, type Resource } from 'i18next';
+import { ContentError } from '../content/content-error.ts';
 
 /** The languages Pelita speaks; adding one means adding a folder under locales/. */
 export type Language = string;
@@ -24,7 +25,7 @@ export interface Translator {
  */
 export function loadTranslator(dir: string, fallback: Language = 'id'): Translator {
   const languages = readdirSync(dir).filter((entry) => statSync(path.join(dir, entry)).isDirectory()).sort();
-  if (!languages.includes(fallback)) throw new Error(`${dir}: the fallback language folder "${fallback}" is missing`);
+  if (!languages.includes(fallback)) throw new ContentError(dir, `the fallback language folder "${fallback}" is missing`);
   const resources: Resource = {};
   const namespaces = new Set<string>();
   for (const language of languages) {
@@ -35,7 +36,7 @@ export function loadTranslator(dir: string, fallback: Language = 'id'): Translat
       try {
         resources[language][namespace] = JSON.parse(readFileSync(fullPath, 'utf8'));
       } catch (error) {
-        throw new Error(`${fullPath}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new ContentError(fullPath, error instanceof Error ? error.message : String(error));
       }
       namespaces.add(namespace);
     }

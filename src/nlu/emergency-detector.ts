@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { normalizeAnswer } from '../text/normalize.ts';
 import { regexSource } from '../text/regex-source.ts';
+import { readContentYaml } from '../content/read-content-yaml.ts';
 
 
 export const emergencyRulesSchema = z
@@ -47,7 +46,5 @@ export class EmergencyDetector {
 }
 
 export function loadEmergencyDetector(file: string): EmergencyDetector {
-  const parsed = emergencyRulesSchema.safeParse(parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  return new EmergencyDetector(parsed.data);
+  return new EmergencyDetector(readContentYaml(file, emergencyRulesSchema));
 }

@@ -1,11 +1,11 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { EmergencyDetector, loadEmergencyDetector } from './emergency-detector.ts';
 import { IntentClassifier } from './intent-classifier.ts';
 import { LanguageIdentifier } from './language-identifier.ts';
 import { INTENT_CONFIDENCE_FLOOR, type Intent, type NluResult } from './nlu-result.ts';
+import { readContentYaml } from '../content/read-content-yaml.ts';
 
 const trainingFileSchema = z.object({ intents: z.record(z.string(), z.array(z.coerce.string()).min(1)) }).strict();
 
@@ -29,9 +29,7 @@ export class Nlu {
     const utterances: Record<string, Record<string, string[]>> = {};
     for (const file of readdirSync(trainingDir).filter((name) => name.endsWith('.yaml')).sort()) {
       const full = path.join(trainingDir, file);
-      const parsed = trainingFileSchema.safeParse(parse(readFileSync(full, 'utf8')));
-      if (!parsed.success) throw new Error(`${full}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-      utterances[file.slice(0, -'.yaml'.length)] = parsed.data.intents;
+      utterances[file.slice(0, -'.yaml'.length)] = readContentYaml(full, trainingFileSchema).intents;
     }
     const languageTraining = Object.fromEntries(Object.entries(utterances).map(([language, intents]) => [language, Object.values(intents).flat()]));
     return new Nlu(

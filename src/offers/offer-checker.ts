@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { redFlagsFileSchema, type RedFlag, type RedFlagsFile } from './red-flag-schema.ts';
+import { readContentYaml } from '../content/read-content-yaml.ts';
 
 export type Risk = 'low' | 'medium' | 'high';
 
@@ -79,11 +78,5 @@ function firstMatch(patterns: RegExp[], text: string): string | undefined {
 }
 
 export function loadOfferChecker(contentDir: string): OfferChecker {
-  const file = path.join(contentDir, RED_FLAGS_FILE);
-  const parsed = redFlagsFileSchema.safeParse(parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${file}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
-  }
-  return new OfferChecker(parsed.data);
+  return new OfferChecker(readContentYaml(path.join(contentDir, RED_FLAGS_FILE), redFlagsFileSchema));
 }

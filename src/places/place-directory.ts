@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { normalizeAnswer } from '../text/normalize.ts';
+import { ContentError } from '../content/content-error.ts';
+import { readContentText, readContentYaml } from '../content/read-content-yaml.ts';
 
 export type PlaceKind = 'country' | 'province' | 'district';
 
@@ -76,7 +76,7 @@ function stripAreaWords(text: string): string {
 
 export function loadPlaces(placesDir: string): PlaceDirectory {
   const entries: { place: Place; aliases: string[] }[] = [];
-  const countries = countriesSchema.parse(parse(readFileSync(path.join(placesDir, 'countries.yaml'), 'utf8')));
+  const countries = readContentYaml(path.join(placesDir, 'countries.yaml'), countriesSchema);
   for (const country of countries.countries) {
     const names = Object.values(country.names);
     entries.push({ place: { kind: 'country', code: country.code, name: country.names.en ?? names[0] ?? country.code }, aliases: [...names, ...country.aliases] });
@@ -91,10 +91,10 @@ export function loadPlaces(placesDir: string): PlaceDirectory {
 }
 
 function readCsv(file: string, columns: number): string[][] {
-  const [, ...rows] = readFileSync(file, 'utf8').split(/\r?\n/).filter(Boolean);
+  const [, ...rows] = readContentText(file).split(/\r?\n/).filter(Boolean);
   return rows.map((row, index) => {
     const cells = row.split(',');
-    if (cells.length !== columns) throw new Error(`${file}:${index + 2}: expected ${columns} columns`);
+    if (cells.length !== columns) throw new ContentError(file, `expected ${columns} columns`, index + 2);
     return cells;
   });
 }
