@@ -17,6 +17,14 @@ export const emergencyRulesSchema = z
 
 export type EmergencyRules = z.infer<typeof emergencyRulesSchema>;
 
+export interface RuleVerdict {
+  emergency: boolean;
+  /** Matched an `always` rule: danger that no "not now" cancels. */
+  always: boolean;
+  /** The words that matched. */
+  evidence?: string;
+}
+
 /**
  * A high-recall emergency detector over normalised chat text ("tlg sy dkurung", "dipukulin",
  * "my boss lock me"), with rules kept as data. A question about warning signs or a story
@@ -34,14 +42,14 @@ export class EmergencyDetector {
     this.always = compile(rules.always);
   }
 
-  detect(text: string): { emergency: boolean; evidence?: string } {
+  detect(text: string): RuleVerdict {
     const normalized = ` ${normalizeAnswer(text)} `;
     const strong = this.always.map((pattern) => pattern.exec(normalized)).find(Boolean);
-    if (strong) return { emergency: true, evidence: strong[0].trim() };
+    if (strong) return { emergency: true, always: true, evidence: strong[0].trim() };
     const danger = this.danger.map((pattern) => pattern.exec(normalized)).find(Boolean);
-    if (!danger) return { emergency: false };
-    if (this.notNow.some((pattern) => pattern.test(normalized))) return { emergency: false };
-    return { emergency: true, evidence: danger[0].trim() };
+    if (!danger) return { emergency: false, always: false };
+    if (this.notNow.some((pattern) => pattern.test(normalized))) return { emergency: false, always: false };
+    return { emergency: true, always: false, evidence: danger[0].trim() };
   }
 }
 
