@@ -1,16 +1,19 @@
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAgencyList } from '../src/agencies/agency-list.ts';
 import { ContactDirectory } from '../src/content/contact-directory.ts';
 import { loadEngineContext } from '../src/app/load-engine-context.ts';
 import { newSession } from '../src/engine/session.ts';
 import { step } from '../src/engine/step.ts';
+import { understand } from '../src/nlu/understand.ts';
+import type { Nlu } from '../src/nlu/nlu.ts';
 import { loadTranscripts } from './harness/transcripts.ts';
+import { sharedNlu } from './harness/test-pelita.ts';
 
 /**
  * The transcripts must walk every node of every flow in every language, so no sentence
- * reaches people untested. The pure engine replays them here to see which nodes ran; the
- * pipeline test checks what was said.
+ * reaches people untested. The pure engine replays them here, after the same NLU as the
+ * worker's, to see which nodes ran; the pipeline test checks what was said.
  */
 // Pelita ships no agency licence list (it must be imported), so the replay uses a made-up
 // one: "PT Sinar Jaya Abadi" is found and "PT Bintang Timur Sejahtera" is not, which walks
@@ -26,18 +29,25 @@ const contexts = [
 const transcripts = loadTranscripts();
 
 describe('transcript coverage', () => {
+  let nlu: Nlu;
+  beforeAll(async () => {
+    nlu = await sharedNlu();
+  });
+
   for (const language of shipped.translator.languages) {
-    it(`visits every node of every flow in "${language}"`, () => {
+    it(`visits every node of every flow in "${language}"`, async () => {
       const visited = new Set<string>();
       const conversations = transcripts.filter((c) => c.language === language);
       for (const [context, conversation] of contexts.flatMap((context) => conversations.map((c) => [context, c] as const))) {
         let session = newSession(`console:coverage-${conversation.file}-${conversation.index}`, 'start');
         for (const [number, turn] of conversation.turns.entries()) {
-          const result = step(
-            session,
+          const inbound = await understand(
+            nlu,
             { channel: 'console', conversationId: session.conversationId, messageId: `m${number}`, text: turn.user, location: turn.location, languageHint: conversation.lang, receivedAt: 'now' },
-            context,
+            session.language ?? conversation.lang,
+            context.places,
           );
+          const result = step(session, inbound, context);
           result.trail.forEach((node) => visited.add(node));
           session = result.session;
         }

@@ -1,3 +1,4 @@
+import { rememberEntities } from './remember-entities.ts';
 import { isQuestion, type QuestionNode } from '../flows/flow-schema.ts';
 import type { Position } from '../flows/flow-set.ts';
 import type { Inbound } from '../messages/inbound.ts';
@@ -44,6 +45,7 @@ export function step(previous: Session, inbound: Inbound, ctx: EngineContext): S
   if (!session.language && detected && detected.languageConfidence >= LANGUAGE_CONFIDENCE && words >= 3 && ctx.translator.languages.includes(detected.language)) {
     session.language = detected.language;
   }
+  rememberEntities(session, inbound, ctx.places);
   const turn: Turn = { ctx, inbound, session, replies: [], effects: [], trail: [] };
   const waiting = session.waiting;
   const waitingNode = waiting ? ctx.flows.node(waiting.flow, waiting.node) : undefined;

@@ -20,7 +20,18 @@ export const inboundSchema = z.object({
   receivedAt: z.string(),
   /** What the NLU understood; added by the worker before the engine runs, never by a channel. */
   nlu: z
-    .object({ language: z.string(), languageConfidence: z.number(), intent: z.string(), confidence: z.number(), emergency: z.boolean(), emergencyByRule: z.boolean() })
+    .object({
+      language: z.string(),
+      languageConfidence: z.number(),
+      intent: z.string(),
+      confidence: z.number(),
+      emergency: z.boolean(),
+      emergencyByRule: z.boolean(),
+      entities: z
+        .object({ country: z.string().optional(), province: z.string().optional(), district: z.string().optional(), agency: z.string().optional() })
+        .strict()
+        .optional(),
+    })
     .strict()
     .optional(),
 });

@@ -8,12 +8,7 @@ import type { ConversationQueue, QueuedItem } from '../queue/conversation-queue.
 import type { PersonDataEraser } from '../privacy/person-data-eraser.ts';
 import type { SessionStore } from '../session/session-store.ts';
 import type { Nlu } from '../nlu/nlu.ts';
-
-async function understand(nlu: Nlu | undefined, inbound: Inbound, language: string | undefined): Promise<Inbound> {
-  if (!nlu || inbound.text === undefined || inbound.choice !== undefined || inbound.text.trim() === '') return inbound;
-  const { language: detected, languageConfidence, intent, confidence, emergency, emergencyByRule } = await nlu.analyse(inbound.text, language);
-  return { ...inbound, nlu: { language: detected, languageConfidence, intent, confidence, emergency, emergencyByRule } };
-}
+import { understand } from '../nlu/understand.ts';
 
 export type OutboundQueueFor = (conversationId: string) => ConversationQueue<OutboundBatch>;
 
@@ -39,7 +34,7 @@ export function createEngineHandler(deps: {
     const started = performance.now();
     const session = await deps.sessions.load(conversationId, inbound.receivedAt);
     // Understanding happens here, not in the engine, which stays pure and synchronous.
-    const understood = await understand(deps.nlu, inbound, session.language);
+    const understood = await understand(deps.nlu, inbound, session.language, deps.ctx.places);
     const result = step(session, understood, deps.ctx);
     if (result.contentError) deps.log.error({ err: result.contentError }, 'flow content error; sent the fallback reply');
     const batch = addressReplies(conversationId, inbound.messageId, result.replies);

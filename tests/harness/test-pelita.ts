@@ -21,7 +21,7 @@ export function memoryLogger(logMessages = false): { log: Logger; lines: string[
 
 let nlu: Promise<Nlu> | undefined;
 /** Trained once per test file: training takes about a second. */
-function sharedNlu(): Promise<Nlu> {
+export function sharedNlu(): Promise<Nlu> {
   nlu ??= Nlu.load(contentPaths.nlu);
   return nlu;
 }

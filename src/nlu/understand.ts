@@ -1,0 +1,15 @@
+import type { Inbound } from '../messages/inbound.ts';
+import type { PlaceDirectory } from '../places/place-directory.ts';
+import { findEntities } from './entities.ts';
+import type { Nlu } from './nlu.ts';
+
+/**
+ * Attaches what the NLU understood of a typed message (a pressed button needs none).
+ * `language` is the person's stored language, the prior for telling languages apart.
+ */
+export async function understand(nlu: Nlu | undefined, inbound: Inbound, language: string | undefined, places: PlaceDirectory): Promise<Inbound> {
+  if (!nlu || inbound.text === undefined || inbound.choice !== undefined || inbound.text.trim() === '') return inbound;
+  const { language: detected, languageConfidence, intent, confidence, emergency, emergencyByRule } = await nlu.analyse(inbound.text, language);
+  const entities = findEntities(inbound.text, places);
+  return { ...inbound, nlu: { language: detected, languageConfidence, intent, confidence, emergency, emergencyByRule, entities } };
+}
