@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { contentPaths, PACKAGE_ROOT } from '../src/app/content-paths.ts';
 import { evaluateNlu, loadLabelledMessages } from '../src/nlu/evaluate-nlu.ts';
 import { LanguageIdentifier } from '../src/nlu/language-identifier.ts';
+import { LogisticIntents } from '../src/nlu/logistic-intents.ts';
 import { NaiveBayesIntents } from '../src/nlu/naive-bayes-intents.ts';
 import { Nlu } from '../src/nlu/nlu.ts';
 import { INTENTS } from '../src/nlu/nlu-result.ts';
@@ -38,16 +39,17 @@ describe('NLU evaluation data', () => {
   });
 });
 
-// Regression floors at today's measured level. Issue 5's targets are intent >= 0.92,
-// recall >= 0.98, false alarms <= 0.02, language >= 0.97: recall and language meet them,
-// intent and false alarms do not yet. `npm run bench` prints the current figures.
+// Issue 5's bar. Measured 2026-11-26: intent 0.922, recall 1.00, false alarms 0.020,
+// language 0.988 — intent and false alarms sit just at it, so a change to the training data
+// that costs one or two held-out messages fails here: look at cross-validation
+// (`npm run bench:nlu-cv`) to improve, never at the held-out messages themselves.
 describe('NLU on held-out messages', () => {
-  it('holds its measured floors', async () => {
+  it('meets the targets', async () => {
     const metrics = await evaluateNlu(nlu, heldOut);
     expect(metrics.language_accuracy).toBeGreaterThanOrEqual(0.97);
-    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);
     expect(metrics.emergency_recall).toBeGreaterThanOrEqual(0.98);
-    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.07);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.02);
   });
 
   it('does well on the training-like messages it was tuned with', async () => {
@@ -66,6 +68,21 @@ describe('NLU behaviour', () => {
     for (const text of ['tolong cek lowongan ini', 'apa tanda2 perdagangan orang?', 'dulu sy pernah dipukul majikan, skrg sdh pulang, mau klaim gaji', 'paspor ditahan majikan itu boleh gk?']) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
+  });
+
+  it('the logistic model learns the words that tell close intents apart, deterministically', () => {
+    const corpus = [
+      { utterance: 'cek lowongan ini', intent: 'check_job_offer' },
+      { utterance: 'tolong cek loker ini', intent: 'check_job_offer' },
+      { utterance: 'cek agen ini', intent: 'check_agency' },
+      { utterance: 'tolong cek pt ini resmi', intent: 'check_agency' },
+    ];
+    const model = new LogisticIntents(corpus, { epochs: 30, learningRate: 1.5 });
+    const best = (text: string) => [...model.classify(text)].sort((a, b) => b[1] - a[1])[0]?.[0];
+    expect(best('cek lowongannya')).toBe('check_job_offer');
+    expect(best('cek agennya')).toBe('check_agency');
+    expect([...model.classify('cek loker').values()].reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    expect(new LogisticIntents(corpus, { epochs: 30, learningRate: 1.5 }).classify('cek loker')).toEqual(model.classify('cek loker'));
   });
 
   it('naive Bayes intents survive chat spelling and give posteriors that add up to one', () => {
@@ -96,7 +113,7 @@ describe('NLU behaviour', () => {
     });
     const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
-    expect(Object.keys(lines[0]!)).toEqual(['text', 'language', 'intent', 'confidence', 'emergency']);
+    expect(Object.keys(lines[0]!)).toEqual(['text', 'language', 'intent', 'confidence', 'emergency', 'entities']);
     expect(lines[0]).toMatchObject({ language: 'id', intent: 'greeting', emergency: false });
     expect(lines[1]).toMatchObject({ language: 'en', intent: 'emergency', emergency: true });
   });
