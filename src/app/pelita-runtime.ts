@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { HttpCallbackQueue } from '../channels/http/http-callback.ts';
+import { HttpCallbackSender } from '../channels/http/http-callback-sender.ts';
 import { buildHttpServer } from '../channels/http/http-server.ts';
 import type { ChannelSender } from '../channels/channel-sender.ts';
 import { ReplyLog } from '../channels/reply-log/reply-log.ts';
@@ -12,6 +12,9 @@ import { channelOf, type Channel } from '../messages/channel.ts';
 import type { Inbound } from '../messages/inbound.ts';
 import type { OutboundBatch } from '../messages/reply.ts';
 import { EscalationQueue } from '../escalation/escalation-queue.ts';
+import { PelitaMetrics } from '../metrics/pelita-metrics.ts';
+import { CountingSender } from '../outbound/counting-sender.ts';
+import { PacedSender, type ChannelPacing } from '../outbound/paced-sender.ts';
 import type { Nlu } from '../nlu/nlu.ts';
 import { createEngineHandler } from '../pipeline/engine-worker.ts';
 import { PersonDataEraser } from '../privacy/person-data-eraser.ts';
@@ -29,7 +32,10 @@ export interface RuntimeOptions {
   ctx: EngineContext;
   /** gateway: channels in and out (HTTP server, senders); worker: the engine. */
   role: Role;
-  /** Serve the HTTP channel and health endpoints (off for `pelita chat`). */
+  /**
+   * Serve HTTP (off for `pelita chat`): the HTTP channel, health and /metrics in a gateway;
+   * health and /metrics only in a worker.
+   */
   http: boolean;
   /** Free-text understanding for the engine (worker roles); without it, keywords and menus only. */
   nlu?: Nlu | undefined;
@@ -46,8 +52,8 @@ export class PelitaRuntime {
   readonly gateway: InboundGateway;
   readonly replyLog: ReplyLog;
   private readonly outbound = new Map<Channel, ConversationQueue<OutboundBatch>>();
-  private readonly callbacks: HttpCallbackQueue;
   readonly escalations: EscalationQueue;
+  readonly metrics = new PelitaMetrics();
   private server: FastifyInstance | undefined;
 
   private constructor(private readonly options: RuntimeOptions) {
@@ -56,9 +62,10 @@ export class PelitaRuntime {
     this.redis = openRedis(config.REDIS_URL);
     this.redis.on('error', (error: Error) => options.log.warn({ err: error.message }, 'Redis connection error'));
     this.inbound = this.queue<Inbound>('inbound');
-    this.gateway = new InboundGateway(this.inbound);
+    this.gateway = new InboundGateway(this.inbound, (channel, duplicate) =>
+      (duplicate ? this.metrics.duplicatesIn : this.metrics.messagesIn).inc({ channel }),
+    );
     this.replyLog = new ReplyLog(this.redis, this.keys);
-    this.callbacks = new HttpCallbackQueue(this.redis, this.keys);
     this.escalations = new EscalationQueue(this.redis, this.keys);
   }
 
@@ -67,11 +74,10 @@ export class PelitaRuntime {
     await runtime.redis.ping();
     const { role, config, log } = options;
     if (role === 'all' || role === 'worker') runtime.startEngine();
-    if (role === 'all' || role === 'gateway') {
-      runtime.startSenders();
-      if (options.http) await runtime.startHttp();
-    }
-    log.info({ role, http: options.http && role !== 'worker' ? `${config.HOST}:${runtime.port}` : 'off' }, 'Pelita is running');
+    if (role === 'all' || role === 'gateway') runtime.startSenders();
+    const serveHttp = options.http && (role !== 'worker' || config.METRICS_PORT !== undefined);
+    if (serveHttp) await runtime.startHttp(role !== 'worker');
+    log.info({ role, http: serveHttp ? `${config.HOST}:${runtime.port}` : 'off' }, 'Pelita is running');
     return runtime;
   }
 
@@ -96,7 +102,6 @@ export class PelitaRuntime {
     await Promise.all([
       this.inbound.close(graceMs),
       ...[...this.outbound.values()].map((queue) => queue.close(graceMs)),
-      this.callbacks.close(graceMs),
       this.escalations.close(graceMs),
     ]);
     await withTimeout(this.replyLog.close(), 1000).catch(() => undefined);
@@ -104,12 +109,16 @@ export class PelitaRuntime {
   }
 
   private queue<T>(name: string): ConversationQueue<T> {
-    return new ConversationQueue<T>({
+    const queue = new ConversationQueue<T>({
       name,
       redis: this.redis,
       keys: this.keys,
       dedupeTtlSeconds: this.options.config.DEDUPE_TTL_HOURS * 3600,
+      lockTtlMs: this.options.config.QUEUE_LOCK_MS,
+      observer: this.metrics,
     });
+    this.metrics.watch(queue);
+    return queue;
   }
 
   private startEngine(): void {
@@ -122,6 +131,7 @@ export class PelitaRuntime {
       escalations: this.escalations,
       eraser: new PersonDataEraser(this.redis, this.keys, this.escalations),
       nlu: this.options.nlu,
+      onEscalation: (reason) => this.metrics.escalations.inc({ reason }),
       log,
     });
     this.inbound.process(handler, { concurrency: config.WORKER_CONCURRENCY, log });
@@ -130,33 +140,53 @@ export class PelitaRuntime {
 
   private startSenders(): void {
     const { config, log } = this.options;
+    const callback = config.HTTP_CALLBACK_URL
+      ? this.paced(
+          'http',
+          new HttpCallbackSender({
+            url: config.HTTP_CALLBACK_URL,
+            token: config.HTTP_CHANNEL_TOKEN,
+            redis: this.redis,
+            keys: this.keys,
+            rememberSeconds: config.DEDUPE_TTL_HOURS * 3600,
+          }),
+          { channel: { perSecond: config.HTTP_CALLBACK_RATE_PER_S, burst: config.OUTBOUND_BURST }, conversation: { perSecond: 0, burst: 1 } },
+        )
+      : undefined;
     const senders: Partial<Record<Channel, ChannelSender>> = {
       console: new ReplyLogSender(this.replyLog),
-      http: new ReplyLogSender(this.replyLog, config.HTTP_CALLBACK_URL ? (batch) => this.queueCallbacks(batch) : undefined),
+      // The reply log first (long-polls see it at once), then the partner's callback, in order.
+      http: new ReplyLogSender(this.replyLog, callback ? (batch) => callback.deliver(batch) : undefined),
     };
-    if (config.HTTP_CALLBACK_URL) this.callbacks.process(config.HTTP_CALLBACK_URL, config.HTTP_CHANNEL_TOKEN, log);
     for (const [channel, sender] of Object.entries(senders) as [Channel, ChannelSender][]) {
-      this.outboundFor(channel).process((_conversationId, item) => sender.deliver(item.payload), {
+      const counted = new CountingSender(sender, channel, this.metrics);
+      this.outboundFor(channel).process((_conversationId, item) => counted.deliver(item.payload), {
         concurrency: config.WORKER_CONCURRENCY,
         log,
       });
     }
   }
 
-  private async queueCallbacks(batch: OutboundBatch): Promise<void> {
-    const to = batch.conversationId.slice('http:'.length);
-    for (const reply of batch.replies) await this.callbacks.add({ to, reply });
+  /** A sender at the pace its platform allows, shared by all processes through Redis. */
+  private paced(channel: Channel, sender: ChannelSender, pacing: ChannelPacing): ChannelSender {
+    return new PacedSender(sender, {
+      redis: this.redis,
+      keys: this.keys,
+      channel,
+      pacing,
+      log: this.options.log,
+      onRateLimited: () => this.metrics.retryAfterPauses.inc({ channel }),
+    });
   }
 
-  private async startHttp(): Promise<void> {
+  private async startHttp(withChannel: boolean): Promise<void> {
     const { config, log } = this.options;
     this.server = buildHttpServer({
-      gateway: this.gateway,
-      replyLog: this.replyLog,
+      channel: withChannel ? { gateway: this.gateway, replyLog: this.replyLog, token: config.HTTP_CHANNEL_TOKEN } : undefined,
       isReady: async () => (await withTimeout(this.redis.ping(), 1000)) === 'PONG',
-      token: config.HTTP_CHANNEL_TOKEN,
+      metrics: { contentType: this.metrics.registry.contentType, render: () => this.metrics.registry.metrics() },
       log,
     });
-    await this.server.listen({ port: config.PORT, host: config.HOST });
+    await this.server.listen({ port: withChannel ? config.PORT : (config.METRICS_PORT ?? 0), host: config.HOST });
   }
 }

@@ -43,12 +43,32 @@ export const configSchema = z.object({
     .default('pelita'),
   PORT: integer(0, 65535, 3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** A worker process serves /healthz, /readyz and /metrics on this port when set. */
+  METRICS_PORT: z.coerce
+    .number({ error: 'expected a whole number from 0 to 65535' })
+    .int({ error: 'expected a whole number from 0 to 65535' })
+    .min(0, { error: 'expected a whole number from 0 to 65535' })
+    .max(65535, { error: 'expected a whole number from 0 to 65535' })
+    .optional(),
   DATA_DIR: z.string().min(1).default('.pelita'),
   HTTP_CHANNEL_TOKEN: optionalText,
   HTTP_CALLBACK_URL: httpUrl,
   WORKER_CONCURRENCY: integer(1, 256, 16),
   SESSION_TTL_DAYS: integer(1, 3650, 90),
   DEDUPE_TTL_HOURS: integer(1, 24 * 30, 72),
+  /** How long a dead worker's job blocks before another takes it (BullMQ lock, stalled check). */
+  QUEUE_LOCK_MS: integer(1000, 600_000, 30_000),
+  /**
+   * Outbound pacing, messages per second (0: no limit). Defaults follow the platforms'
+   * published limits: Telegram about 30 per second overall and 1 per second per chat,
+   * WhatsApp Cloud API 80 per second per number.
+   */
+  TELEGRAM_RATE_PER_S: integer(0, 100_000, 30),
+  TELEGRAM_CHAT_RATE_PER_S: integer(0, 1000, 1),
+  WHATSAPP_RATE_PER_S: integer(0, 100_000, 80),
+  HTTP_CALLBACK_RATE_PER_S: integer(0, 100_000, 0),
+  /** Messages one conversation may receive at once before its per-conversation pace applies. */
+  OUTBOUND_BURST: integer(1, 100, 3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_MESSAGES: flag,
 });

@@ -21,16 +21,19 @@ export interface OutboundBatch {
   conversationId: string;
   inReplyTo: string;
   replies: AddressedReply[];
+  /** When the message answered was received: for the reply latency in /metrics. */
+  receivedAt?: string;
 }
 
 export function replyIdOf(inReplyTo: string, position: number): string {
   return `${inReplyTo}:${position + 1}`;
 }
 
-export function addressReplies(conversationId: string, inReplyTo: string, replies: Reply[]): OutboundBatch {
+export function addressReplies(conversationId: string, inReplyTo: string, replies: Reply[], receivedAt?: string): OutboundBatch {
   return {
     conversationId,
     inReplyTo,
+    ...(receivedAt ? { receivedAt } : {}),
     replies: replies.map((reply, position) => ({ id: replyIdOf(inReplyTo, position), inReplyTo, ...reply })),
   };
 }

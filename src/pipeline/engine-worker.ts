@@ -27,6 +27,8 @@ export function createEngineHandler(deps: {
   eraser: PersonDataEraser;
   /** Understanding free text; without it only exact keywords and menus work. */
   nlu?: Nlu | undefined;
+  /** Told of every escalation requested (for /metrics). */
+  onEscalation?: (reason: string) => void;
   log: Logger;
 }) {
   return async (conversationId: string, item: QueuedItem<Inbound>): Promise<void> => {
@@ -37,7 +39,7 @@ export function createEngineHandler(deps: {
     const understood = await understand(deps.nlu, inbound, session.language, deps.ctx.places);
     const result = step(session, understood, deps.ctx);
     if (result.contentError) deps.log.error({ err: result.contentError }, 'flow content error; sent the fallback reply');
-    const batch = addressReplies(conversationId, inbound.messageId, result.replies);
+    const batch = addressReplies(conversationId, inbound.messageId, result.replies, inbound.receivedAt);
     const erase = result.effects.some((effect) => effect.type === 'delete_data');
     // Erasing comes before the confirmation is queued, so the confirmation is not erased too.
     if (erase) await deps.eraser.erase(conversationId);
@@ -49,6 +51,7 @@ export function createEngineHandler(deps: {
         { conversationId, messageId: inbound.messageId, reason: effect.reason, language: result.session.language, requestedAt: inbound.receivedAt },
         position,
       );
+      deps.onEscalation?.(effect.reason);
     }
     // After "delete my data" nothing is saved: the next message starts a new conversation.
     if (!erase) await deps.sessions.save(result.session);

@@ -6,10 +6,15 @@ import type { ConversationQueue } from '../queue/conversation-queue.ts';
  * platform's message id, and queues the message in its conversation's inbox.
  */
 export class InboundGateway {
-  constructor(private readonly inbound: ConversationQueue<Inbound>) {}
+  constructor(
+    private readonly inbound: ConversationQueue<Inbound>,
+    private readonly onAccepted?: (channel: string, duplicate: boolean) => void,
+  ) {}
 
   async accept(message: Inbound): Promise<{ duplicate: boolean }> {
     const valid = inboundSchema.parse(message);
-    return this.inbound.enqueue(valid.conversationId, { id: valid.messageId, payload: valid });
+    const result = await this.inbound.enqueue(valid.conversationId, { id: valid.messageId, payload: valid });
+    this.onAccepted?.(valid.channel, result.duplicate);
+    return result;
   }
 }

@@ -25,8 +25,18 @@ export interface ConversationQueueOptions {
   keys: RedisKeys;
   /** How long an item id is remembered, to drop platform redeliveries. */
   dedupeTtlSeconds: number;
-  /** How long a crashed drainer's lock blocks its conversation before another may take over. */
+  /**
+   * How long a crashed drainer blocks its conversation before another takes over: the
+   * conversation lock's time to live, and BullMQ's job lock and stalled-job check.
+   */
   lockTtlMs?: number;
+  /** Told about every item handled and every failed drain (for /metrics). */
+  observer?: QueueObserver;
+}
+
+export interface QueueObserver {
+  handled(queue: string, seconds: number): void;
+  failed(queue: string): void;
 }
 
 /**
@@ -46,6 +56,7 @@ export class ConversationQueue<T> {
   private readonly workers: Worker<DrainJobData>[] = [];
   private readonly connections: Redis[] = [];
   private readonly lockTtlMs: number;
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ConversationQueueOptions) {
     this.name = options.name;
@@ -71,6 +82,8 @@ export class ConversationQueue<T> {
    */
   async enqueue(conversationId: string, item: QueuedItem<T>): Promise<{ duplicate: boolean }> {
     const { keys, redis, dedupeTtlSeconds } = this.options;
+    // Noted first, so that a drain job lost after the item is stored is found by the sweeper.
+    await redis.sadd(keys.queueActive(this.name), conversationId);
     const queued = await redis.eval(
       ENQUEUE_ONCE,
       2,
@@ -92,10 +105,20 @@ export class ConversationQueue<T> {
       connection,
       prefix: this.options.keys.bullPrefix,
       concurrency: options.concurrency,
+      // A killed worker's job comes back after one lock period; several kills in a row must
+      // not fail it for good (BullMQ's default allows one stall).
+      lockDuration: this.lockTtlMs,
+      stalledInterval: this.lockTtlMs,
+      maxStalledCount: 1000,
     });
     worker.on('failed', (job, error) => {
+      this.options.observer?.failed(this.name);
       options.log.warn({ queue: this.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'drain failed; will retry');
     });
+    this.sweeper ??= setInterval(() => {
+      this.sweep().catch((error: Error) => options.log.warn({ queue: this.name, err: error.message }, 'inbox sweep failed; will try again'));
+    }, this.lockTtlMs);
+    this.sweeper.unref();
     worker.on('error', (error) => options.log.error({ queue: this.name, err: error.message }, 'queue worker error'));
     this.workers.push(worker);
     return worker;
@@ -106,8 +129,46 @@ export class ConversationQueue<T> {
     return this.options.redis.llen(this.options.keys.queueItems(this.name, conversationId));
   }
 
+  /**
+   * Gives every inbox that holds items but has no drainer a new drain job. A drain job can
+   * be lost (a process killed between storing an item and adding its job, a Redis restart
+   * that kept one but not the other); without this the conversation would wait for its
+   * next message. Returns how many conversations it woke.
+   */
+  async sweep(): Promise<number> {
+    const { redis, keys } = this.options;
+    const activeKey = keys.queueActive(this.name);
+    const bucket = Math.floor(Date.now() / this.lockTtlMs);
+    let woken = 0;
+    let cursor = '0';
+    do {
+      const [next, conversations] = await redis.sscan(activeKey, cursor, 'COUNT', 200);
+      cursor = next;
+      for (const conversationId of conversations) {
+        const [waiting, locked] = await Promise.all([redis.llen(keys.queueItems(this.name, conversationId)), redis.exists(keys.queueLock(this.name, conversationId))]);
+        if (waiting === 0) {
+          await redis.srem(activeKey, conversationId);
+        } else if (locked === 0) {
+          await this.queue.add('drain', { conversationId }, { jobId: drainJobId(conversationId, `sweep-${bucket}`) });
+          woken += 1;
+        }
+      }
+    } while (cursor !== '0');
+    return woken;
+  }
+
+  /** Jobs by state and conversations with items waiting, for /metrics. */
+  async depth(): Promise<{ jobs: Record<string, number>; conversations: number }> {
+    const [jobs, conversations] = await Promise.all([
+      this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+      this.options.redis.scard(this.options.keys.queueActive(this.name)),
+    ]);
+    return { jobs, conversations };
+  }
+
   /** Lets jobs in flight finish for up to `graceMs`, then closes (see closeBullmq). */
   async close(graceMs = 10_000): Promise<void> {
+    clearInterval(this.sweeper);
     await closeBullmq({ workers: this.workers, connections: this.connections, queue: this.queue, graceMs });
   }
 
@@ -127,10 +188,16 @@ export class ConversationQueue<T> {
       for (;;) {
         const head = await redis.lindex(itemsKey, 0);
         if (head === null) {
-          if ((await redis.eval(RELEASE_IF_EMPTY, 2, itemsKey, lockKey, token)) === 1) return 'drained';
+          if ((await redis.eval(RELEASE_IF_EMPTY, 2, itemsKey, lockKey, token)) === 1) {
+            // A new item may have come since: its own drain job (or the sweeper) has it.
+            await redis.srem(keys.queueActive(this.name), conversationId);
+            return 'drained';
+          }
           continue;
         }
+        const started = performance.now();
         await handler(conversationId, JSON.parse(head) as QueuedItem<T>);
+        this.options.observer?.handled(this.name, (performance.now() - started) / 1000);
         const left = await redis.eval(ACK_HEAD, 2, itemsKey, lockKey, head, token, ttl);
         // The lock expired and another drainer took over; it owns the rest now.
         if (left === -1) return 'lost-lock';

@@ -23,6 +23,21 @@ export class RedisKeys {
     return `${this.prefix}:q:${queue}:{${conversationId}}:seen:${itemId}`;
   }
 
+  /** Conversations whose inbox may hold items: what the sweeper checks for a lost drain job. */
+  queueActive(queue: string): string {
+    return `${this.prefix}:q:${queue}:active`;
+  }
+
+  /** Marks a reply as delivered to a push platform, so a retried batch skips it. */
+  delivered(channel: string, conversationId: string, replyId: string): string {
+    return `${this.prefix}:sent:${channel}:{${conversationId}}:${replyId}`;
+  }
+
+  /** A token bucket of outbound pacing (per channel or per conversation). */
+  pace(channel: string, scope: string): string {
+    return `${this.prefix}:pace:${channel}:${scope}`;
+  }
+
   queueLock(queue: string, conversationId: string): string {
     return `${this.prefix}:q:${queue}:{${conversationId}}:lock`;
   }

@@ -9,17 +9,18 @@ import { describeIssues, httpMessageSchema, repliesQuerySchema } from './http-me
 export const HTTP_BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface HttpServerDeps {
-  gateway: InboundGateway;
-  replyLog: ReplyLog;
+  /** The HTTP channel; without it (a worker process) only health and metrics are served. */
+  channel?: { gateway: InboundGateway; replyLog: ReplyLog; token: string | undefined } | undefined;
   /** Answers whether Redis is reachable, for /readyz. */
   isReady: () => Promise<boolean>;
-  token: string | undefined;
+  /** Prometheus text for /metrics. */
+  metrics?: { contentType: string; render: () => Promise<string> } | undefined;
   log: Logger;
 }
 
 /**
- * The HTTP channel (for SMS gateways, partner apps and the web chat) and the health
- * endpoints. Request logging is off: URLs carry the person's id.
+ * The HTTP channel (for SMS gateways, partner apps and the web chat), the health endpoints
+ * and /metrics. Request logging is off: URLs carry the person's id.
  */
 export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   const app = Fastify({ bodyLimit: HTTP_BODY_LIMIT_BYTES, logger: false });
@@ -38,6 +39,14 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'redis unreachable' });
   });
 
+  const metrics = deps.metrics;
+  if (metrics) app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
+
+  if (deps.channel) addChannelRoutes(app, deps.channel, deps.log);
+  return app;
+}
+
+function addChannelRoutes(app: FastifyInstance, deps: NonNullable<HttpServerDeps['channel']>, log: Logger): void {
   const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
     if (deps.token && !bearerMatches(request.headers.authorization, deps.token)) {
       return reply.status(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong bearer token' });
@@ -61,7 +70,7 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
       return reply.status(202).send({ accepted: true, duplicate });
     } catch (error) {
       // Never answer 2xx for a message that is not safely queued: the sender must retry.
-      deps.log.error({ err: error instanceof Error ? error.message : String(error) }, 'could not queue an HTTP message');
+      log.error({ err: error instanceof Error ? error.message : String(error) }, 'could not queue an HTTP message');
       return reply.status(503).header('retry-after', '5').send({ error: 'could not queue the message now; retry later' });
     }
   });
@@ -84,8 +93,6 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
       }
     },
   );
-
-  return app;
 }
 
 function bearerMatches(header: string | undefined, token: string): boolean {

@@ -1,0 +1,94 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { QueueObserver } from '../queue/conversation-queue.ts';
+
+/** What a queue reports about its backlog when /metrics is scraped. */
+export interface QueueDepthSource {
+  readonly name: string;
+  depth(): Promise<{ jobs: Record<string, number>; conversations: number }>;
+}
+
+/**
+ * Pelita's Prometheus metrics, one registry per process (every process serves its own
+ * /metrics; Prometheus adds them up). Labels never carry a person's id or text.
+ */
+export class PelitaMetrics implements QueueObserver {
+  readonly registry = new Registry();
+  readonly messagesIn: Counter<'channel'>;
+  readonly duplicatesIn: Counter<'channel'>;
+  readonly messagesOut: Counter<'channel'>;
+  readonly replyLatency: Histogram<'channel'>;
+  readonly handling: Histogram<'queue'>;
+  readonly failures: Counter<'queue'>;
+  readonly escalations: Counter<'reason'>;
+  readonly retryAfterPauses: Counter<'channel'>;
+  private readonly queues: QueueDepthSource[] = [];
+
+  constructor() {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'pelita_process_' });
+    this.messagesIn = new Counter({ name: 'pelita_messages_in_total', help: 'Messages accepted from people, by channel', labelNames: ['channel'], registers });
+    this.duplicatesIn = new Counter({ name: 'pelita_messages_duplicate_total', help: 'Redelivered messages dropped, by channel', labelNames: ['channel'], registers });
+    this.messagesOut = new Counter({ name: 'pelita_messages_out_total', help: 'Replies handed to a channel, by channel', labelNames: ['channel'], registers });
+    this.replyLatency = new Histogram({
+      name: 'pelita_reply_latency_seconds',
+      help: 'From a message received to its replies handed to the channel',
+      labelNames: ['channel'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.handling = new Histogram({
+      name: 'pelita_queue_item_seconds',
+      help: 'Time to handle one queued item (engine turn, or delivery), by queue',
+      labelNames: ['queue'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers,
+    });
+    this.failures = new Counter({ name: 'pelita_queue_failures_total', help: 'Failed attempts (retried), by queue', labelNames: ['queue'], registers });
+    this.escalations = new Counter({ name: 'pelita_escalations_total', help: 'Escalations requested, by reason', labelNames: ['reason'], registers });
+    this.retryAfterPauses = new Counter({
+      name: 'pelita_rate_limited_total',
+      help: 'Times a platform answered "too many requests" and sending paused, by channel',
+      labelNames: ['channel'],
+      registers,
+    });
+    const queues = this.queues;
+    new Gauge({
+      name: 'pelita_queue_jobs',
+      help: 'Queue jobs by state',
+      labelNames: ['queue', 'state'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const queue of queues) {
+          const { jobs } = await queue.depth().catch(() => ({ jobs: {} as Record<string, number> }));
+          for (const [state, count] of Object.entries(jobs)) this.set({ queue: queue.name, state }, count);
+        }
+      },
+    });
+    new Gauge({
+      name: 'pelita_queue_conversations_waiting',
+      help: 'Conversations with items waiting in their inbox, by queue',
+      labelNames: ['queue'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const queue of queues) {
+          const depth = await queue.depth().catch(() => undefined);
+          if (depth) this.set({ queue: queue.name }, depth.conversations);
+        }
+      },
+    });
+  }
+
+  watch(queue: QueueDepthSource): void {
+    if (!this.queues.includes(queue)) this.queues.push(queue);
+  }
+
+  handled(queue: string, seconds: number): void {
+    this.handling.observe({ queue }, seconds);
+  }
+
+  failed(queue: string): void {
+    this.failures.inc({ queue });
+  }
+}

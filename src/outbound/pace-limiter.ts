@@ -1,0 +1,65 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * KEYS: bucket. ARGV: interval (ms per message), tolerance (ms of burst), cost, pause (ms).
+ * The generic cell rate algorithm, reserving: returns how long the caller must wait before
+ * sending `cost` messages, and books them. A pause (after a 429) pushes the bucket's
+ * theoretical arrival time past now + pause, so every sender of the channel waits.
+ * Redis's own clock keeps several processes consistent.
+ */
+const RESERVE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local tolerance = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local pause = tonumber(ARGV[4])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+if pause > 0 then
+  local paused = now + pause + tolerance
+  if paused > tat then tat = paused end
+  redis.call('SET', KEYS[1], tat, 'PX', math.max(1, tat - now + 1000))
+  return 0
+end
+local wait = tat - tolerance - now
+if wait < 0 then wait = 0 end
+local newTat = tat + interval * cost
+redis.call('SET', KEYS[1], newTat, 'PX', math.max(1, newTat - now + 1000))
+return wait
+`;
+
+export interface Pace {
+  /** Messages per second; 0 means no limit. */
+  perSecond: number;
+  /** Messages allowed at once before the pace applies. */
+  burst: number;
+}
+
+/** A token bucket in Redis shared by every process that sends on a channel. */
+export class PaceLimiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+    private readonly pace: Pace,
+  ) {}
+
+  /** Books `cost` messages; returns how many milliseconds to wait before sending them. */
+  async take(cost: number): Promise<number> {
+    return Number(await this.redis.eval(RESERVE, 1, this.key, String(this.interval), String(this.tolerance), String(cost), '0'));
+  }
+
+  /** Nobody sends on this bucket for `ms` (a platform's Retry-After). */
+  async pause(ms: number): Promise<void> {
+    await this.redis.eval(RESERVE, 1, this.key, String(this.interval), String(this.tolerance), '0', String(Math.max(1, ms)));
+  }
+
+  /** Milliseconds per message; 0 without a limit (the bucket then only carries pauses). */
+  private get interval(): number {
+    return this.pace.perSecond > 0 ? 1000 / this.pace.perSecond : 0;
+  }
+
+  private get tolerance(): number {
+    return this.interval * Math.max(0, this.pace.burst - 1);
+  }
+}

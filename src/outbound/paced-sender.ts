@@ -1,0 +1,53 @@
+import type { Redis } from 'ioredis';
+import type { ChannelSender } from '../channels/channel-sender.ts';
+import type { Logger } from '../log/logger.ts';
+import type { OutboundBatch } from '../messages/reply.ts';
+import type { RedisKeys } from '../redis/redis-keys.ts';
+import { PaceLimiter, type Pace } from './pace-limiter.ts';
+import { RetryAfterError } from './retry-after-error.ts';
+
+export interface ChannelPacing {
+  /** The whole channel (one bot, one number). */
+  channel: Pace;
+  /** One conversation. */
+  conversation: Pace;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends at the pace a platform allows, shared by every process: a bucket for the channel
+ * and one per conversation, both in Redis. When the platform still answers "too many
+ * requests", the whole channel pauses for as long as it asked and the batch is sent again
+ * (the inner sender skips what it already delivered): nothing is dropped.
+ */
+export class PacedSender implements ChannelSender {
+  private readonly channelBucket: PaceLimiter;
+
+  constructor(
+    private readonly inner: ChannelSender,
+    private readonly deps: { redis: Redis; keys: RedisKeys; channel: string; pacing: ChannelPacing; log: Logger; onRateLimited?: () => void },
+  ) {
+    this.channelBucket = new PaceLimiter(deps.redis, deps.keys.pace(deps.channel, 'all'), deps.pacing.channel);
+  }
+
+  async deliver(batch: OutboundBatch): Promise<void> {
+    const { redis, keys, channel, pacing, log } = this.deps;
+    const conversationBucket = new PaceLimiter(redis, keys.pace(channel, batch.conversationId), pacing.conversation);
+    const cost = Math.max(1, batch.replies.length);
+    for (;;) {
+      const [forChannel, forConversation] = await Promise.all([this.channelBucket.take(cost), conversationBucket.take(cost)]);
+      const wait = Math.max(forChannel, forConversation);
+      if (wait > 0) await sleep(wait);
+      try {
+        await this.inner.deliver(batch);
+        return;
+      } catch (error) {
+        if (!(error instanceof RetryAfterError)) throw error;
+        this.deps.onRateLimited?.();
+        log.warn({ channel, retryAfterMs: error.retryAfterMs }, 'platform asked to slow down; pausing the channel, then sending again');
+        await this.channelBucket.pause(error.retryAfterMs);
+      }
+    }
+  }
+}
