@@ -40,8 +40,10 @@ async function main(): Promise<void> {
     const runtime = await PelitaRuntime.start({ config, log, ctx: loadEngineContext(), role: 'all', http: false, nlu });
     const observer = new Redis(server.url);
 
-    const turnEnds = async (conversationId: string) =>
-      (await runtime.replyLog.read(conversationId, '0', 10_000)).filter((entry) => entry.type === 'turn-end').length;
+    // Turns answered so far, from the runtime's own metrics: reading the reply logs to find
+    // out would load Redis and the event loop with the very work being measured.
+    const turnsAnswered = async () =>
+      (await runtime.metrics.replyLatency.get()).values.find((value) => value.metricName === 'pelita_reply_latency_seconds_count')?.value ?? 0;
     const accept = (conversation: number, n: number, prefix: string) =>
       runtime.gateway.accept({
         channel: 'console',
@@ -58,9 +60,7 @@ async function main(): Promise<void> {
         for (let n = 0; n < MESSAGES / CONVERSATIONS; n++) await accept(conversation, n, 'load');
       }),
     );
-    for (let conversation = 0; conversation < CONVERSATIONS; conversation++) {
-      while ((await turnEnds(`console:load-${conversation}`)) < MESSAGES / CONVERSATIONS) await sleep(5);
-    }
+    while ((await turnsAnswered()) < MESSAGES) await sleep(2);
     const pipelineSeconds = (performance.now() - started) / 1000;
     const pipelineRate = MESSAGES / pipelineSeconds;
 
@@ -87,6 +87,11 @@ async function main(): Promise<void> {
 
     const memoryBefore = Number((await observer.info('memory')).match(/used_memory:(\d+)/)?.[1] ?? 0);
     const sessions = (await observer.keys('bench:session:*')).length;
+    // What one conversation keeps in Redis: its session, reply log and message ids, averaged
+    // over the load conversations (20 turns each).
+    let conversationBytes = 0;
+    for (const key of await observer.keys('bench:*load-*')) conversationBytes += Number(await observer.memory('USAGE', key)) || 0;
+    const bytesPerSession = Math.round(conversationBytes / CONVERSATIONS);
     await runtime.stop();
 
     progress(`raw BullMQ: ${MESSAGES} no-op jobs`);
@@ -118,6 +123,7 @@ async function main(): Promise<void> {
       ratio: Number((pipelineRate / rawRate).toFixed(2)),
       p50_ms: Number(percentile(latencies, 50).toFixed(1)),
       p99_ms: Number(percentile(latencies, 99).toFixed(1)),
+      redis_bytes_per_session: bytesPerSession,
       redis_used_memory_bytes: memoryBefore,
       sessions,
       nlu_messages: nluMetrics.messages,

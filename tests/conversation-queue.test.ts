@@ -112,3 +112,22 @@ describe('ConversationQueue', () => {
     expect(await queue.pending('c')).toBe(0);
   });
 });
+
+describe('the inbox sweeper', () => {
+  it('wakes an inbox whose drain job was lost, and forgets drained conversations', async () => {
+    const queue = newQueue<string>();
+    const keys = new RedisKeys(redis.prefix);
+    const handled: string[] = [];
+    // What a process killed between storing an item and adding its drain job leaves behind.
+    await connection.sadd(keys.queueActive(queue.name), 'orphan');
+    await connection.rpush(keys.queueItems(queue.name, 'orphan'), JSON.stringify({ id: 'o1', payload: 'lost?' }));
+    await connection.sadd(keys.queueActive(queue.name), 'empty');
+    queue.process(async (_conversationId, item) => void handled.push(item.payload as string), { concurrency: 2, log: memoryLogger().log });
+    await pause(300);
+    expect(handled).toEqual([]);
+    expect(await queue.sweep()).toBe(1);
+    await until(() => handled.length === 1);
+    expect(handled).toEqual(['lost?']);
+    expect(await connection.sismember(keys.queueActive(queue.name), 'empty')).toBe(0);
+  });
+});

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PelitaRuntime } from '../src/app/pelita-runtime.ts';
 import { ConsoleChannel } from '../src/channels/console/console-channel.ts';
 import type { LoggedReply } from '../src/channels/reply-log/reply-log.ts';
@@ -42,8 +42,15 @@ describe('conversation transcripts', () => {
           expect(menu?.choices.map((choice) => choice.id), where).toEqual(turn.choices);
         }
         if (turn.escalation) {
-          const requests = await runtime.escalations.forConversation(channel.conversationId);
-          expect(requests.map((request) => request.reason), where).toContain(turn.escalation);
+          // The reply goes out first (nothing fallible before the hotlines), the request for a
+          // person right after it, in the same turn: wait for it briefly.
+          await vi.waitFor(
+            async () => {
+              const requests = await runtime.escalations.forConversation(channel.conversationId);
+              expect(requests.map((request) => request.reason), where).toContain(turn.escalation);
+            },
+            { timeout: 5000, interval: 20 },
+          );
         }
       }
     });

@@ -54,6 +54,7 @@ export class PelitaRuntime {
   private readonly outbound = new Map<Channel, ConversationQueue<OutboundBatch>>();
   readonly escalations: EscalationQueue;
   readonly metrics = new PelitaMetrics();
+  private readonly pullSenders: Partial<Record<Channel, ChannelSender>> = {};
   private server: FastifyInstance | undefined;
 
   private constructor(private readonly options: RuntimeOptions) {
@@ -127,7 +128,7 @@ export class PelitaRuntime {
     const handler = createEngineHandler({
       ctx,
       sessions,
-      outboundFor: (conversationId) => this.outboundFor(channelOf(conversationId)),
+      deliver: (batch) => this.deliver(batch),
       escalations: this.escalations,
       eraser: new PersonDataEraser(this.redis, this.keys, this.escalations),
       nlu: this.options.nlu,
@@ -153,11 +154,10 @@ export class PelitaRuntime {
           { channel: { perSecond: config.HTTP_CALLBACK_RATE_PER_S, burst: config.OUTBOUND_BURST }, conversation: { perSecond: 0, burst: 1 } },
         )
       : undefined;
-    const senders: Partial<Record<Channel, ChannelSender>> = {
-      console: new ReplyLogSender(this.replyLog),
-      // The reply log first (long-polls see it at once), then the partner's callback, in order.
-      http: new ReplyLogSender(this.replyLog, callback ? (batch) => callback.deliver(batch) : undefined),
-    };
+    // Push channels only: the others are delivered by the worker (see deliver()).
+    const senders: Partial<Record<Channel, ChannelSender>> = {};
+    // The reply log first (long-polls see it at once), then the partner's callback, in order.
+    if (callback) senders.http = new ReplyLogSender(this.replyLog, (batch) => callback.deliver(batch));
     for (const [channel, sender] of Object.entries(senders) as [Channel, ChannelSender][]) {
       const counted = new CountingSender(sender, channel, this.metrics);
       this.outboundFor(channel).process((_conversationId, item) => counted.deliver(item.payload), {
@@ -165,6 +165,23 @@ export class PelitaRuntime {
         log,
       });
     }
+  }
+
+  /**
+   * Channels whose clients fetch their replies (console, HTTP without a callback) need no
+   * outbound queue: the reply log is durable, ordered and drops a batch it already has, so
+   * the worker appends to it directly. Push platforms get their outbound queue (pacing,
+   * retries, 429s) and a sender in a gateway process.
+   */
+  private deliver(batch: OutboundBatch): Promise<void> {
+    const channel = channelOf(batch.conversationId);
+    if (channel === 'console' || (channel === 'http' && !this.options.config.HTTP_CALLBACK_URL)) {
+      this.pullSenders[channel] ??= new CountingSender(new ReplyLogSender(this.replyLog), channel, this.metrics);
+      return this.pullSenders[channel].deliver(batch);
+    }
+    return this.outboundFor(channel)
+      .enqueue(batch.conversationId, { id: batch.inReplyTo, payload: batch })
+      .then(() => undefined);
   }
 
   /** A sender at the pace its platform allows, shared by all processes through Redis. */

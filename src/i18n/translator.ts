@@ -63,10 +63,23 @@ export function loadTranslator(dir: string, fallback: Language = 'id'): Translat
     const dot = key.indexOf('.');
     return `${key.slice(0, dot)}:${key.slice(dot + 1)}`;
   };
+  // Content is fixed once loaded: a sentence without values is looked up in i18next once.
+  // (Menu labels are translated in every language for every answer: this was an eighth of
+  // the pipeline's CPU time.)
+  const plain = new Map<string, string>();
   return {
     languages,
     fallback,
-    t: (key, language, values) => instance.t(split(key), { lng: language, ...values }),
+    t: (key, language, values) => {
+      if (values !== undefined && Object.keys(values).length > 0) return instance.t(split(key), { lng: language, ...values });
+      const cacheKey = `${language}\u0000${key}`;
+      let text = plain.get(cacheKey);
+      if (text === undefined) {
+        text = instance.t(split(key), { lng: language });
+        plain.set(cacheKey, text);
+      }
+      return text;
+    },
     has: (key, language) => {
       const keys = keysByLanguage.get(language);
       return keys !== undefined && (keys.has(key) || keys.has(`${key}_other`) || keys.has(`${key}_one`));

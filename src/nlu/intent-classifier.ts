@@ -2,6 +2,7 @@ import { containerBootstrap } from '@nlpjs/core';
 import { LangEn } from '@nlpjs/lang-en-min';
 import { LangId } from '@nlpjs/lang-id';
 import { NluNeural } from '@nlpjs/nlu';
+import { intentFeaturesOf } from './intent-features.ts';
 import { LogisticIntents } from './logistic-intents.ts';
 import { NaiveBayesIntents } from './naive-bayes-intents.ts';
 import { INTENTS, type Intent } from './nlu-result.ts';
@@ -66,7 +67,8 @@ export class IntentClassifier {
     if (!model || !bayes || !logistic) return { ranked: [{ intent: 'unknown', score: 0 }], emergencyScore: 0 };
     const { classifications } = await model.process(text);
     const neural = new Map(classifications.map((c) => [c.intent, c.score]));
-    const scores = average(neural, bayes.classify(text), logistic.classify(text));
+    const features = intentFeaturesOf(text);
+    const scores = average(neural, bayes.classifyFeatures(features), logistic.classifyFeatures(features));
     const ranked = [...scores]
       .sort((a, b) => b[1] - a[1])
       .map(([intent, score]) => ({ intent: (INTENTS as readonly string[]).includes(intent) ? (intent as Intent) : 'unknown', score }));

@@ -37,7 +37,7 @@ export class LogisticIntents {
     const { epochs, learningRate, l2 } = { ...DEFAULTS, ...options };
     this.intents = [...new Set(corpus.map((entry) => entry.intent))].sort();
     const intentIndex = new Map(this.intents.map((intent, i) => [intent, i]));
-    const samples = corpus.map(({ utterance, intent }) => ({ features: this.index(utterance, true), label: intentIndex.get(intent)! }));
+    const samples = corpus.map(({ utterance, intent }) => ({ features: this.indicesOf(intentFeaturesOf(utterance), true), label: intentIndex.get(intent)! }));
     const classes = this.intents.length;
     this.weights = new Float64Array(this.featureIndex.size * classes);
     this.bias = new Float64Array(classes);
@@ -69,15 +69,20 @@ export class LogisticIntents {
 
   /** Probability of each intent. */
   classify(text: string): Map<string, number> {
-    const features = this.index(text, false);
+    return this.classifyFeatures(intentFeaturesOf(text));
+  }
+
+  /** The same, from features already computed. */
+  classifyFeatures(all: ReadonlySet<string>): Map<string, number> {
+    const features = this.indicesOf(all, false);
     const probabilities = new Float64Array(this.intents.length);
     this.scores(features, features.length === 0 ? 0 : 1 / Math.sqrt(features.length), probabilities);
     return new Map(this.intents.map((intent, c) => [intent, probabilities[c]!]));
   }
 
-  private index(text: string, grow: boolean): number[] {
+  private indicesOf(features: ReadonlySet<string>, grow: boolean): number[] {
     const indices: number[] = [];
-    for (const feature of intentFeaturesOf(text)) {
+    for (const feature of features) {
       let index = this.featureIndex.get(feature);
       if (index === undefined && grow) {
         index = this.featureIndex.size;

@@ -26,7 +26,12 @@ export class NaiveBayesIntents {
 
   /** Posterior probability of each intent. */
   classify(text: string): Map<string, number> {
-    const features = [...featuresOf(text)].filter((feature) => this.vocabulary.has(feature));
+    return this.classifyFeatures(featuresOf(text));
+  }
+
+  /** The same, from features already computed (intent-features.ts). */
+  classifyFeatures(all: ReadonlySet<string>): Map<string, number> {
+    const features = [...all].filter((feature) => this.vocabulary.has(feature));
     const size = this.vocabulary.size + 1;
     const logs = [...this.counts].map(([intent, counts]) => {
       // A uniform prior: emergencies have the most examples, and a size-based prior would

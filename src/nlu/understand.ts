@@ -8,7 +8,8 @@ import type { Nlu } from './nlu.ts';
  * `language` is the person's stored language, the prior for telling languages apart.
  */
 export async function understand(nlu: Nlu | undefined, inbound: Inbound, language: string | undefined, places: PlaceDirectory): Promise<Inbound> {
-  if (!nlu || inbound.text === undefined || inbound.choice !== undefined || inbound.text.trim() === '') return inbound;
+  // A bare number ("2") answers a menu: it has no language, intent or danger to find.
+  if (!nlu || inbound.text === undefined || inbound.choice !== undefined || /^[\s\d.,)]*$/.test(inbound.text)) return inbound;
   const { language: detected, languageConfidence, intent, confidence, emergency, emergencyByRule } = await nlu.analyse(inbound.text, language);
   const entities = findEntities(inbound.text, places);
   return { ...inbound, nlu: { language: detected, languageConfidence, intent, confidence, emergency, emergencyByRule, entities } };

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { LuaScript } from '../redis/lua-script.ts';
 
 /**
  * KEYS: bucket. ARGV: interval (ms per message), tolerance (ms of burst), cost, pause (ms).
@@ -7,7 +8,7 @@ import type { Redis } from 'ioredis';
  * theoretical arrival time past now + pause, so every sender of the channel waits.
  * Redis's own clock keeps several processes consistent.
  */
-const RESERVE = `
+const RESERVE = new LuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local interval = tonumber(ARGV[1])
@@ -27,7 +28,7 @@ if wait < 0 then wait = 0 end
 local newTat = tat + interval * cost
 redis.call('SET', KEYS[1], newTat, 'PX', math.max(1, newTat - now + 1000))
 return wait
-`;
+`);
 
 export interface Pace {
   /** Messages per second; 0 means no limit. */
@@ -46,12 +47,12 @@ export class PaceLimiter {
 
   /** Books `cost` messages; returns how many milliseconds to wait before sending them. */
   async take(cost: number): Promise<number> {
-    return Number(await this.redis.eval(RESERVE, 1, this.key, String(this.interval), String(this.tolerance), String(cost), '0'));
+    return Number(await RESERVE.run(this.redis, [this.key], [this.interval, this.tolerance, cost, 0]));
   }
 
   /** Nobody sends on this bucket for `ms` (a platform's Retry-After). */
   async pause(ms: number): Promise<void> {
-    await this.redis.eval(RESERVE, 1, this.key, String(this.interval), String(this.tolerance), '0', String(Math.max(1, ms)));
+    await RESERVE.run(this.redis, [this.key], [this.interval, this.tolerance, 0, Math.max(1, ms)]);
   }
 
   /** Milliseconds per message; 0 without a limit (the bucket then only carries pauses). */

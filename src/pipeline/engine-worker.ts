@@ -4,13 +4,18 @@ import { step } from '../engine/step.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Inbound } from '../messages/inbound.ts';
 import { addressReplies, type OutboundBatch } from '../messages/reply.ts';
-import type { ConversationQueue, QueuedItem } from '../queue/conversation-queue.ts';
+import type { QueuedItem } from '../queue/conversation-queue.ts';
 import type { PersonDataEraser } from '../privacy/person-data-eraser.ts';
 import type { SessionStore } from '../session/session-store.ts';
 import type { Nlu } from '../nlu/nlu.ts';
 import { understand } from '../nlu/understand.ts';
 
-export type OutboundQueueFor = (conversationId: string) => ConversationQueue<OutboundBatch>;
+/**
+ * Hands a turn's replies to their channel: to its outbound queue (push platforms), or
+ * straight into the reply log for channels whose clients fetch replies. Must be idempotent
+ * for a batch (reply ids are stable).
+ */
+export type DeliverBatch = (batch: OutboundBatch) => Promise<void>;
 
 /**
  * The thin I/O shell around the pure engine: load the session, step, queue the replies and
@@ -22,7 +27,7 @@ export type OutboundQueueFor = (conversationId: string) => ConversationQueue<Out
 export function createEngineHandler(deps: {
   ctx: EngineContext;
   sessions: SessionStore;
-  outboundFor: OutboundQueueFor;
+  deliver: DeliverBatch;
   escalations: EscalationQueue;
   eraser: PersonDataEraser;
   /** Understanding free text; without it only exact keywords and menus work. */
@@ -44,7 +49,7 @@ export function createEngineHandler(deps: {
     // Erasing comes before the confirmation is queued, so the confirmation is not erased too.
     if (erase) await deps.eraser.erase(conversationId);
     // The reply (hotlines, in an emergency) goes first: nothing slow or fallible before it.
-    await deps.outboundFor(conversationId).enqueue(conversationId, { id: inbound.messageId, payload: batch });
+    await deps.deliver(batch);
     for (const [position, effect] of result.effects.entries()) {
       if (effect.type !== 'escalate') continue;
       await deps.escalations.request(

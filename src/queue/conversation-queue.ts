@@ -3,6 +3,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.ts';
 import { workerConnection } from '../redis/redis-connection.ts';
+import { isNoScript } from '../redis/lua-script.ts';
 import { closeBullmq } from './close-bullmq.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
 import { ACK_HEAD, ACQUIRE, ENQUEUE_ONCE, RELEASE, RELEASE_IF_EMPTY } from './conversation-queue-scripts.ts';
@@ -76,24 +77,31 @@ export class ConversationQueue<T> {
   }
 
   /**
-   * Appends an item to its conversation's inbox unless that id was seen before, and
-   * makes sure a drain job exists. The job is added for duplicates too: a redelivery after
-   * a crash between the two steps is what heals it, and the job id makes it idempotent.
+   * Appends an item to its conversation's inbox unless that id was seen before, and wakes
+   * a drainer when the inbox was empty. A non-empty inbox already has one: a drain job
+   * waiting, or a drainer that re-checks the inbox before it lets go. A duplicate adds a
+   * job too: a redelivery after a crash between the two steps is what heals it (and the
+   * sweeper, should no redelivery come); the job id makes it idempotent.
    */
   async enqueue(conversationId: string, item: QueuedItem<T>): Promise<{ duplicate: boolean }> {
     const { keys, redis, dedupeTtlSeconds } = this.options;
-    // Noted first, so that a drain job lost after the item is stored is found by the sweeper.
-    await redis.sadd(keys.queueActive(this.name), conversationId);
-    const queued = await redis.eval(
-      ENQUEUE_ONCE,
-      2,
-      keys.queueSeen(this.name, conversationId, item.id),
-      keys.queueItems(this.name, conversationId),
-      String(dedupeTtlSeconds),
-      JSON.stringify(item),
-    );
-    await this.queue.add('drain', { conversationId }, { jobId: drainJobId(conversationId, item.id) });
-    return { duplicate: queued === 0 };
+    // One round trip: noted as active (for the sweeper) and stored, in this order.
+    const enqueueKeys = [keys.queueSeen(this.name, conversationId, item.id), keys.queueItems(this.name, conversationId)];
+    const enqueueArgs = [String(dedupeTtlSeconds), JSON.stringify(item)];
+    const results = await redis
+      .pipeline()
+      .sadd(keys.queueActive(this.name), conversationId)
+      .evalsha(ENQUEUE_ONCE.sha, 2, ...enqueueKeys, ...enqueueArgs)
+      .exec();
+    if (!results) throw new Error('Redis did not answer the enqueue');
+    const [addError] = results[0]!;
+    if (addError) throw addError;
+    let [enqueueError, length] = results[1]! as [Error | null, unknown];
+    // A script not loaded yet (first use, or Redis restarted) did not run: run it by source.
+    if (isNoScript(enqueueError)) [enqueueError, length] = [null, await ENQUEUE_ONCE.run(redis, enqueueKeys, enqueueArgs)];
+    if (enqueueError) throw enqueueError;
+    if (Number(length) <= 1) await this.queue.add('drain', { conversationId }, { jobId: drainJobId(conversationId, item.id) });
+    return { duplicate: Number(length) === 0 };
   }
 
   /** Starts a BullMQ worker that drains conversations with `handler`. */
@@ -182,28 +190,30 @@ export class ConversationQueue<T> {
 
     // Another drainer holds the conversation: it re-checks the inbox before letting go, so
     // this job's item is in its hands.
-    if ((await redis.eval(ACQUIRE, 1, lockKey, token, ttl)) !== 1) return 'busy';
+    let [taken, head] = (await ACQUIRE.run(redis, [lockKey, itemsKey], [token, ttl])) as [number, string | null];
+    if (taken !== 1) return 'busy';
 
     try {
       for (;;) {
-        const head = await redis.lindex(itemsKey, 0);
         if (head === null) {
-          if ((await redis.eval(RELEASE_IF_EMPTY, 2, itemsKey, lockKey, token)) === 1) {
+          if ((await RELEASE_IF_EMPTY.run(redis, [itemsKey, lockKey], [token])) === 1) {
             // A new item may have come since: its own drain job (or the sweeper) has it.
             await redis.srem(keys.queueActive(this.name), conversationId);
             return 'drained';
           }
+          head = await redis.lindex(itemsKey, 0);
           continue;
         }
         const started = performance.now();
         await handler(conversationId, JSON.parse(head) as QueuedItem<T>);
         this.options.observer?.handled(this.name, (performance.now() - started) / 1000);
-        const left = await redis.eval(ACK_HEAD, 2, itemsKey, lockKey, head, token, ttl);
+        const [held, next] = (await ACK_HEAD.run(redis, [itemsKey, lockKey], [head, token, ttl])) as [number, string | null];
         // The lock expired and another drainer took over; it owns the rest now.
-        if (left === -1) return 'lost-lock';
+        if (held === -1) return 'lost-lock';
+        head = next;
       }
     } catch (error) {
-      await redis.eval(RELEASE, 1, lockKey, token);
+      await RELEASE.run(redis, [lockKey], [token]);
       throw error;
     }
   }

@@ -6,12 +6,14 @@ import { Redis, type RedisOptions } from 'ioredis';
  * while Redis is down. Workers take `workerConnection` instead.
  */
 export function openRedis(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 2, enableReadyCheck: true, ...options });
+  // Auto-pipelining sends the commands of one event-loop tick in one socket write: under
+  // load the write system calls, not Redis, were the pipeline's largest cost.
+  return new Redis(url, { maxRetriesPerRequest: 2, enableReadyCheck: true, enableAutoPipelining: true, ...options });
 }
 
 /** BullMQ workers block on Redis and must wait through an outage rather than fail. */
 export function workerConnection(redis: Redis): Redis {
-  return redis.duplicate({ maxRetriesPerRequest: null });
+  return redis.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });
 }
 
 /** Answers whether a Redis server is reachable at `url`, within `timeoutMs`, without retrying. */

@@ -1,5 +1,20 @@
+const MEMO_LIMIT = 10_000;
+const memo = new Map<string, string>();
+
 /** Lower case, accents and punctuation gone, spaces folded: "  Bahása-Indonesia! " -> "bahasa indonesia". */
 export function normalizeAnswer(text: string): string {
+  // The same menu labels and trigger words are normalised for every message: remembered
+  // (bounded, so people's messages cannot grow it without limit).
+  let normalized = memo.get(text);
+  if (normalized === undefined) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    normalized = normalizeUncached(text);
+    memo.set(text, normalized);
+  }
+  return normalized;
+}
+
+function normalizeUncached(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')

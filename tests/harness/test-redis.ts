@@ -11,6 +11,11 @@ export interface TestRedis {
   prefix: string;
   /** Stops the private server (a no-op for a shared REDIS_URL server). */
   stop(): Promise<void>;
+  /**
+   * Private servers only: stops the server (SIGTERM: it writes its append-only file) and
+   * starts it again on the same port and data, as an operator's restart would.
+   */
+  restart?(downMs?: number): Promise<void>;
 }
 
 /**
@@ -24,13 +29,19 @@ export async function startTestRedis(options: { private?: boolean } = {}): Promi
   const binary = findOnPath('redis-server');
   if (!binary) throw new Error('redis-server is not on PATH: install it (apt-get install redis-server) or set REDIS_URL');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pelita-test-redis-'));
-  const server = await startPrivateRedisServer({ binary, port: await freePort(), dataDir });
+  const port = await freePort();
+  let server = await startPrivateRedisServer({ binary, port, dataDir });
   return {
     url: server.url,
     prefix,
     stop: async () => {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+    restart: async (downMs = 1000) => {
+      await server.stop();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      server = await startPrivateRedisServer({ binary, port, dataDir });
     },
   };
 }

@@ -2,13 +2,14 @@ import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { AddressedReply, OutboundBatch, ReplyChoice } from '../../messages/reply.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
+import { LuaScript } from '../../redis/lua-script.ts';
 
 /**
  * KEYS: stream, delivered marker. ARGV: notify channel, conversation id, ttl (s), maxlen,
  * inReplyTo, then one JSON reply per argument. Appends a whole turn at once, and only
  * once: a batch delivered again after a crash finds the marker and adds nothing.
  */
-const APPEND_TURN = `
+const APPEND_TURN = new LuaScript(`
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[3]) then return 0 end
 for i = 6, #ARGV do
   redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'type', 'reply', 'reply', ARGV[i])
@@ -17,7 +18,7 @@ redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'type', 'turn-end', 'in
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('PUBLISH', ARGV[1], ARGV[2])
 return 1
-`;
+`);
 
 export interface LoggedReply {
   id: string;
@@ -50,17 +51,17 @@ export class ReplyLog {
   }
 
   async append(batch: OutboundBatch): Promise<boolean> {
-    const added = await this.redis.eval(
-      APPEND_TURN,
-      2,
-      this.keys.replyLog(batch.conversationId),
-      this.keys.replyLogDelivered(batch.conversationId, batch.inReplyTo),
-      this.keys.replyNotifications,
-      batch.conversationId,
-      String(this.retentionSeconds),
-      String(this.maxEntries),
-      batch.inReplyTo,
-      ...batch.replies.map((reply) => JSON.stringify(toLogged(reply))),
+    const added = await APPEND_TURN.run(
+      this.redis,
+      [this.keys.replyLog(batch.conversationId), this.keys.replyLogDelivered(batch.conversationId, batch.inReplyTo)],
+      [
+        this.keys.replyNotifications,
+        batch.conversationId,
+        this.retentionSeconds,
+        this.maxEntries,
+        batch.inReplyTo,
+        ...batch.replies.map((reply) => JSON.stringify(toLogged(reply))),
+      ],
     );
     return added === 1;
   }

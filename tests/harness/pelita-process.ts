@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../../src/app/content-paths.ts';
+
+export interface PelitaProcess {
+  child: ChildProcess;
+  /** The HTTP port, for a gateway. */
+  port: number | undefined;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  /** Everything it wrote, for a failing test's message. */
+  output(): string;
+}
+
+/**
+ * `pelita start --role <role>` as its own operating-system process, the way an operator
+ * runs it, on the test's Redis. Resolves once it logs "Pelita is running".
+ */
+export async function spawnPelita(role: 'gateway' | 'worker' | 'all', env: Record<string, string>, timeoutMs = 60_000): Promise<PelitaProcess> {
+  const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'pelita.mjs'), 'start', '--role', role], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const port = await new Promise<number | undefined>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`pelita ${role} did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      for (const line of output.split('\n')) {
+        if (!line.includes('Pelita is running')) continue;
+        clearTimeout(timer);
+        const http = (JSON.parse(line) as { http?: string }).http ?? 'off';
+        resolve(http === 'off' ? undefined : Number(http.split(':').at(-1)));
+        return;
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`pelita ${role} exited with ${code} before it was running:\n${output}`));
+    });
+  });
+  return { child, port, exited, output: () => output };
+}
