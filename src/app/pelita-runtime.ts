@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { Api } from 'grammy';
+import { createTelegramChannel, type TelegramChannel } from '../channels/telegram/telegram-channel.ts';
 import type { Redis } from 'ioredis';
 import { HttpCallbackSender } from '../channels/http/http-callback-sender.ts';
 import { buildHttpServer } from '../channels/http/http-server.ts';
@@ -39,6 +41,8 @@ export interface RuntimeOptions {
   http: boolean;
   /** Free-text understanding for the engine (worker roles); without it, keywords and menus only. */
   nlu?: Nlu | undefined;
+  /** Tests only: a grammY API transformer in front of the Telegram emulator. */
+  configureTelegramApi?: ((api: Api) => void) | undefined;
 }
 
 /**
@@ -56,6 +60,7 @@ export class PelitaRuntime {
   readonly metrics = new PelitaMetrics();
   private readonly pullSenders: Partial<Record<Channel, ChannelSender>> = {};
   private server: FastifyInstance | undefined;
+  private telegram: TelegramChannel | undefined;
 
   private constructor(private readonly options: RuntimeOptions) {
     const { config } = options;
@@ -78,6 +83,8 @@ export class PelitaRuntime {
     if (role === 'all' || role === 'gateway') runtime.startSenders();
     const serveHttp = options.http && (role !== 'worker' || config.METRICS_PORT !== undefined);
     if (serveHttp) await runtime.startHttp(role !== 'worker');
+    // Platforms are asked for updates only once everything that takes them is up.
+    runtime.telegram?.start();
     log.info({ role, http: serveHttp ? `${config.HOST}:${runtime.port}` : 'off' }, 'Pelita is running');
     return runtime;
   }
@@ -99,6 +106,7 @@ export class PelitaRuntime {
 
   /** Stops taking work, lets work in flight finish for up to `graceMs`, then closes. */
   async stop(graceMs = 10_000): Promise<void> {
+    await this.telegram?.stop();
     await this.server?.close();
     await Promise.all([
       this.inbound.close(graceMs),
@@ -156,6 +164,22 @@ export class PelitaRuntime {
       : undefined;
     // Push channels only: the others are delivered by the worker (see deliver()).
     const senders: Partial<Record<Channel, ChannelSender>> = {};
+    const token = config.TELEGRAM_BOT_TOKEN;
+    if (token) {
+      this.telegram = createTelegramChannel({
+        config: { ...config, TELEGRAM_BOT_TOKEN: token },
+        gateway: this.gateway,
+        redis: this.redis,
+        keys: this.keys,
+        translator: this.options.ctx.translator,
+        log,
+        configureApi: this.options.configureTelegramApi,
+      });
+      senders.telegram = this.paced('telegram', this.telegram.sender, {
+        channel: { perSecond: config.TELEGRAM_RATE_PER_S, burst: config.OUTBOUND_BURST },
+        conversation: { perSecond: config.TELEGRAM_CHAT_RATE_PER_S, burst: config.OUTBOUND_BURST },
+      });
+    }
     // The reply log first (long-polls see it at once), then the partner's callback, in order.
     if (callback) senders.http = new ReplyLogSender(this.replyLog, (batch) => callback.deliver(batch));
     for (const [channel, sender] of Object.entries(senders) as [Channel, ChannelSender][]) {
@@ -202,6 +226,7 @@ export class PelitaRuntime {
       channel: withChannel ? { gateway: this.gateway, replyLog: this.replyLog, token: config.HTTP_CHANNEL_TOKEN } : undefined,
       isReady: async () => (await withTimeout(this.redis.ping(), 1000)) === 'PONG',
       metrics: { contentType: this.metrics.registry.contentType, render: () => this.metrics.registry.metrics() },
+      routes: withChannel && this.telegram ? [(app) => this.telegram!.addRoutes(app)] : [],
       log,
     });
     await this.server.listen({ port: withChannel ? config.PORT : (config.METRICS_PORT ?? 0), host: config.HOST });

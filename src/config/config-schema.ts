@@ -71,6 +71,26 @@ export const configSchema = z.object({
   OUTBOUND_BURST: integer(1, 100, 3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_MESSAGES: flag,
+  /** From BotFather; the Telegram channel is on when it is set. */
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]+$/, { error: 'expected a bot token as BotFather gives it, e.g. 123456:ABC-def' })
+    .optional(),
+  /** A self-hosted Bot API server (or, in tests, an emulator). */
+  TELEGRAM_API_ROOT: httpUrl,
+  /** Set: Telegram POSTs updates to this URL's /webhooks/telegram instead of being polled. */
+  TELEGRAM_WEBHOOK_URL: httpUrl,
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, { error: 'expected 16 to 256 letters, digits, _ or -' })
+    .optional(),
+}).superRefine((config, context) => {
+  if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_WEBHOOK_SECRET) {
+    context.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'required with TELEGRAM_WEBHOOK_URL, so forged updates can be refused' });
+  }
+  if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_BOT_TOKEN) {
+    context.addIssue({ code: 'custom', path: ['TELEGRAM_BOT_TOKEN'], message: 'required with TELEGRAM_WEBHOOK_URL' });
+  }
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

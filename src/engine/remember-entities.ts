@@ -15,6 +15,8 @@ const LOCATION_INTENTS = new Set(['emergency', 'find_services', 'talk_to_human']
  * known is not replaced, and the company lives only until the check uses it.
  */
 export function rememberEntities(session: Session, inbound: Inbound, places: PlaceDirectory): void {
+  // Where the person first came from (a deep link on a poster), for the NGO's statistics.
+  if (inbound.source && session.vars.source === undefined) session.vars.source = inbound.source;
   delete session.vars.mentioned_agency;
   const entities = inbound.nlu?.entities;
   if (!entities) return;

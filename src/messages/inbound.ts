@@ -15,6 +15,10 @@ export const inboundSchema = z.object({
   /** The id of a pressed button or chosen menu item. */
   choice: z.string().max(200).optional(),
   location: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).optional(),
+  /** A phone number the person shared on purpose (Telegram's contact button); no flow keeps it yet. */
+  contact: z.object({ phone: z.string().max(32) }).optional(),
+  /** Where the person came from: a deep link's payload ("poster_mataram"), for an NGO's statistics. */
+  source: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
   /** A language the channel already knows (e.g. `pelita chat --lang en`); the session's wins. */
   languageHint: z.string().min(2).max(8).optional(),
   receivedAt: z.string(),

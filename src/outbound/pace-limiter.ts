@@ -20,14 +20,14 @@ if tat < now then tat = now end
 if pause > 0 then
   local paused = now + pause + tolerance
   if paused > tat then tat = paused end
-  redis.call('SET', KEYS[1], tat, 'PX', math.max(1, tat - now + 1000))
+  redis.call('SET', KEYS[1], tat, 'PX', math.ceil(math.max(1, tat - now + 1000)))
   return 0
 end
 local wait = tat - tolerance - now
 if wait < 0 then wait = 0 end
 local newTat = tat + interval * cost
-redis.call('SET', KEYS[1], newTat, 'PX', math.max(1, newTat - now + 1000))
-return wait
+redis.call('SET', KEYS[1], newTat, 'PX', math.ceil(math.max(1, newTat - now + 1000)))
+return math.ceil(wait)
 `);
 
 export interface Pace {

@@ -33,6 +33,20 @@ export class RedisKeys {
     return `${this.prefix}:sent:${channel}:{${conversationId}}:${replyId}`;
   }
 
+  /** Which gateway process polls Telegram (only one may), and where polling got to. */
+  telegramPoller(): string {
+    return `${this.prefix}:telegram:poller`;
+  }
+
+  telegramOffset(): string {
+    return `${this.prefix}:telegram:offset`;
+  }
+
+  /** The person blocked the bot (Telegram 403): nothing more is sent to them. */
+  unreachable(conversationId: string): string {
+    return `${this.prefix}:unreachable:{${conversationId}}`;
+  }
+
   /** A token bucket of outbound pacing (per channel or per conversation). */
   pace(channel: string, scope: string): string {
     return `${this.prefix}:pace:${channel}:${scope}`;

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { contentPaths } from '../../src/app/content-paths.ts';
 import { loadEngineContext } from '../../src/app/load-engine-context.ts';
 import { Nlu } from '../../src/nlu/nlu.ts';
-import { PelitaRuntime, type Role } from '../../src/app/pelita-runtime.ts';
+import { PelitaRuntime, type Role, type RuntimeOptions } from '../../src/app/pelita-runtime.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createLogger, type Logger } from '../../src/log/logger.ts';
 import type { TestRedis } from './test-redis.ts';
@@ -31,9 +31,10 @@ export async function startTestPelita(
   redis: TestRedis,
   env: Record<string, string> = {},
   role: Role = 'all',
+  extra: Pick<RuntimeOptions, 'configureTelegramApi'> = {},
 ): Promise<{ runtime: PelitaRuntime; baseUrl: string; lines: string[] }> {
   const config = loadConfig({ REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, PORT: '0', ...env });
   const { log, lines } = memoryLogger();
-  const runtime = await PelitaRuntime.start({ config, log, ctx: loadEngineContext(), role, http: true, nlu: role === 'gateway' ? undefined : await sharedNlu() });
+  const runtime = await PelitaRuntime.start({ config, log, ctx: loadEngineContext(), role, http: true, nlu: role === 'gateway' ? undefined : await sharedNlu(), ...extra });
   return { runtime, baseUrl: `http://127.0.0.1:${runtime.port}`, lines };
 }

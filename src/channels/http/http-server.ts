@@ -13,6 +13,8 @@ export interface HttpServerDeps {
   channel?: { gateway: InboundGateway; replyLog: ReplyLog; token: string | undefined } | undefined;
   /** Answers whether Redis is reachable, for /readyz. */
   isReady: () => Promise<boolean>;
+  /** More routes: the webhooks of platform channels. */
+  routes?: ((app: FastifyInstance) => void)[] | undefined;
   /** Prometheus text for /metrics. */
   metrics?: { contentType: string; render: () => Promise<string> } | undefined;
   log: Logger;
@@ -43,6 +45,7 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   if (metrics) app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
 
   if (deps.channel) addChannelRoutes(app, deps.channel, deps.log);
+  for (const addRoutes of deps.routes ?? []) addRoutes(app);
   return app;
 }
 

@@ -1,0 +1,113 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Api } from 'grammy';
+import type { LanguageCode, Update } from 'grammy/types';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config/config-schema.ts';
+import type { Translator } from '../../i18n/translator.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { InboundGateway } from '../../pipeline/inbound-gateway.ts';
+import type { RedisKeys } from '../../redis/redis-keys.ts';
+import type { ChannelSender } from '../channel-sender.ts';
+import { TELEGRAM_COMMANDS } from './telegram-inbound.ts';
+import { ALLOWED_UPDATES, TelegramReceiver } from './telegram-receiver.ts';
+import { TelegramSender } from './telegram-sender.ts';
+
+export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
+const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+export interface TelegramChannel {
+  api: Api;
+  sender: ChannelSender;
+  /** Adds POST /webhooks/telegram (webhook mode only). */
+  addRoutes(app: FastifyInstance): void;
+  /** Registers the commands, then polls or sets the webhook. Failures are retried in the background. */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Telegram channel on grammY: long polling by default (one poller across all gateway
+ * processes), or a webhook registered with a secret token that every request must carry.
+ */
+export function createTelegramChannel(deps: {
+  config: Config & { TELEGRAM_BOT_TOKEN: string };
+  gateway: InboundGateway;
+  redis: Redis;
+  keys: RedisKeys;
+  translator: Translator;
+  log: Logger;
+  /** Lets tests put a grammY API transformer in front of the emulator (429, 403, methods it lacks). */
+  configureApi?: ((api: Api) => void) | undefined;
+}): TelegramChannel {
+  const { config, log } = deps;
+  const api = new Api(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : undefined);
+  deps.configureApi?.(api);
+  const receiver = new TelegramReceiver({ api, gateway: deps.gateway, redis: deps.redis, keys: deps.keys, log });
+  const sender = new TelegramSender({ api, redis: deps.redis, keys: deps.keys, rememberSeconds: config.DEDUPE_TTL_HOURS * 3600, log });
+  const webhookUrl = config.TELEGRAM_WEBHOOK_URL;
+  const secret = config.TELEGRAM_WEBHOOK_SECRET;
+  let stopped = false;
+
+  const registerCommands = async () => {
+    for (const language of deps.translator.languages) {
+      const commands = Object.keys(TELEGRAM_COMMANDS).map((command) => ({
+        command,
+        description: deps.translator.t(`telegram.command_${command}`, language),
+      }));
+      // Pelita's language folders are ISO 639-1 codes, as Telegram's are.
+      await api.setMyCommands(commands, { language_code: language as LanguageCode });
+      // The list for everyone else: the fallback language.
+      if (language === deps.translator.fallback) await api.setMyCommands(commands);
+    }
+  };
+
+  const setWebhook = async () => {
+    for (let delay = 1000; !stopped; delay = Math.min(delay * 2, 60_000)) {
+      try {
+        await api.setWebhook(webhookUrl!, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+        log.info({ channel: 'telegram' }, 'Telegram webhook registered');
+        return;
+      } catch (error) {
+        log.warn({ channel: 'telegram', err: error instanceof Error ? error.message : String(error) }, 'could not register the Telegram webhook; trying again');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  };
+
+  return {
+    api,
+    sender,
+    addRoutes(app) {
+      if (!webhookUrl || !secret) return;
+      app.post(TELEGRAM_WEBHOOK_PATH, async (request, reply) => {
+        const given = Buffer.from(String(request.headers[SECRET_HEADER] ?? ''));
+        const expected = Buffer.from(secret);
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+          return reply.status(401).send({ error: 'missing or wrong secret token' });
+        }
+        const update = request.body as Partial<Update> | undefined;
+        if (!update || typeof update !== 'object' || !Number.isSafeInteger(update.update_id)) {
+          return reply.status(400).send({ error: 'expected a Telegram update with a numeric update_id' });
+        }
+        try {
+          await receiver.handle(update as Update);
+          return reply.status(200).send({});
+        } catch (error) {
+          // Telegram delivers it again later; never 200 for an update that was not queued.
+          log.error({ channel: 'telegram', err: error instanceof Error ? error.message : String(error) }, 'could not queue a Telegram update');
+          return reply.status(503).send({ error: 'could not queue the update now' });
+        }
+      });
+    },
+    start() {
+      registerCommands().catch((error: Error) => log.warn({ channel: 'telegram', err: error.message }, 'could not set the command menu'));
+      if (webhookUrl) void setWebhook();
+      else receiver.startPolling();
+    },
+    async stop() {
+      stopped = true;
+      await receiver.stop();
+    },
+  };
+}
