@@ -1,32 +1,21 @@
-import type { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PelitaRuntime } from '../src/app/pelita-runtime.ts';
 import { startTestPelita } from './harness/test-pelita.ts';
-import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
-import { recordingTransformer, startTelegramEmulator, TEST_BOT_TOKEN, waitForBotMessages, type RecordedCall } from './harness/telegram-emulator.ts';
+import { recordingTransformer, TEST_BOT_TOKEN, useTelegramTestbed, waitForBotMessages, type RecordedCall } from './harness/telegram-emulator.ts';
 
-let redis: TestRedis;
-let emulator: TelegramServer;
-beforeAll(async () => {
-  redis = await startTestRedis();
-  emulator = await startTelegramEmulator();
-});
-afterAll(async () => {
-  await emulator?.stop();
-  await redis?.stop();
-});
+const bed = useTelegramTestbed();
 
 type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] };
 const keyboardOf = (message: { reply_markup?: unknown }) => message.reply_markup as Keyboard | undefined;
 
-describe('Telegram by long polling (grammY against the Bot API emulator)', () => {
+describe('Telegram by long polling (grammY against the Bot API bed.emulator)', () => {
   let runtime: PelitaRuntime;
   const calls: RecordedCall[] = [];
 
   beforeAll(async () => {
     ({ runtime } = await startTestPelita(
-      redis,
-      { TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN, TELEGRAM_API_ROOT: emulator.config.apiURL, TELEGRAM_CHAT_RATE_PER_S: '100' },
+      bed.redis,
+      { TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN, TELEGRAM_API_ROOT: bed.emulator.config.apiURL, TELEGRAM_CHAT_RATE_PER_S: '100' },
       'all',
       { configureTelegramApi: recordingTransformer(calls) },
     ));
@@ -45,9 +34,9 @@ describe('Telegram by long polling (grammY against the Bot API emulator)', () =>
 
   it('answers /start with an inline keyboard, moves on when a button is pressed, and answers free text', async () => {
     const chatId = 7001;
-    const client = emulator.getClient(TEST_BOT_TOKEN, { userId: chatId, chatId, firstName: 'Ani', userName: 'ani' });
+    const client = bed.emulator.getClient(TEST_BOT_TOKEN, { userId: chatId, chatId, firstName: 'Ani', userName: 'ani' });
     await client.sendCommand(client.makeCommand('/start', { from: { id: chatId, is_bot: false, first_name: 'Ani', language_code: 'en' } }));
-    const first = await waitForBotMessages(emulator, chatId, (messages) => messages.some((message) => keyboardOf(message)));
+    const first = await waitForBotMessages(bed.emulator, chatId, (messages) => messages.some((message) => keyboardOf(message)));
     const menu = first.find((message) => keyboardOf(message))!;
     expect(menu.parse_mode).toBe('HTML');
     const buttons = keyboardOf(menu)!.inline_keyboard.flat();
@@ -57,13 +46,13 @@ describe('Telegram by long polling (grammY against the Bot API emulator)', () =>
     // Press the first button ("1. ...").
     const before = first.length;
     await client.sendCallback(client.makeCallbackQuery(buttons[0]!.callback_data, { message: { message_id: 1, chat: { id: chatId, type: 'private' } } }));
-    const afterPress = await waitForBotMessages(emulator, chatId, (messages) => messages.length > before);
+    const afterPress = await waitForBotMessages(bed.emulator, chatId, (messages) => messages.length > before);
     expect(afterPress.slice(before).map((message) => message.text).join('\n')).not.toEqual('');
     await expect.poll(() => calls.some((call) => call.method === 'answerCallbackQuery')).toBe(true);
 
     const beforeQuestion = afterPress.length;
     await client.sendMessage(client.makeMessage('how do I work abroad legally?'));
-    const answered = await waitForBotMessages(emulator, chatId, (messages) => messages.length > beforeQuestion);
+    const answered = await waitForBotMessages(bed.emulator, chatId, (messages) => messages.length > beforeQuestion);
     // Understood as "migrate safely": that flow's own menu, not the main one again.
     const reply = answered.slice(beforeQuestion).at(-1)!;
     expect(reply.text).toBe('What would you like to know?');
@@ -71,7 +60,7 @@ describe('Telegram by long polling (grammY against the Bot API emulator)', () =>
   });
 
   it('polls from one gateway only: a second one stands by', async () => {
-    const second = await startTestPelita(redis, { TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN, TELEGRAM_API_ROOT: emulator.config.apiURL }, 'gateway', {
+    const second = await startTestPelita(bed.redis, { TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN, TELEGRAM_API_ROOT: bed.emulator.config.apiURL }, 'gateway', {
       configureTelegramApi: recordingTransformer([]),
     });
     try {
@@ -85,9 +74,9 @@ describe('Telegram by long polling (grammY against the Bot API emulator)', () =>
 
   it('keeps a deep link as the source of the conversation', async () => {
     const chatId = 7002;
-    const client = emulator.getClient(TEST_BOT_TOKEN, { userId: chatId, chatId });
+    const client = bed.emulator.getClient(TEST_BOT_TOKEN, { userId: chatId, chatId });
     await client.sendCommand(client.makeCommand('/start poster_mataram'));
-    await waitForBotMessages(emulator, chatId, (messages) => messages.length > 0);
+    await waitForBotMessages(bed.emulator, chatId, (messages) => messages.length > 0);
     const session = JSON.parse((await runtime.redis.get(runtime.keys.session(`telegram:${chatId}`))) ?? '{}') as { vars?: Record<string, unknown> };
     expect(session.vars?.source).toBe('poster_mataram');
   });
@@ -101,16 +90,16 @@ describe('Telegram by webhook', () => {
 
   beforeAll(async () => {
     ({ runtime, baseUrl } = await startTestPelita(
-      redis,
+      bed.redis,
       {
         TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
-        TELEGRAM_API_ROOT: emulator.config.apiURL,
+        TELEGRAM_API_ROOT: bed.emulator.config.apiURL,
         TELEGRAM_WEBHOOK_URL: 'https://pelita.example.org/webhooks/telegram',
         TELEGRAM_WEBHOOK_SECRET: secret,
         TELEGRAM_CHAT_RATE_PER_S: '100',
       },
       'all',
-      // The emulator would try to deliver every update to that public URL.
+      // The bed.emulator would try to deliver every update to that public URL.
       { configureTelegramApi: recordingTransformer(calls, undefined, ['setMyCommands', 'setWebhook']) },
     ));
   });
@@ -146,7 +135,7 @@ describe('Telegram by webhook', () => {
   it('accepts an update with the secret, answers it, and drops the same update_id again', async () => {
     expect((await post(update(901, 8002, 'halo'), secret)).status).toBe(200);
     expect((await post(update(901, 8002, 'halo'), secret)).status).toBe(200);
-    const messages = await waitForBotMessages(emulator, 8002, (sent) => sent.length > 0);
+    const messages = await waitForBotMessages(bed.emulator, 8002, (sent) => sent.length > 0);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(waitCount(8002)).toBe(messages.length);
     expect(messages.map((message) => message.text).join('\n')).toMatch(/Apa yang bisa saya bantu|Pilih bahasa/);
@@ -158,7 +147,7 @@ function emulatorChatIsQuiet(chatId: number): boolean {
 }
 
 function waitCount(chatId: number): number {
-  return emulator.storage.botMessages.filter((entry) => String(entry.message.chat_id) === String(chatId)).length;
+  return bed.emulator.storage.botMessages.filter((entry) => String(entry.message.chat_id) === String(chatId)).length;
 }
 
 describe('Telegram limits (a grammY transformer plays the platform)', () => {
@@ -169,8 +158,8 @@ describe('Telegram limits (a grammY transformer plays the platform)', () => {
   beforeAll(async () => {
     const recorded: RecordedCall[] = [];
     ({ runtime } = await startTestPelita(
-      redis,
-      { TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN, TELEGRAM_API_ROOT: emulator.config.apiURL, TELEGRAM_CHAT_RATE_PER_S: '100' },
+      bed.redis,
+      { TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN, TELEGRAM_API_ROOT: bed.emulator.config.apiURL, TELEGRAM_CHAT_RATE_PER_S: '100' },
       'all',
       {
         configureTelegramApi: recordingTransformer(recorded, (call) => {
@@ -191,9 +180,9 @@ describe('Telegram limits (a grammY transformer plays the platform)', () => {
   });
 
   it('waits retry_after on a 429, then sends everything once', async () => {
-    const client = emulator.getClient(TEST_BOT_TOKEN, { userId: 9001, chatId: 9001 });
+    const client = bed.emulator.getClient(TEST_BOT_TOKEN, { userId: 9001, chatId: 9001 });
     await client.sendMessage(client.makeMessage('halo'));
-    const messages = await waitForBotMessages(emulator, 9001, (sent) => sent.some((message) => keyboardOf(message)));
+    const messages = await waitForBotMessages(bed.emulator, 9001, (sent) => sent.some((message) => keyboardOf(message)));
     const attempts = calls.filter((call) => call.payload.chat_id === '9001');
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(950);
     // The refused message was sent again, and nothing twice.
@@ -202,7 +191,7 @@ describe('Telegram limits (a grammY transformer plays the platform)', () => {
   });
 
   it('marks a person who blocked the bot unreachable and does not retry', async () => {
-    const client = emulator.getClient(TEST_BOT_TOKEN, { userId: 9002, chatId: 9002 });
+    const client = bed.emulator.getClient(TEST_BOT_TOKEN, { userId: 9002, chatId: 9002 });
     await client.sendMessage(client.makeMessage('halo'));
     await expect.poll(() => runtime.redis.exists(runtime.keys.unreachable('telegram:9002'))).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Api } from 'grammy';
-import { createTelegramChannel, type TelegramChannel } from '../channels/telegram/telegram-channel.ts';
+import { createTelegramApi, createTelegramChannel, type TelegramChannel } from '../channels/telegram/telegram-channel.ts';
+import { TelegramOperators } from '../channels/telegram/telegram-operators.ts';
+import { CaseDesk } from '../cases/case-desk.ts';
+import { addCaseRoutes } from '../cases/cases-http.ts';
+import type { Case } from '../cases/case.ts';
 import type { Redis } from 'ioredis';
 import { HttpCallbackSender } from '../channels/http/http-callback-sender.ts';
 import { buildHttpServer } from '../channels/http/http-server.ts';
@@ -61,6 +65,9 @@ export class PelitaRuntime {
   private readonly pullSenders: Partial<Record<Channel, ChannelSender>> = {};
   private server: FastifyInstance | undefined;
   private telegram: TelegramChannel | undefined;
+  private telegramApi: Api | undefined;
+  private readonly operators: TelegramOperators | undefined;
+  readonly cases: CaseDesk;
 
   private constructor(private readonly options: RuntimeOptions) {
     const { config } = options;
@@ -72,6 +79,23 @@ export class PelitaRuntime {
       (duplicate ? this.metrics.duplicatesIn : this.metrics.messagesIn).inc({ channel }),
     );
     this.replyLog = new ReplyLog(this.redis, this.keys);
+    const translator = options.ctx.translator;
+    const say = (key: string, values?: Record<string, string | number>) => translator.t(key, translator.fallback, values);
+    const operatorsChat = config.OPERATORS_TELEGRAM_CHAT_ID;
+    const api = this.telegramApiFor(config);
+    if (operatorsChat !== undefined && api) {
+      this.operators = new TelegramOperators({ api, chatId: operatorsChat, allowedUserIds: config.OPERATORS_ALLOWED_USER_IDS, say, log: options.log });
+    }
+    this.cases = new CaseDesk({
+      redis: this.redis,
+      keys: this.keys,
+      log: options.log,
+      slaMs: config.ESCALATION_SLA_MINUTES * 60_000,
+      operators: this.operators,
+      deliverToPerson: (found, replyId, text) => this.deliverToPerson(found, replyId, text),
+      say,
+    });
+    this.operators?.attach(this.cases);
     this.escalations = new EscalationQueue(this.redis, this.keys);
   }
 
@@ -109,6 +133,7 @@ export class PelitaRuntime {
     await this.telegram?.stop();
     await this.server?.close();
     await Promise.all([
+      this.cases.close(graceMs),
       this.inbound.close(graceMs),
       ...[...this.outbound.values()].map((queue) => queue.close(graceMs)),
       this.escalations.close(graceMs),
@@ -138,13 +163,15 @@ export class PelitaRuntime {
       sessions,
       deliver: (batch) => this.deliver(batch),
       escalations: this.escalations,
-      eraser: new PersonDataEraser(this.redis, this.keys, this.escalations),
+      eraser: new PersonDataEraser(this.redis, this.keys, this.escalations, this.cases.store),
+      relayToOperator: (conversationId, messageId, text) => this.cases.relayFromPerson(conversationId, messageId, text),
       nlu: this.options.nlu,
       onEscalation: (reason) => this.metrics.escalations.inc({ reason }),
       log,
     });
     this.inbound.process(handler, { concurrency: config.WORKER_CONCURRENCY, log });
-    this.escalations.process(log);
+    this.escalations.process(log, async (request) => void (await this.cases.openFromRequest(request)));
+    this.cases.process();
   }
 
   private startSenders(): void {
@@ -165,7 +192,9 @@ export class PelitaRuntime {
     // Push channels only: the others are delivered by the worker (see deliver()).
     const senders: Partial<Record<Channel, ChannelSender>> = {};
     const token = config.TELEGRAM_BOT_TOKEN;
-    if (token) {
+    const api = this.telegramApiFor(config);
+    if (token && api) {
+      const operators = this.operators;
       this.telegram = createTelegramChannel({
         config: { ...config, TELEGRAM_BOT_TOKEN: token },
         gateway: this.gateway,
@@ -173,7 +202,8 @@ export class PelitaRuntime {
         keys: this.keys,
         translator: this.options.ctx.translator,
         log,
-        configureApi: this.options.configureTelegramApi,
+        api,
+        operatorUpdate: operators ? (update) => operators.handleUpdate(update) : undefined,
       });
       senders.telegram = this.paced('telegram', this.telegram.sender, {
         channel: { perSecond: config.TELEGRAM_RATE_PER_S, burst: config.OUTBOUND_BURST },
@@ -208,6 +238,25 @@ export class PelitaRuntime {
       .then(() => undefined);
   }
 
+  /** One Bot API client per process, shared by the channel and the operators' group. */
+  private telegramApiFor(config: Config): Api | undefined {
+    const token = config.TELEGRAM_BOT_TOKEN;
+    if (!token) return undefined;
+    this.telegramApi ??= createTelegramApi({ ...config, TELEGRAM_BOT_TOKEN: token }, this.options.configureTelegramApi);
+    return this.telegramApi;
+  }
+
+  /** An operator's words (or the hand-back notice) to the person, in their language, on their channel. */
+  private async deliverToPerson(found: Case, replyId: string, operatorText: string | undefined): Promise<void> {
+    // After "delete my data" the case no longer knows who it was for.
+    if (found.conversationId.startsWith('deleted:')) return;
+    const { translator } = this.options.ctx;
+    const language = found.language ?? translator.fallback;
+    const text = operatorText === undefined ? translator.t('cases.handed_back', language) : translator.t('cases.operator_says', language, { text: operatorText });
+    const inReplyTo = `case-${found.id}-${replyId}`;
+    await this.deliver({ conversationId: found.conversationId, inReplyTo, replies: [{ id: `${inReplyTo}:1`, inReplyTo, text }] });
+  }
+
   /** A sender at the pace its platform allows, shared by all processes through Redis. */
   private paced(channel: Channel, sender: ChannelSender, pacing: ChannelPacing): ChannelSender {
     return new PacedSender(sender, {
@@ -226,7 +275,9 @@ export class PelitaRuntime {
       channel: withChannel ? { gateway: this.gateway, replyLog: this.replyLog, token: config.HTTP_CHANNEL_TOKEN } : undefined,
       isReady: async () => (await withTimeout(this.redis.ping(), 1000)) === 'PONG',
       metrics: { contentType: this.metrics.registry.contentType, render: () => this.metrics.registry.metrics() },
-      routes: withChannel && this.telegram ? [(app) => this.telegram!.addRoutes(app)] : [],
+      routes: withChannel
+        ? [(app) => addCaseRoutes(app, { desk: this.cases, token: config.ADMIN_TOKEN }), ...(this.telegram ? [(app: FastifyInstance) => this.telegram!.addRoutes(app)] : [])]
+        : [],
       log,
     });
     await this.server.listen({ port: withChannel ? config.PORT : (config.METRICS_PORT ?? 0), host: config.HOST });

@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/load-config.ts';
 import { ReplyTimeoutError } from '../channels/console/console-channel.ts';
 import { agenciesImportCommand } from './agencies-import-command.ts';
+import { casesListCommand, casesShowCommand } from './cases-command.ts';
 import { chatCommand } from './chat-command.ts';
 import { checkOfferCommand } from './check-offer-command.ts';
 import { contentStaleCommand } from './content-stale-command.ts';
@@ -29,6 +30,10 @@ export async function main(argv: string[]): Promise<number> {
         return agenciesImportCommand(command);
       case 'nlu':
         return await nluCommand(command);
+      case 'cases-list':
+        return await casesListCommand(command);
+      case 'cases-show':
+        return await casesShowCommand(command);
       case 'help':
         process.stdout.write(`${USAGE}\n`);
         return 0;

@@ -11,6 +11,9 @@ export const USAGE = `Usage:
   pelita content stale [--days N] [--json]   list contacts due for re-checking (default 180 days)
   pelita agencies import FILE --source TEXT  load the official P3MI licence list from a CSV export
   pelita nlu [--json] [--lang id|en]         language, intent and emergency for each stdin line
+  pelita cases list [--status open|claimed|resolved|overdue] [--json]
+                                             cases for case workers, newest first
+  pelita cases show ID [--json]              one case and its audit trail
   pelita help                                this text
 
 Settings come from environment variables; see .env.example and the README.`;
@@ -23,6 +26,8 @@ export type Command =
   | { name: 'content-stale'; days: number; json: boolean }
   | { name: 'agencies-import'; file: string; source: string }
   | { name: 'nlu'; json: boolean; lang: string | undefined }
+  | { name: 'cases-list'; status: 'open' | 'claimed' | 'resolved' | 'overdue' | undefined; json: boolean }
+  | { name: 'cases-show'; id: string; json: boolean }
   | { name: 'help' };
 
 export function parseCli(argv: string[]): Command {
@@ -65,6 +70,19 @@ export function parseCli(argv: string[]): Command {
       case 'nlu': {
         const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false }, lang: { type: 'string' } }, strict: true });
         return { name: 'nlu', json: values.json ?? false, lang: values.lang };
+      }
+      case 'cases': {
+        const [sub, ...options] = rest;
+        const { values, positionals } = parseArgs({ args: options, options: { status: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+        if (sub === 'list') {
+          const status = values.status;
+          if (status !== undefined && status !== 'open' && status !== 'claimed' && status !== 'resolved' && status !== 'overdue') {
+            throw new UsageError(`--status must be open, claimed, resolved or overdue (got ${status})`);
+          }
+          return { name: 'cases-list', status, json: values.json ?? false };
+        }
+        if (sub === 'show' && positionals.length === 1) return { name: 'cases-show', id: positionals[0]!, json: values.json ?? false };
+        throw new UsageError('try: pelita cases list [--status open] [--json], or pelita cases show ID');
       }
       case 'agencies': {
         const [sub, ...options] = rest;

@@ -84,7 +84,22 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{16,256}$/, { error: 'expected 16 to 256 letters, digits, _ or -' })
     .optional(),
+  /** The Telegram group where case workers get cases (a negative id, e.g. -1001234567890). */
+  OPERATORS_TELEGRAM_CHAT_ID: z.coerce.number({ error: 'expected a Telegram chat id (a whole number)' }).int({ error: 'expected a Telegram chat id (a whole number)' }).optional(),
+  /** Telegram user ids allowed to act on cases, comma-separated; empty: every group member. */
+  OPERATORS_ALLOWED_USER_IDS: z
+    .string()
+    .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, { error: 'expected Telegram user ids separated by commas' })
+    .optional()
+    .transform((value) => (value ? value.split(',').map((id) => Number(id.trim())) : [])),
+  /** A case not claimed within this many minutes is posted again and marked overdue. */
+  ESCALATION_SLA_MINUTES: z.coerce.number({ error: 'expected a number of minutes' }).positive({ error: 'expected a number of minutes above 0' }).default(10),
+  /** Bearer token for the admin API (/v1/cases); unset: the admin API refuses everything. */
+  ADMIN_TOKEN: optionalText,
 }).superRefine((config, context) => {
+  if (config.OPERATORS_TELEGRAM_CHAT_ID !== undefined && !config.TELEGRAM_BOT_TOKEN) {
+    context.addIssue({ code: 'custom', path: ['TELEGRAM_BOT_TOKEN'], message: 'required with OPERATORS_TELEGRAM_CHAT_ID: the bot posts the cases' });
+  }
   if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_WEBHOOK_SECRET) {
     context.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'required with TELEGRAM_WEBHOOK_URL, so forged updates can be refused' });
   }

@@ -13,6 +13,10 @@ export interface EscalationRequest {
   reason: string;
   language: string | undefined;
   requestedAt: string;
+  /** Where the person is, when a flow learnt it. */
+  country?: string;
+  /** The warning-signs screening's answers, when they took it (with their consent: it is their answer). */
+  screening?: Record<string, string | number | boolean>;
 }
 
 const QUEUE = 'escalation';

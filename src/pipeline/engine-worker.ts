@@ -1,5 +1,5 @@
 import type { EngineContext } from '../engine/engine-context.ts';
-import type { EscalationQueue } from '../escalation/escalation-queue.ts';
+import type { EscalationQueue, EscalationRequest } from '../escalation/escalation-queue.ts';
 import { step } from '../engine/step.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Inbound } from '../messages/inbound.ts';
@@ -9,6 +9,17 @@ import type { PersonDataEraser } from '../privacy/person-data-eraser.ts';
 import type { SessionStore } from '../session/session-store.ts';
 import type { Nlu } from '../nlu/nlu.ts';
 import { understand } from '../nlu/understand.ts';
+
+/** What a case worker needs from the session: where the person is, and screening answers. */
+function caseFacts(vars: Record<string, unknown>): Pick<EscalationRequest, 'country' | 'screening'> {
+  const screening = Object.fromEntries(
+    Object.entries(vars).filter((entry): entry is [string, string | number | boolean] => entry[0].startsWith('ws_') && ['string', 'number', 'boolean'].includes(typeof entry[1])),
+  );
+  return {
+    ...(typeof vars.country === 'string' ? { country: vars.country } : {}),
+    ...(Object.keys(screening).length > 0 ? { screening } : {}),
+  };
+}
 
 /**
  * Hands a turn's replies to their channel: to its outbound queue (push platforms), or
@@ -34,10 +45,13 @@ export function createEngineHandler(deps: {
   nlu?: Nlu | undefined;
   /** Told of every escalation requested (for /metrics). */
   onEscalation?: (reason: string) => void;
+  /** While a case worker has the conversation, the person's messages go to them instead (true when relayed). */
+  relayToOperator?: (conversationId: string, messageId: string, text: string | undefined) => Promise<boolean>;
   log: Logger;
 }) {
   return async (conversationId: string, item: QueuedItem<Inbound>): Promise<void> => {
     const inbound = item.payload;
+    if (await deps.relayToOperator?.(conversationId, inbound.messageId, inbound.text)) return;
     const started = performance.now();
     const session = await deps.sessions.load(conversationId, inbound.receivedAt);
     // Understanding happens here, not in the engine, which stays pure and synchronous.
@@ -53,7 +67,14 @@ export function createEngineHandler(deps: {
     for (const [position, effect] of result.effects.entries()) {
       if (effect.type !== 'escalate') continue;
       await deps.escalations.request(
-        { conversationId, messageId: inbound.messageId, reason: effect.reason, language: result.session.language, requestedAt: inbound.receivedAt },
+        {
+          conversationId,
+          messageId: inbound.messageId,
+          reason: effect.reason,
+          language: result.session.language,
+          requestedAt: inbound.receivedAt,
+          ...caseFacts(result.session.vars),
+        },
         position,
       );
       deps.onEscalation?.(effect.reason);

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { CaseStore } from '../cases/case-store.ts';
 import type { EscalationQueue } from '../escalation/escalation-queue.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
 
 /**
  * "Delete my data": removes every key about one conversation (its session with all
- * answers and its reply history), and anonymises requests for a human, which are kept so
- * a case worker can still help. Message ids remembered for de-duplication (no content)
+ * answers and its reply history), and anonymises requests for a human and cases, which are
+ * kept so a case worker can still act on them. Message ids remembered for de-duplication (no content)
  * expire on their own, and messages still waiting in the inbox are answered first.
  */
 export class PersonDataEraser {
@@ -14,6 +15,7 @@ export class PersonDataEraser {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly escalations: EscalationQueue,
+    private readonly cases?: CaseStore,
   ) {}
 
   async erase(conversationId: string): Promise<{ keysDeleted: number; requestsAnonymised: number }> {
@@ -22,7 +24,7 @@ export class PersonDataEraser {
     // One key at a time: on Redis Cluster they need not share a slot.
     for (const key of keys) keysDeleted += await this.redis.del(key);
     const pseudonym = `deleted:${createHash('sha256').update(conversationId).digest('hex').slice(0, 16)}`;
-    const requestsAnonymised = await this.escalations.anonymise(conversationId, pseudonym);
+    const requestsAnonymised = (await this.escalations.anonymise(conversationId, pseudonym)) + ((await this.cases?.anonymise(conversationId, pseudonym)) ?? 0);
     return { keysDeleted, requestsAnonymised };
   }
 

@@ -42,6 +42,30 @@ export class RedisKeys {
     return `${this.prefix}:telegram:offset`;
   }
 
+  /** One case (JSON), its audit trail (a stream), and the indexes to find cases. */
+  case(id: string): string {
+    return `${this.prefix}:case:${id}`;
+  }
+
+  caseAudit(id: string): string {
+    return `${this.prefix}:case:${id}:audit`;
+  }
+
+  /** Every case by opening time (a sorted set). */
+  casesByTime(): string {
+    return `${this.prefix}:cases`;
+  }
+
+  /** The open or claimed case of a conversation, if any. */
+  activeCase(conversationId: string): string {
+    return `${this.prefix}:case-of:{${conversationId}}`;
+  }
+
+  /** Which case an operators' chat message belongs to (its thread). */
+  caseThread(messageId: number): string {
+    return `${this.prefix}:case-thread:${messageId}`;
+  }
+
   /** The person blocked the bot (Telegram 403): nothing more is sent to them. */
   unreachable(conversationId: string): string {
     return `${this.prefix}:unreachable:{${conversationId}}`;

@@ -1,7 +1,9 @@
 import type { Api, Transformer } from 'grammy';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import type { StoredBotUpdate } from 'telegram-test-api/lib/telegramServer.js';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from './free-port.ts';
+import { startTestRedis, type TestRedis } from './test-redis.ts';
 
 export const TEST_BOT_TOKEN = '123456:TEST';
 
@@ -46,7 +48,8 @@ export interface RecordedCall {
  */
 export function recordingTransformer(
   calls: RecordedCall[],
-  override: (call: RecordedCall) => { ok: false; error_code: number; description: string; parameters?: { retry_after?: number } } | undefined = () => undefined,
+  override: (call: RecordedCall) => { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: { retry_after?: number } } | undefined = () =>
+    undefined,
   /** Methods answered `ok` here, never reaching the emulator. */
   answered: readonly string[] = ['setMyCommands'],
 ): (api: Api) => void {
@@ -60,4 +63,29 @@ export function recordingTransformer(
     return previous(method, payload, signal);
   };
   return (api) => api.config.use(transformer);
+}
+
+/**
+ * A test file's Redis and Bot API emulator, started before its tests and stopped after.
+ * Read them inside tests or hooks (they exist once `beforeAll` has run).
+ */
+export function useTelegramTestbed(): { readonly redis: TestRedis; readonly emulator: TelegramServer } {
+  let redis: TestRedis | undefined;
+  let emulator: TelegramServer | undefined;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    emulator = await startTelegramEmulator();
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+    await redis?.stop();
+  });
+  return {
+    get redis() {
+      return redis!;
+    },
+    get emulator() {
+      return emulator!;
+    },
+  };
 }

@@ -26,6 +26,14 @@ export interface TelegramChannel {
   stop(): Promise<void>;
 }
 
+/** The Bot API client, at TELEGRAM_API_ROOT when set. */
+export function createTelegramApi(config: Config & { TELEGRAM_BOT_TOKEN: string }, configure?: (api: Api) => void): Api {
+  const api = new Api(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : undefined);
+  // Tests put a grammY API transformer in front of the emulator (429, 403, methods it lacks).
+  configure?.(api);
+  return api;
+}
+
 /**
  * The Telegram channel on grammY: long polling by default (one poller across all gateway
  * processes), or a webhook registered with a secret token that every request must carry.
@@ -37,13 +45,12 @@ export function createTelegramChannel(deps: {
   keys: RedisKeys;
   translator: Translator;
   log: Logger;
-  /** Lets tests put a grammY API transformer in front of the emulator (429, 403, methods it lacks). */
-  configureApi?: ((api: Api) => void) | undefined;
+  api: Api;
+  /** Updates from the operators' group go there first. */
+  operatorUpdate?: ((update: Update) => Promise<boolean>) | undefined;
 }): TelegramChannel {
-  const { config, log } = deps;
-  const api = new Api(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : undefined);
-  deps.configureApi?.(api);
-  const receiver = new TelegramReceiver({ api, gateway: deps.gateway, redis: deps.redis, keys: deps.keys, log });
+  const { config, log, api } = deps;
+  const receiver = new TelegramReceiver({ api, gateway: deps.gateway, redis: deps.redis, keys: deps.keys, log, operatorUpdate: deps.operatorUpdate });
   const sender = new TelegramSender({ api, redis: deps.redis, keys: deps.keys, rememberSeconds: config.DEDUPE_TTL_HOURS * 3600, log });
   const webhookUrl = config.TELEGRAM_WEBHOOK_URL;
   const secret = config.TELEGRAM_WEBHOOK_SECRET;

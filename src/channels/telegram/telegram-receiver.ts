@@ -43,10 +43,21 @@ export class TelegramReceiver {
   private polling: Promise<void> | undefined;
   private readonly token = randomUUID();
 
-  constructor(private readonly deps: { api: Api; gateway: InboundGateway; redis: Redis; keys: RedisKeys; log: Logger }) {}
+  constructor(
+    private readonly deps: {
+      api: Api;
+      gateway: InboundGateway;
+      redis: Redis;
+      keys: RedisKeys;
+      log: Logger;
+      /** The operators' group: handled there when it returns true. */
+      operatorUpdate?: ((update: Update) => Promise<boolean>) | undefined;
+    },
+  ) {}
 
   /** Queues one update (and answers a button press at once, so the spinner stops). */
   async handle(update: Update): Promise<void> {
+    if (await this.deps.operatorUpdate?.(update)) return;
     const inbound = inboundFromUpdate(update, new Date().toISOString());
     if (inbound) {
       await this.deps.gateway.accept(inbound);

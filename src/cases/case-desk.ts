@@ -1,0 +1,202 @@
+import { createHash } from 'node:crypto';
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { EscalationRequest } from '../escalation/escalation-queue.ts';
+import type { Logger } from '../log/logger.ts';
+import { channelOf } from '../messages/channel.ts';
+import { closeBullmq } from '../queue/close-bullmq.ts';
+import { workerConnection } from '../redis/redis-connection.ts';
+import type { RedisKeys } from '../redis/redis-keys.ts';
+import type { Case } from './case.ts';
+import { CaseStore } from './case-store.ts';
+
+/** Where case workers are told of cases and talk with people (a Telegram group). */
+export interface OperatorChannel {
+  /** Posts a case with a "claim" button; returns the message its thread hangs off. */
+  postCase(found: Case, overdue: boolean): Promise<number>;
+  /** Posts into a case's thread (the person's words, a claim, a resolution); returns its message. */
+  postInThread(found: Case, text: string): Promise<number>;
+}
+
+export interface Operator {
+  id: string;
+  name: string;
+}
+
+/**
+ * Sends an operator's words to the person, on their channel, or (`undefined`) the notice
+ * that they are back with the bot. `replyId` makes a repeated delivery harmless.
+ */
+export type DeliverToPerson = (found: Case, replyId: string, operatorText: string | undefined) => Promise<void>;
+
+type DeskJob = { kind: 'notify'; caseId: string; overdue: boolean } | { kind: 'sla'; caseId: string; round: number } | { kind: 'relay'; caseId: string; text: string };
+
+const QUEUE = 'operators';
+/** Operators' notifications are retried for as long as it takes, a minute apart at most. */
+const MAX_BACKOFF_MS = 60_000;
+
+export class CaseActionError extends Error {
+  constructor(
+    message: string,
+    readonly status: 403 | 404 | 409,
+  ) {
+    super(message);
+    this.name = 'CaseActionError';
+  }
+}
+
+/**
+ * The case workers' side of an escalation: a case opens for every request for a human,
+ * operators are notified by a job that retries until it gets through, an unclaimed case is
+ * re-posted as overdue every `slaMs`, and while a case is claimed the person and the
+ * operator talk through Pelita. Without an operator channel cases still open and are
+ * listed (`pelita cases list`, GET /v1/cases).
+ */
+export class CaseDesk {
+  readonly store: CaseStore;
+  private readonly queue: Queue<DeskJob>;
+  private worker: Worker<DeskJob> | undefined;
+  private connection: Redis | undefined;
+
+  constructor(
+    private readonly deps: {
+      redis: Redis;
+      keys: RedisKeys;
+      log: Logger;
+      slaMs: number;
+      operators?: OperatorChannel | undefined;
+      deliverToPerson: DeliverToPerson;
+      /** Operators' sentences, in the language case workers read (the fallback language). */
+      say: (key: string, values?: Record<string, string | number>) => string;
+    },
+  ) {
+    this.store = new CaseStore(deps.redis, deps.keys);
+    this.queue = new Queue<DeskJob>(QUEUE, {
+      connection: deps.redis,
+      prefix: deps.keys.bullPrefix,
+      defaultJobOptions: { attempts: Number.MAX_SAFE_INTEGER, backoff: { type: 'capped' }, removeOnComplete: true, removeOnFail: false },
+    });
+  }
+
+  /** The escalation queue's handler: opens (or finds) the case and schedules its notice and SLA check. */
+  async openFromRequest(request: EscalationRequest): Promise<Case> {
+    const id = `C${createHash('sha256').update(`${request.conversationId}\n${request.messageId}`).digest('hex').slice(0, 7).toUpperCase()}`;
+    const { case: found, opened } = await this.store.open({
+      id,
+      conversationId: request.conversationId,
+      channel: channelOf(request.conversationId),
+      ...(request.language ? { language: request.language } : {}),
+      ...(request.country ? { country: request.country } : {}),
+      ...(request.screening ? { screening: request.screening } : {}),
+      reason: request.reason,
+      status: 'open',
+      overdue: false,
+      openedAt: request.requestedAt,
+    });
+    if (opened) {
+      await this.queue.add('notify', { kind: 'notify', caseId: id, overdue: false }, { jobId: `notify-${id}-0` });
+      await this.queue.add('sla', { kind: 'sla', caseId: id, round: 1 }, { jobId: `sla-${id}-1`, delay: this.deps.slaMs });
+      this.deps.log.warn({ caseId: id, reason: request.reason, channel: found.channel }, 'case opened');
+    }
+    return found;
+  }
+
+  async claim(id: string, operator: Operator): Promise<Case> {
+    const found = await this.require(id);
+    if (found.status === 'resolved') throw new CaseActionError(`case ${id} is resolved`, 409);
+    if (found.status === 'claimed' && found.operator?.id !== operator.id) throw new CaseActionError(`case ${id} is claimed by ${found.operator?.name}`, 409);
+    const claimed = await this.store.update(id, (current) => ({ ...current, status: 'claimed', operator, claimedAt: new Date().toISOString() }), { event: 'claimed', by: operator.id });
+    await this.tellOperators(claimed, this.deps.say('operators.claimed', { id, name: operator.name }));
+    return claimed;
+  }
+
+  /** The claiming operator's words to the person. `replyId` makes a repeated call harmless. */
+  async reply(id: string, operator: Operator, text: string, replyId: string): Promise<void> {
+    const found = await this.require(id);
+    if (found.status !== 'claimed' || found.operator?.id !== operator.id) throw new CaseActionError(`only the operator who claimed case ${id} can answer in it`, 403);
+    await this.deps.deliverToPerson(found, replyId, text);
+    await this.store.audit(id, { event: 'operator_replied', by: operator.id });
+  }
+
+  async resolve(id: string, operator: Operator): Promise<Case> {
+    const found = await this.require(id);
+    if (found.status === 'resolved') return found;
+    if (found.status === 'claimed' && found.operator?.id !== operator.id) throw new CaseActionError(`case ${id} is claimed by ${found.operator?.name}`, 403);
+    const resolved = await this.store.update(id, (current) => ({ ...current, status: 'resolved', resolvedAt: new Date().toISOString() }), { event: 'resolved', by: operator.id });
+    await this.deps.deliverToPerson(resolved, `resolved-${id}`, undefined);
+    await this.tellOperators(resolved, this.deps.say('operators.resolved', { id, name: operator.name }));
+    return resolved;
+  }
+
+  /**
+   * A message from a person whose case is claimed goes to their operator instead of the
+   * bot. Returns whether it did (the engine then stays out of the conversation).
+   */
+  async relayFromPerson(conversationId: string, messageId: string, text: string | undefined): Promise<boolean> {
+    const found = await this.store.activeFor(conversationId);
+    if (!found || found.status !== 'claimed') return false;
+    await this.queue.add('relay', { kind: 'relay', caseId: found.id, text: text ?? '' }, { jobId: `relay-${createHash('sha256').update(`${conversationId}\n${messageId}`).digest('hex').slice(0, 20)}` });
+    return true;
+  }
+
+  process(): void {
+    const { log } = this.deps;
+    this.connection = workerConnection(this.deps.redis);
+    this.worker = new Worker<DeskJob>(QUEUE, (job) => this.run(job.data), {
+      connection: this.connection,
+      prefix: this.deps.keys.bullPrefix,
+      concurrency: 4,
+      settings: { backoffStrategy: (attemptsMade: number) => Math.min(MAX_BACKOFF_MS, 500 * 2 ** attemptsMade) },
+    });
+    this.worker.on('failed', (job, error) => log.error({ caseId: job?.data.caseId, kind: job?.data.kind, attempts: job?.attemptsMade, err: error.message }, 'could not reach the operators; will retry'));
+    this.worker.on('error', (error) => log.error({ err: error.message }, 'operators worker error'));
+  }
+
+  async close(graceMs = 10_000): Promise<void> {
+    await closeBullmq({ workers: this.worker ? [this.worker] : [], connections: this.connection ? [this.connection] : [], queue: this.queue, graceMs });
+  }
+
+  private async run(job: DeskJob): Promise<void> {
+    const found = await this.store.get(job.caseId);
+    if (!found) return;
+    const operators = this.deps.operators;
+    switch (job.kind) {
+      case 'notify': {
+        if (found.status !== 'open' || !operators) return;
+        // A first notice still retrying when the overdue one got through adds nothing.
+        if (!job.overdue && found.notifiedAt) return;
+        const messageId = await operators.postCase(found, job.overdue);
+        await this.store.linkThread(messageId, found.id);
+        await this.store.update(found.id, (current) => ({ ...current, notifiedAt: new Date().toISOString(), threadMessageId: messageId }), { event: job.overdue ? 'reposted' : 'notified', by: 'system' });
+        return;
+      }
+      case 'sla': {
+        if (found.status !== 'open') return;
+        await this.store.update(found.id, (current) => ({ ...current, overdue: true }), { event: 'overdue', by: 'system' });
+        this.deps.log.error({ caseId: found.id, minutes: Math.round(this.deps.slaMs / 60_000) }, 'case not claimed within the SLA; posting it again');
+        await this.queue.add('notify', { kind: 'notify', caseId: found.id, overdue: true }, { jobId: `notify-${found.id}-${job.round}` });
+        await this.queue.add('sla', { kind: 'sla', caseId: found.id, round: job.round + 1 }, { jobId: `sla-${found.id}-${job.round + 1}`, delay: this.deps.slaMs });
+        return;
+      }
+      case 'relay':
+        if (operators && found.status === 'claimed') {
+          // Replying to the relayed message answers the person too.
+          await this.store.linkThread(await operators.postInThread(found, this.deps.say('operators.person_says', { id: found.id, text: job.text })), found.id);
+        }
+        return;
+    }
+  }
+
+  private async tellOperators(found: Case, text: string): Promise<void> {
+    // Best effort: the case is already changed and audited; a lost notice is not a lost case.
+    await this.deps.operators
+      ?.postInThread(found, text)
+      .catch((error: Error) => this.deps.log.warn({ caseId: found.id, err: error.message }, 'could not post to the operators'));
+  }
+
+  private async require(id: string): Promise<Case> {
+    const found = await this.store.get(id);
+    if (!found) throw new CaseActionError(`no case ${id}`, 404);
+    return found;
+  }
+}

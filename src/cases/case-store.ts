@@ -1,0 +1,116 @@
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../redis/redis-keys.ts';
+import { caseSchema, type AuditEntry, type Case, type CaseStatus } from './case.ts';
+
+/** Cases are kept a year after they open: long enough for follow-up, not for ever. */
+const RETENTION_SECONDS = 365 * 24 * 3600;
+
+/**
+ * Cases in Redis: one JSON value per case, a sorted set to list them, a pointer from a
+ * conversation to its active case, and an audit trail per case as a Redis stream. Every
+ * change goes through here and leaves an audit entry (who and what, never the person's
+ * words).
+ */
+export class CaseStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  /**
+   * Opens a case unless the conversation already has an active one (then returns it and
+   * notes the new request in its audit). Idempotent for the same id.
+   */
+  async open(candidate: Case): Promise<{ case: Case; opened: boolean }> {
+    const active = await this.activeFor(candidate.conversationId);
+    if (active) {
+      if (active.id !== candidate.id) await this.audit(active.id, { event: 'asked_again', by: 'person', detail: candidate.reason });
+      return { case: active, opened: false };
+    }
+    const stored = await this.redis.set(this.keys.case(candidate.id), JSON.stringify(candidate), 'EX', RETENTION_SECONDS, 'NX');
+    if (stored === null) return { case: (await this.get(candidate.id))!, opened: false };
+    await this.redis.zadd(this.keys.casesByTime(), Date.parse(candidate.openedAt), candidate.id);
+    await this.redis.set(this.keys.activeCase(candidate.conversationId), candidate.id, 'EX', RETENTION_SECONDS);
+    await this.audit(candidate.id, { event: 'opened', by: 'system', detail: candidate.reason });
+    return { case: candidate, opened: true };
+  }
+
+  async get(id: string): Promise<Case | undefined> {
+    const raw = await this.redis.get(this.keys.case(id));
+    return raw === null ? undefined : caseSchema.parse(JSON.parse(raw));
+  }
+
+  async activeFor(conversationId: string): Promise<Case | undefined> {
+    const id = await this.redis.get(this.keys.activeCase(conversationId));
+    const found = id === null ? undefined : await this.get(id);
+    return found && found.status !== 'resolved' ? found : undefined;
+  }
+
+  /** Newest first; `overdue` lists open cases past their SLA. */
+  async list(filter: { status?: CaseStatus | 'overdue'; limit?: number } = {}): Promise<Case[]> {
+    const ids = await this.redis.zrevrange(this.keys.casesByTime(), 0, (filter.limit ?? 200) - 1);
+    const cases: Case[] = [];
+    for (const id of ids) {
+      const found = await this.get(id);
+      if (!found) {
+        await this.redis.zrem(this.keys.casesByTime(), id);
+        continue;
+      }
+      if (filter.status === 'overdue' ? found.overdue && found.status === 'open' : !filter.status || found.status === filter.status) cases.push(found);
+    }
+    return cases;
+  }
+
+  /** Applies `change` to a case and records it; returns the case as it is now. */
+  async update(id: string, change: (current: Case) => Case, entry: Omit<AuditEntry, 'at'>): Promise<Case> {
+    const current = await this.get(id);
+    if (!current) throw new CaseNotFoundError(id);
+    const next = caseSchema.parse(change(current));
+    await this.redis.set(this.keys.case(id), JSON.stringify(next), 'KEEPTTL');
+    if (next.status === 'resolved') await this.redis.del(this.keys.activeCase(next.conversationId));
+    await this.audit(id, entry);
+    return next;
+  }
+
+  async linkThread(messageId: number, caseId: string): Promise<void> {
+    await this.redis.set(this.keys.caseThread(messageId), caseId, 'EX', RETENTION_SECONDS);
+  }
+
+  async caseOfThread(messageId: number): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.caseThread(messageId))) ?? undefined;
+  }
+
+  async audit(id: string, entry: Omit<AuditEntry, 'at'>): Promise<void> {
+    const fields = Object.entries({ at: new Date().toISOString(), ...entry }).flatMap(([key, value]) => (value === undefined ? [] : [key, String(value)]));
+    await this.redis.xadd(this.keys.caseAudit(id), '*', ...fields);
+    await this.redis.expire(this.keys.caseAudit(id), RETENTION_SECONDS);
+  }
+
+  async auditTrail(id: string): Promise<AuditEntry[]> {
+    const entries = await this.redis.xrange(this.keys.caseAudit(id), '-', '+');
+    return entries.map(([, fields]) => {
+      const record: Record<string, string> = {};
+      for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]!] = fields[i + 1]!;
+      return { at: record.at ?? '', event: record.event ?? '', by: record.by ?? '', ...(record.detail ? { detail: record.detail } : {}) };
+    });
+  }
+
+  /** "Delete my data": the cases stay (a case worker may still need to act) but no longer say who. */
+  async anonymise(conversationId: string, pseudonym: string): Promise<number> {
+    await this.redis.del(this.keys.activeCase(conversationId));
+    let count = 0;
+    for (const found of await this.list({ limit: 10_000 })) {
+      if (found.conversationId !== conversationId) continue;
+      await this.update(found.id, (current) => ({ ...current, conversationId: pseudonym, screening: undefined }), { event: 'anonymised', by: 'person' });
+      count += 1;
+    }
+    return count;
+  }
+}
+
+export class CaseNotFoundError extends Error {
+  constructor(id: string) {
+    super(`no case ${id}`);
+    this.name = 'CaseNotFoundError';
+  }
+}

@@ -1,0 +1,73 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { CaseActionError, type CaseDesk, type Operator } from './case-desk.ts';
+import { CASE_STATUSES } from './case.ts';
+
+const operatorBody = z.object({ operator: z.string().trim().min(1).max(100) }).strict();
+const replyBody = z.object({ operator: z.string().trim().min(1).max(100), text: z.string().trim().min(1).max(4000), id: z.string().max(100).optional() }).strict();
+const listQuery = z.object({ status: z.enum([...CASE_STATUSES, 'overdue']).optional() }).strict();
+
+/** An operator acting through the admin API is known by the name they give. */
+const operatorOf = (name: string): Operator => ({ id: `api:${name}`, name });
+
+/**
+ * The admin API for case workers without Telegram: GET /v1/cases, GET /v1/cases/:id,
+ * POST /v1/cases/:id/claim|reply|resolve. Every request needs `Authorization: Bearer
+ * ADMIN_TOKEN`; with no ADMIN_TOKEN set it refuses everything.
+ */
+export function addCaseRoutes(app: FastifyInstance, deps: { desk: CaseDesk; token: string | undefined }): void {
+  const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers.authorization ?? '';
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '');
+    const expected = Buffer.from(deps.token ?? '');
+    if (!deps.token || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return reply
+        .status(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: deps.token ? 'missing or wrong bearer token' : 'the admin API is off: set ADMIN_TOKEN' });
+    }
+  };
+  const act = async (reply: FastifyReply, action: () => Promise<unknown>) => {
+    try {
+      return reply.send(await action());
+    } catch (error) {
+      if (error instanceof CaseActionError) return reply.status(error.status).send({ error: error.message });
+      throw error;
+    }
+  };
+
+  app.get('/v1/cases', { preHandler: authorize }, async (request, reply) => {
+    const query = listQuery.safeParse(request.query);
+    if (!query.success) return reply.status(400).send({ error: 'status must be open, claimed, resolved or overdue' });
+    return reply.send({ cases: await deps.desk.store.list(query.data.status ? { status: query.data.status } : {}) });
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/cases/:id', { preHandler: authorize }, async (request, reply) => {
+    const found = await deps.desk.store.get(request.params.id);
+    if (!found) return reply.status(404).send({ error: `no case ${request.params.id}` });
+    return reply.send({ case: found, audit: await deps.desk.store.auditTrail(found.id) });
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/cases/:id/claim', { preHandler: authorize }, async (request, reply) => {
+    const body = operatorBody.safeParse(request.body);
+    if (!body.success) return reply.status(400).send({ error: 'expected {"operator": "<name>"}' });
+    return act(reply, async () => ({ case: await deps.desk.claim(request.params.id, operatorOf(body.data.operator)) }));
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/cases/:id/reply', { preHandler: authorize }, async (request, reply) => {
+    const body = replyBody.safeParse(request.body);
+    if (!body.success) return reply.status(400).send({ error: 'expected {"operator": "<name>", "text": "...", "id"?: "<your message id>"}' });
+    const { operator, text, id } = body.data;
+    return act(reply, async () => {
+      await deps.desk.reply(request.params.id, operatorOf(operator), text, `api-${id ?? Date.now()}`);
+      return { delivered: true };
+    });
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/cases/:id/resolve', { preHandler: authorize }, async (request, reply) => {
+    const body = operatorBody.safeParse(request.body);
+    if (!body.success) return reply.status(400).send({ error: 'expected {"operator": "<name>"}' });
+    return act(reply, async () => ({ case: await deps.desk.resolve(request.params.id, operatorOf(body.data.operator)) }));
+  });
+}
