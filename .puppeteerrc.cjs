@@ -1,3 +1,5 @@
-// Installing Pelita must never download a browser: whatsapp-web.js (when enabled) drives the
-// system Chromium named by CHROMIUM_PATH.
+/**
+ * whatsapp-web.js drives a browser through puppeteer. Installing Pelita must never download
+ * one: the system Chromium is used (CHROMIUM_PATH, default /usr/bin/chromium).
+ */
 module.exports = { skipDownload: true };

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Api } from 'grammy';
 import { createTelegramApi, createTelegramChannel, type TelegramChannel } from '../channels/telegram/telegram-channel.ts';
 import { TelegramOperators } from '../channels/telegram/telegram-operators.ts';
+import { createWhatsAppWebChannel, type WhatsAppWebChannel, type WhatsAppWebClientFactory } from '../channels/whatsapp-web/whatsapp-web-channel.ts';
 import { CaseDesk } from '../cases/case-desk.ts';
 import { addCaseRoutes } from '../cases/cases-http.ts';
 import type { Case } from '../cases/case.ts';
@@ -47,6 +48,8 @@ export interface RuntimeOptions {
   nlu?: Nlu | undefined;
   /** Tests only: a grammY API transformer in front of the Telegram emulator. */
   configureTelegramApi?: ((api: Api) => void) | undefined;
+  /** Tests only: a double of whatsapp-web.js's Client. */
+  createWhatsAppWebClient?: WhatsAppWebClientFactory | undefined;
 }
 
 /**
@@ -66,6 +69,7 @@ export class PelitaRuntime {
   private server: FastifyInstance | undefined;
   private telegram: TelegramChannel | undefined;
   private telegramApi: Api | undefined;
+  private whatsappWeb: WhatsAppWebChannel | undefined;
   private readonly operators: TelegramOperators | undefined;
   readonly cases: CaseDesk;
 
@@ -109,6 +113,7 @@ export class PelitaRuntime {
     if (serveHttp) await runtime.startHttp(role !== 'worker');
     // Platforms are asked for updates only once everything that takes them is up.
     runtime.telegram?.start();
+    runtime.whatsappWeb?.start();
     log.info({ role, http: serveHttp ? `${config.HOST}:${runtime.port}` : 'off' }, 'Pelita is running');
     return runtime;
   }
@@ -131,6 +136,7 @@ export class PelitaRuntime {
   /** Stops taking work, lets work in flight finish for up to `graceMs`, then closes. */
   async stop(graceMs = 10_000): Promise<void> {
     await this.telegram?.stop();
+    await this.whatsappWeb?.stop();
     await this.server?.close();
     await Promise.all([
       this.cases.close(graceMs),
@@ -212,6 +218,21 @@ export class PelitaRuntime {
     }
     // The reply log first (long-polls see it at once), then the partner's callback, in order.
     if (callback) senders.http = new ReplyLogSender(this.replyLog, (batch) => callback.deliver(batch));
+    if (config.WHATSAPP_WEB_ENABLED) {
+      this.whatsappWeb = createWhatsAppWebChannel({
+        dataDir: config.DATA_DIR,
+        chromiumPath: config.CHROMIUM_PATH,
+        gateway: this.gateway,
+        redis: this.redis,
+        keys: this.keys,
+        log,
+        createClient: this.options.createWhatsAppWebClient,
+      });
+      senders['whatsapp-web'] = this.paced('whatsapp-web', this.whatsappWeb.sender, {
+        channel: { perSecond: config.WHATSAPP_WEB_RATE_PER_S, burst: config.OUTBOUND_BURST },
+        conversation: { perSecond: 1, burst: config.OUTBOUND_BURST },
+      });
+    }
     for (const [channel, sender] of Object.entries(senders) as [Channel, ChannelSender][]) {
       const counted = new CountingSender(sender, channel, this.metrics);
       this.outboundFor(channel).process((_conversationId, item) => counted.deliver(item.payload), {

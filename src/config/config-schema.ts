@@ -84,6 +84,27 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{16,256}$/, { error: 'expected 16 to 256 letters, digits, _ or -' })
     .optional(),
+  /** 1: the whatsapp-web.js channel (an ordinary number, for pilots; log in by QR code). */
+  WHATSAPP_WEB_ENABLED: flag,
+  /** The system Chromium whatsapp-web.js drives; installing Pelita never downloads a browser. */
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  /** An unofficial client: gentle by default, to keep the number from being banned. */
+  WHATSAPP_WEB_RATE_PER_S: integer(0, 1000, 5),
+  /** Meta's WhatsApp Cloud API: on when all four are set. */
+  WHATSAPP_CLOUD_ACCESS_TOKEN: optionalText,
+  WHATSAPP_CLOUD_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, { error: 'expected the numeric phone number id from Meta' }).optional(),
+  WHATSAPP_CLOUD_APP_SECRET: optionalText,
+  WHATSAPP_CLOUD_VERIFY_TOKEN: optionalText,
+  /** The Graph API base URL (tests point it at a local server). */
+  WHATSAPP_API_BASE: httpUrl,
+  /**
+   * Approved message templates for people outside the 24-hour window, as
+   * name:language (e.g. pelita_followup:id); empty: nothing is sent outside the window.
+   */
+  WHATSAPP_CLOUD_TEMPLATE: z
+    .string()
+    .regex(/^[a-z0-9_]+:[a-zA-Z_]+$/, { error: 'expected template_name:language_code, e.g. pelita_followup:id' })
+    .optional(),
   /** The Telegram group where case workers get cases (a negative id, e.g. -1001234567890). */
   OPERATORS_TELEGRAM_CHAT_ID: z.coerce.number({ error: 'expected a Telegram chat id (a whole number)' }).int({ error: 'expected a Telegram chat id (a whole number)' }).optional(),
   /** Telegram user ids allowed to act on cases, comma-separated; empty: every group member. */
@@ -97,6 +118,13 @@ export const configSchema = z.object({
   /** Bearer token for the admin API (/v1/cases); unset: the admin API refuses everything. */
   ADMIN_TOKEN: optionalText,
 }).superRefine((config, context) => {
+  const cloud = ['WHATSAPP_CLOUD_ACCESS_TOKEN', 'WHATSAPP_CLOUD_PHONE_NUMBER_ID', 'WHATSAPP_CLOUD_APP_SECRET', 'WHATSAPP_CLOUD_VERIFY_TOKEN'] as const;
+  const cloudSet = cloud.filter((name) => config[name] !== undefined);
+  if (cloudSet.length > 0 && cloudSet.length < cloud.length) {
+    for (const name of cloud.filter((variable) => config[variable] === undefined)) {
+      context.addIssue({ code: 'custom', path: [name], message: `required with ${cloudSet.join(', ')}: the Cloud API needs all four` });
+    }
+  }
   if (config.OPERATORS_TELEGRAM_CHAT_ID !== undefined && !config.TELEGRAM_BOT_TOKEN) {
     context.addIssue({ code: 'custom', path: ['TELEGRAM_BOT_TOKEN'], message: 'required with OPERATORS_TELEGRAM_CHAT_ID: the bot posts the cases' });
   }

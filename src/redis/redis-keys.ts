@@ -66,6 +66,21 @@ export class RedisKeys {
     return `${this.prefix}:case-thread:${messageId}`;
   }
 
+  /** Which process runs the whatsapp-web.js client: one per number. */
+  whatsappWebClient(): string {
+    return `${this.prefix}:whatsapp-web:client`;
+  }
+
+  /** When a WhatsApp contact last wrote (the Cloud API's 24-hour customer-service window). */
+  whatsappLastInbound(conversationId: string): string {
+    return `${this.prefix}:wa-last-in:{${conversationId}}`;
+  }
+
+  /** Delivery statuses (sent, delivered, read, failed) of the Cloud API messages to a contact. */
+  whatsappStatuses(conversationId: string): string {
+    return `${this.prefix}:wa-status:{${conversationId}}`;
+  }
+
   /** The person blocked the bot (Telegram 403): nothing more is sent to them. */
   unreachable(conversationId: string): string {
     return `${this.prefix}:unreachable:{${conversationId}}`;
