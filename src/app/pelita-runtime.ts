@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Api } from 'grammy';
 import { createTelegramApi, createTelegramChannel, type TelegramChannel } from '../channels/telegram/telegram-channel.ts';
 import { TelegramOperators } from '../channels/telegram/telegram-operators.ts';
+import { createWhatsAppCloudChannel, DEFAULT_GRAPH_API_BASE, type WhatsAppCloudChannel } from '../channels/whatsapp-cloud/whatsapp-cloud-channel.ts';
 import { createWhatsAppWebChannel, type WhatsAppWebChannel, type WhatsAppWebClientFactory } from '../channels/whatsapp-web/whatsapp-web-channel.ts';
 import { CaseDesk } from '../cases/case-desk.ts';
 import { addCaseRoutes } from '../cases/cases-http.ts';
@@ -70,6 +71,7 @@ export class PelitaRuntime {
   private telegram: TelegramChannel | undefined;
   private telegramApi: Api | undefined;
   private whatsappWeb: WhatsAppWebChannel | undefined;
+  private whatsappCloud: WhatsAppCloudChannel | undefined;
   private readonly operators: TelegramOperators | undefined;
   readonly cases: CaseDesk;
 
@@ -218,6 +220,30 @@ export class PelitaRuntime {
     }
     // The reply log first (long-polls see it at once), then the partner's callback, in order.
     if (callback) senders.http = new ReplyLogSender(this.replyLog, (batch) => callback.deliver(batch));
+    const { WHATSAPP_CLOUD_ACCESS_TOKEN: accessToken, WHATSAPP_CLOUD_PHONE_NUMBER_ID: phoneNumberId, WHATSAPP_CLOUD_APP_SECRET: appSecret, WHATSAPP_CLOUD_VERIFY_TOKEN: verifyToken } = config;
+    if (accessToken && phoneNumberId && appSecret && verifyToken) {
+      const [name, language] = config.WHATSAPP_CLOUD_TEMPLATE?.split(':') ?? [];
+      this.whatsappCloud = createWhatsAppCloudChannel({
+        settings: {
+          base: config.WHATSAPP_API_BASE ?? DEFAULT_GRAPH_API_BASE,
+          phoneNumberId,
+          accessToken,
+          appSecret,
+          verifyToken,
+          template: name && language ? { name, language } : undefined,
+        },
+        gateway: this.gateway,
+        redis: this.redis,
+        keys: this.keys,
+        translator: this.options.ctx.translator,
+        log,
+        rememberSeconds: config.DEDUPE_TTL_HOURS * 3600,
+      });
+      senders['whatsapp-cloud'] = this.paced('whatsapp-cloud', this.whatsappCloud.sender, {
+        channel: { perSecond: config.WHATSAPP_RATE_PER_S, burst: config.OUTBOUND_BURST },
+        conversation: { perSecond: 1, burst: config.OUTBOUND_BURST },
+      });
+    }
     if (config.WHATSAPP_WEB_ENABLED) {
       this.whatsappWeb = createWhatsAppWebChannel({
         dataDir: config.DATA_DIR,
@@ -275,7 +301,7 @@ export class PelitaRuntime {
     const language = found.language ?? translator.fallback;
     const text = operatorText === undefined ? translator.t('cases.handed_back', language) : translator.t('cases.operator_says', language, { text: operatorText });
     const inReplyTo = `case-${found.id}-${replyId}`;
-    await this.deliver({ conversationId: found.conversationId, inReplyTo, replies: [{ id: `${inReplyTo}:1`, inReplyTo, text }] });
+    await this.deliver({ conversationId: found.conversationId, inReplyTo, language, replies: [{ id: `${inReplyTo}:1`, inReplyTo, text }] });
   }
 
   /** A sender at the pace its platform allows, shared by all processes through Redis. */
@@ -297,7 +323,11 @@ export class PelitaRuntime {
       isReady: async () => (await withTimeout(this.redis.ping(), 1000)) === 'PONG',
       metrics: { contentType: this.metrics.registry.contentType, render: () => this.metrics.registry.metrics() },
       routes: withChannel
-        ? [(app) => addCaseRoutes(app, { desk: this.cases, token: config.ADMIN_TOKEN }), ...(this.telegram ? [(app: FastifyInstance) => this.telegram!.addRoutes(app)] : [])]
+        ? [
+            (app) => addCaseRoutes(app, { desk: this.cases, token: config.ADMIN_TOKEN }),
+            ...(this.telegram ? [(app: FastifyInstance) => this.telegram!.addRoutes(app)] : []),
+            ...(this.whatsappCloud ? [(app: FastifyInstance) => this.whatsappCloud!.addRoutes(app)] : []),
+          ]
         : [],
       log,
     });

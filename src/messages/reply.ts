@@ -23,6 +23,8 @@ export interface OutboundBatch {
   replies: AddressedReply[];
   /** When the message answered was received: for the reply latency in /metrics. */
   receivedAt?: string;
+  /** The language the replies are in (for the few words a channel adds, e.g. a list's button). */
+  language?: string;
 }
 
 export function replyIdOf(inReplyTo: string, position: number): string {

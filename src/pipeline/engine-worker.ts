@@ -58,7 +58,7 @@ export function createEngineHandler(deps: {
     const understood = await understand(deps.nlu, inbound, session.language, deps.ctx.places);
     const result = step(session, understood, deps.ctx);
     if (result.contentError) deps.log.error({ err: result.contentError }, 'flow content error; sent the fallback reply');
-    const batch = addressReplies(conversationId, inbound.messageId, result.replies, inbound.receivedAt);
+    const batch = { ...addressReplies(conversationId, inbound.messageId, result.replies, inbound.receivedAt), ...(result.session.language ? { language: result.session.language } : {}) };
     const erase = result.effects.some((effect) => effect.type === 'delete_data');
     // Erasing comes before the confirmation is queued, so the confirmation is not erased too.
     if (erase) await deps.eraser.erase(conversationId);

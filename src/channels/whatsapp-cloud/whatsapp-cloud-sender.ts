@@ -1,0 +1,76 @@
+import type { Redis } from 'ioredis';
+import type { Translator } from '../../i18n/translator.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { OutboundBatch } from '../../messages/reply.ts';
+import { RetryAfterError } from '../../outbound/retry-after-error.ts';
+import type { RedisKeys } from '../../redis/redis-keys.ts';
+import type { ChannelSender } from '../channel-sender.ts';
+import { renderForCloud, type CloudMessage } from './whatsapp-cloud-render.ts';
+
+/** WhatsApp's customer-service window: free-form messages only within 24 hours of the person's last message. */
+export const SERVICE_WINDOW_MS = 24 * 3600 * 1000;
+
+/** Throughput errors: 130429 (the number's rate), 131056 (too many to one person); 80007 (the account's). */
+const BACKOFF_MS: Record<number, number> = { 130429: 2000, 131056: 6000, 80007: 5000 };
+
+export interface CloudApiSettings {
+  base: string;
+  phoneNumberId: string;
+  accessToken: string;
+  /** An approved template (name and language) for people outside the window, if any. */
+  template?: { name: string; language: string } | undefined;
+}
+
+/**
+ * Sends through Meta's Cloud API: POST /<phone-number-id>/messages. Within the 24-hour
+ * window a turn's replies go as they are (buttons, lists or text); outside it only the
+ * configured approved template is sent, once per turn, or nothing (and a warning). Each
+ * message accepted is marked, so a retried batch skips it; throughput errors become
+ * RetryAfterError (the paced sender pauses and sends again).
+ */
+export class WhatsAppCloudSender implements ChannelSender {
+  constructor(
+    private readonly deps: { settings: CloudApiSettings; redis: Redis; keys: RedisKeys; translator: Translator; log: Logger; rememberSeconds: number; now?: () => number },
+  ) {}
+
+  async deliver(batch: OutboundBatch): Promise<void> {
+    const { redis, keys, translator, log, settings } = this.deps;
+    const to = batch.conversationId.slice('whatsapp-cloud:'.length);
+    const lastInbound = Number((await redis.get(keys.whatsappLastInbound(batch.conversationId))) ?? 0);
+    const inWindow = (this.deps.now ?? Date.now)() - lastInbound < SERVICE_WINDOW_MS;
+    if (!inWindow) {
+      if (!settings.template) {
+        log.warn({ channel: 'whatsapp-cloud' }, 'outside the 24-hour window and no approved template is set (WHATSAPP_CLOUD_TEMPLATE): the replies were not sent');
+        return;
+      }
+      const template = { type: 'template', template: { name: settings.template.name, language: { code: settings.template.language } } };
+      await this.sendOnce(batch.conversationId, `${batch.inReplyTo}#template`, to, template);
+      return;
+    }
+    const language = batch.language ?? translator.fallback;
+    for (const reply of batch.replies) {
+      for (const [part, message] of renderForCloud(reply, translator.t('whatsapp.list_button', language)).entries()) {
+        await this.sendOnce(batch.conversationId, `${reply.id}#${part}`, to, message);
+      }
+    }
+  }
+
+  private async sendOnce(conversationId: string, partId: string, to: string, message: CloudMessage | Record<string, unknown>): Promise<void> {
+    const { redis, keys, settings, rememberSeconds } = this.deps;
+    const mark = keys.delivered('whatsapp-cloud', conversationId, partId);
+    if ((await redis.exists(mark)) === 1) return;
+    const response = await fetch(`${settings.base}/${settings.phoneNumberId}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${settings.accessToken}` },
+      body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, ...message }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const answer = (await response.json().catch(() => ({}))) as { error?: { code?: number; message?: string } };
+    if (!response.ok) {
+      const code = answer.error?.code ?? 0;
+      if (BACKOFF_MS[code] !== undefined || response.status === 429) throw new RetryAfterError(BACKOFF_MS[code] ?? 2000, `Cloud API throughput error ${code}`);
+      throw new Error(`Cloud API answered HTTP ${response.status} (error ${code})`);
+    }
+    await redis.set(mark, '1', 'EX', rememberSeconds);
+  }
+}
