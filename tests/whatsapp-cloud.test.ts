@@ -139,7 +139,7 @@ describe('WhatsApp Cloud rendering and the window without a template', () => {
     expect(renderForCloud({ text: 'Q', choices: choices(4) }, 'Pilih')[0]).toMatchObject({ type: 'interactive', interactive: { type: 'list' } });
     expect(renderForCloud({ text: 'Q', choices: choices(2, 'Twenty-one characters') }, 'Pilih')[0]).toMatchObject({ type: 'interactive', interactive: { type: 'list' } });
     const many = renderForCloud({ text: 'Q', choices: choices(11) }, 'Pilih');
-    expect(many).toEqual([{ type: 'text', text: { body: `Q\n${choices(11).map((c, i) => `${i + 1}. ${c.label}`).join('\n')}`, preview_url: false } }]);
+    expect(many).toEqual([{ type: 'text', text: { body: `Q\n\n${choices(11).map((c, i) => `${i + 1}. ${c.label}`).join('\n')}`, preview_url: false } }]);
   });
 
   it('sends nothing outside the window when no template is configured', async () => {

@@ -31,7 +31,7 @@ export async function startTestPelita(
   redis: TestRedis,
   env: Record<string, string> = {},
   role: Role = 'all',
-  extra: Pick<RuntimeOptions, 'configureTelegramApi'> = {},
+  extra: Pick<RuntimeOptions, 'configureTelegramApi' | 'createWhatsAppWebClient'> = {},
 ): Promise<{ runtime: PelitaRuntime; baseUrl: string; lines: string[] }> {
   const config = loadConfig({ REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, PORT: '0', ...env });
   const { log, lines } = memoryLogger();

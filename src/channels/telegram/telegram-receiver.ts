@@ -1,28 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../log/logger.ts';
 import type { InboundGateway } from '../../pipeline/inbound-gateway.ts';
-import { LuaScript } from '../../redis/lua-script.ts';
+import { RedisLease } from '../../redis/redis-lease.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 import { inboundFromUpdate } from './telegram-inbound.ts';
-
-/** KEYS: lock. ARGV: token, ttl (ms). Takes the poller lock, or renews it for its holder. */
-const HOLD = new LuaScript(`
-local holder = redis.call('GET', KEYS[1])
-if holder == false or holder == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return 1
-end
-return 0
-`);
-
-/** KEYS: lock. ARGV: token. */
-const LET_GO = new LuaScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`);
 
 const LOCK_MS = 60_000;
 /** Long-poll length; shorter than the lock, which is renewed after every poll. */
@@ -41,7 +24,7 @@ export class TelegramReceiver {
   private stopped = false;
   private readonly abort = new AbortController();
   private polling: Promise<void> | undefined;
-  private readonly token = randomUUID();
+  private readonly lease: RedisLease;
 
   constructor(
     private readonly deps: {
@@ -53,7 +36,9 @@ export class TelegramReceiver {
       /** The operators' group: handled there when it returns true. */
       operatorUpdate?: ((update: Update) => Promise<boolean>) | undefined;
     },
-  ) {}
+  ) {
+    this.lease = new RedisLease(deps.redis, deps.keys.telegramPoller(), LOCK_MS);
+  }
 
   /** Queues one update (and answers a button press at once, so the spinner stops). */
   async handle(update: Update): Promise<void> {
@@ -79,7 +64,7 @@ export class TelegramReceiver {
     this.stopped = true;
     this.abort.abort();
     await this.polling;
-    await LET_GO.run(this.deps.redis, [this.deps.keys.telegramPoller()], [this.token]).catch(() => undefined);
+    await this.lease.release().catch(() => undefined);
   }
 
   private async poll(): Promise<void> {
@@ -91,7 +76,7 @@ export class TelegramReceiver {
     let webhookCleared = false;
     while (!this.stopped) {
       try {
-        if ((await HOLD.run(redis, [keys.telegramPoller()], [this.token, LOCK_MS])) !== 1) {
+        if (!(await this.lease.renew())) {
           await sleep(5000);
           continue;
         }

@@ -1,5 +1,6 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Reply } from '../../messages/reply.ts';
+import { splitAtSentences } from '../../text/split-text.ts';
 
 /** Telegram's limits (Bot API): message text and a button's callback data. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -15,34 +16,9 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/**
- * Splits text longer than Telegram allows at sentence (or else line, or else word)
- * boundaries, before escaping, so no entity is ever cut in half.
- */
+/** Text split for Telegram: measured after HTML escaping, so no part grows past the limit. */
 export function splitText(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  // Escaping can grow the text (& -> &amp;): measure the escaped length.
-  while (escapeHtml(rest).length > limit) {
-    let cut = -1;
-    for (const boundary of [/[.!?]\s+/g, /\n/g, /\s+/g]) {
-      for (const match of rest.matchAll(boundary)) {
-        const end = (match.index ?? 0) + match[0].length;
-        if (escapeHtml(rest.slice(0, end)).length > limit) break;
-        cut = end;
-      }
-      if (cut > 0) break;
-    }
-    if (cut <= 0) {
-      // One enormous word: cut it where it fits.
-      cut = limit;
-      while (escapeHtml(rest.slice(0, cut)).length > limit) cut -= 1;
-    }
-    parts.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).trimStart();
-  }
-  if (rest.trim().length > 0 || parts.length === 0) parts.push(rest.trimEnd());
-  return parts;
+  return splitAtSentences(text, limit, (part) => escapeHtml(part).length);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Reply } from '../../messages/reply.ts';
-import { splitText } from '../telegram/telegram-render.ts';
+import { renderAsNumberedText } from '../numbered-text.ts';
 
 /** The Cloud API's limits for interactive messages (reply buttons and lists) and for text. */
 export const LIMITS = { buttons: 3, buttonTitle: 20, rows: 10, rowTitle: 24, interactiveBody: 1024, text: 4096, id: 200 } as const;
@@ -8,12 +8,6 @@ export const LIMITS = { buttons: 3, buttonTitle: 20, rows: 10, rowTitle: 24, int
 export type CloudMessage =
   | { type: 'text'; text: { body: string; preview_url: false } }
   | { type: 'interactive'; interactive: Record<string, unknown> };
-
-/** A numbered list, as every text channel shows menus ("2" or the label both work). */
-function numbered(reply: Reply): string {
-  const lines = (reply.choices ?? []).map((choice, index) => `${index + 1}. ${choice.label}`);
-  return [reply.text, ...lines].join('\n');
-}
 
 /**
  * A reply as Cloud API messages: up to 3 short choices as reply buttons, up to 10 as a
@@ -34,5 +28,5 @@ export function renderForCloud(reply: Reply, listButton: string): CloudMessage[]
       return [{ type: 'interactive', interactive: { type: 'list', body, action: { button: listButton.slice(0, LIMITS.buttonTitle), sections: [{ rows }] } } }];
     }
   }
-  return splitText(numbered(reply), LIMITS.text).map((part) => ({ type: 'text', text: { body: part, preview_url: false } }));
+  return renderAsNumberedText(reply, LIMITS.text).map((part) => ({ type: 'text', text: { body: part, preview_url: false } }));
 }

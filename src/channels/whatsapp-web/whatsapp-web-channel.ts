@@ -4,6 +4,11 @@ import type { Logger } from '../../log/logger.ts';
 import type { InboundGateway } from '../../pipeline/inbound-gateway.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 import type { ChannelSender } from '../channel-sender.ts';
+import { newWhatsAppWebClient } from './whatsapp-web-client.ts';
+import { RedisLease } from '../../redis/redis-lease.ts';
+import { LoginQrCode } from './whatsapp-web-qr.ts';
+import { WhatsAppWebSender } from './whatsapp-web-sender.ts';
+import { WhatsAppWebSession } from './whatsapp-web-session.ts';
 
 /** Makes the whatsapp-web.js client; tests pass a double typed by the package's own declarations. */
 export type WhatsAppWebClientFactory = (options: ClientOptions) => Client;
@@ -15,6 +20,12 @@ export interface WhatsAppWebChannel {
   stop(): Promise<void>;
 }
 
+/**
+ * WhatsApp on an ordinary number through whatsapp-web.js (a Chromium running WhatsApp
+ * Web), for pilots before a Cloud API number is approved. One process across the
+ * deployment runs the client; every gateway process has the sender, which sends only
+ * where the client is logged in and otherwise leaves the batch to be retried.
+ */
 export function createWhatsAppWebChannel(deps: {
   dataDir: string;
   chromiumPath: string;
@@ -24,6 +35,18 @@ export function createWhatsAppWebChannel(deps: {
   log: Logger;
   createClient?: WhatsAppWebClientFactory | undefined;
 }): WhatsAppWebChannel {
-  void deps;
-  throw new Error('whatsapp-web.js adapter: not written yet');
+  const session = new WhatsAppWebSession({
+    gateway: deps.gateway,
+    log: deps.log,
+    // One WhatsApp Web session per number: a second browser would take it over and the two
+    // would keep logging each other out.
+    lease: new RedisLease(deps.redis, deps.keys.whatsappWebClient(), 60_000),
+    qrCode: new LoginQrCode(deps.dataDir, deps.log),
+    newClient: () => newWhatsAppWebClient(deps),
+  });
+  return {
+    sender: new WhatsAppWebSender({ readyClient: () => session.readyClient(), redis: deps.redis, keys: deps.keys }),
+    start: () => session.start(),
+    stop: () => session.stop(),
+  };
 }
