@@ -51,9 +51,13 @@ export function createEngineHandler(deps: {
 }) {
   return async (conversationId: string, item: QueuedItem<Inbound>): Promise<void> => {
     const inbound = item.payload;
-    if (await deps.relayToOperator?.(conversationId, inbound.messageId, inbound.text)) return;
     const started = performance.now();
-    const session = await deps.sessions.load(conversationId, inbound.receivedAt);
+    // Both reads leave in one round trip (the connection pipelines what one tick sends).
+    const [relayed, session] = await Promise.all([
+      deps.relayToOperator?.(conversationId, inbound.messageId, inbound.text) ?? false,
+      deps.sessions.load(conversationId, inbound.receivedAt),
+    ]);
+    if (relayed) return;
     // Understanding happens here, not in the engine, which stays pure and synchronous.
     const understood = await understand(deps.nlu, inbound, session.language, deps.ctx.places);
     const result = step(session, understood, deps.ctx);
