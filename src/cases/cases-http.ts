@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CaseActionError, type CaseDesk, type Operator } from './case-desk.ts';
 import { CASE_STATUSES } from './case.ts';
+import { bearerToken, sameSecret } from '../security/same-secret.ts';
 
 const operatorBody = z.object({ operator: z.string().trim().min(1).max(100) }).strict();
 const replyBody = z.object({ operator: z.string().trim().min(1).max(100), text: z.string().trim().min(1).max(4000), id: z.string().max(100).optional() }).strict();
@@ -18,10 +18,7 @@ const operatorOf = (name: string): Operator => ({ id: `api:${name}`, name });
  */
 export function addCaseRoutes(app: FastifyInstance, deps: { desk: CaseDesk; token: string | undefined }): void {
   const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
-    const header = request.headers.authorization ?? '';
-    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '');
-    const expected = Buffer.from(deps.token ?? '');
-    if (!deps.token || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!deps.token || !sameSecret(bearerToken(request.headers.authorization), deps.token)) {
       return reply
         .status(401)
         .header('www-authenticate', 'Bearer')

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { bearerToken, sameSecret } from '../../security/same-secret.ts';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../../log/logger.ts';
 import { conversationIdOf } from '../../messages/channel.ts';
@@ -51,7 +51,7 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
 
 function addChannelRoutes(app: FastifyInstance, deps: NonNullable<HttpServerDeps['channel']>, log: Logger): void {
   const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (deps.token && !bearerMatches(request.headers.authorization, deps.token)) {
+    if (deps.token && !sameSecret(bearerToken(request.headers.authorization), deps.token)) {
       return reply.status(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong bearer token' });
     }
   };
@@ -96,10 +96,4 @@ function addChannelRoutes(app: FastifyInstance, deps: NonNullable<HttpServerDeps
       }
     },
   );
-}
-
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : '');
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

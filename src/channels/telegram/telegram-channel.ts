@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Api } from 'grammy';
 import type { LanguageCode, Update } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
@@ -8,6 +7,7 @@ import type { Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { InboundGateway } from '../../pipeline/inbound-gateway.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
+import { sameSecret } from '../../security/same-secret.ts';
 import type { ChannelSender } from '../channel-sender.ts';
 import { TELEGRAM_COMMANDS } from './telegram-inbound.ts';
 import { ALLOWED_UPDATES, TelegramReceiver } from './telegram-receiver.ts';
@@ -88,9 +88,7 @@ export function createTelegramChannel(deps: {
     addRoutes(app) {
       if (!webhookUrl || !secret) return;
       app.post(TELEGRAM_WEBHOOK_PATH, async (request, reply) => {
-        const given = Buffer.from(String(request.headers[SECRET_HEADER] ?? ''));
-        const expected = Buffer.from(secret);
-        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        if (!sameSecret(String(request.headers[SECRET_HEADER] ?? ''), secret)) {
           return reply.status(401).send({ error: 'missing or wrong secret token' });
         }
         const update = request.body as Partial<Update> | undefined;

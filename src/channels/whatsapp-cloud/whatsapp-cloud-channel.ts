@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Translator } from '../../i18n/translator.ts';
@@ -6,6 +6,7 @@ import type { Logger } from '../../log/logger.ts';
 import { conversationIdOf } from '../../messages/channel.ts';
 import type { InboundGateway } from '../../pipeline/inbound-gateway.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
+import { sameSecret } from '../../security/same-secret.ts';
 import type { ChannelSender } from '../channel-sender.ts';
 import { inboundFromCloudMessage, unpack, webhookPayloadSchema, type DeliveryStatus } from './whatsapp-cloud-inbound.ts';
 import { SERVICE_WINDOW_MS, WhatsAppCloudSender, type CloudApiSettings } from './whatsapp-cloud-sender.ts';
@@ -24,9 +25,7 @@ export interface WhatsAppCloudChannel {
 /** Meta signs the raw body: HMAC-SHA256 with the app secret, as `sha256=<hex>`. */
 export function signatureMatches(raw: Buffer, header: string | undefined, appSecret: string): boolean {
   if (!header?.startsWith('sha256=')) return false;
-  const given = Buffer.from(header.slice('sha256='.length), 'hex');
-  const expected = createHmac('sha256', appSecret).update(raw).digest();
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameSecret(Buffer.from(header.slice('sha256='.length), 'hex'), createHmac('sha256', appSecret).update(raw).digest());
 }
 
 /**
@@ -57,9 +56,7 @@ export function createWhatsAppCloudChannel(deps: {
     addRoutes(app) {
       app.get<{ Querystring: Record<string, string | undefined> }>(WHATSAPP_WEBHOOK_PATH, async (request, reply) => {
         const query = request.query;
-        const token = Buffer.from(query['hub.verify_token'] ?? '');
-        const expected = Buffer.from(settings.verifyToken);
-        if (query['hub.mode'] !== 'subscribe' || token.length !== expected.length || !timingSafeEqual(token, expected)) {
+        if (query['hub.mode'] !== 'subscribe' || !sameSecret(query['hub.verify_token'], settings.verifyToken)) {
           return reply.status(403).send({ error: 'wrong verify token' });
         }
         return reply.type('text/plain').send(query['hub.challenge'] ?? '');
