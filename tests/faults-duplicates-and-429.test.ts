@@ -61,14 +61,14 @@ describe('duplicate deliveries', () => {
 
 /** Issue 6, fault (d): the platform answers 429 with Retry-After; nothing is dropped and the pause holds. */
 describe('a platform that answers 429', () => {
-  let stub: Server;
+  let platform: Server;
   const accepted: { id: string; at: number }[] = [];
   const refused: { id: string; at: number }[] = [];
   const arrivals: number[] = [];
   let requests = 0;
 
   beforeAll(async () => {
-    stub = createServer((request, response) => {
+    platform = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
@@ -86,15 +86,15 @@ describe('a platform that answers 429', () => {
         response.writeHead(204).end();
       });
     });
-    await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => platform.listen(0, '127.0.0.1', resolve));
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => stub?.close(resolve));
+    await new Promise((resolve) => platform?.close(resolve));
   });
 
   it('pauses the channel for Retry-After and delivers everything once', async () => {
-    const address = stub.address();
+    const address = platform.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     const { runtime, baseUrl } = await startTestPelita(redis, { HTTP_CALLBACK_URL: `http://127.0.0.1:${port}/replies` });
     try {
