@@ -18,11 +18,14 @@ import { loadConfig } from '../src/config/load-config.ts';
 import { createLogger } from '../src/log/logger.ts';
 import { findOnPath, startPrivateRedisServer } from '../src/redis/private-redis-server.ts';
 import { freePort } from '../tests/harness/free-port.ts';
+import { pipelineWithWorkerProcesses, rawBullmqWithWorkerProcesses } from './multi-process.ts';
 
 const MESSAGES = 2000;
 const CONVERSATIONS = 100;
 const LATENCY_SAMPLES = 300;
 const CONCURRENCY = 16;
+/** One worker process per core of the 2-core machine the issue names. */
+const WORKER_PROCESSES = 2;
 
 const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -108,6 +111,10 @@ async function main(): Promise<void> {
     await connection.quit();
     await observer.quit();
 
+    progress(`the same with the work in ${WORKER_PROCESSES} worker processes`);
+    const pipelineProcesses = await pipelineWithWorkerProcesses(server.url, WORKER_PROCESSES, MESSAGES, CONVERSATIONS, CONCURRENCY);
+    const rawProcesses = await rawBullmqWithWorkerProcesses(server.url, WORKER_PROCESSES, MESSAGES, CONCURRENCY);
+
     progress('NLU: held-out messages, and franc for comparison on language');
     const heldOut = loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout.yaml'));
     const nluMetrics = await evaluateNlu(nlu, heldOut);
@@ -121,6 +128,10 @@ async function main(): Promise<void> {
       pipeline_msgs_per_s: Math.round(pipelineRate),
       raw_bullmq_jobs_per_s: Math.round(rawRate),
       ratio: Number((pipelineRate / rawRate).toFixed(2)),
+      worker_processes: WORKER_PROCESSES,
+      pipeline_msgs_per_s_processes: Math.round(pipelineProcesses),
+      raw_bullmq_jobs_per_s_processes: Math.round(rawProcesses),
+      ratio_processes: Number((pipelineProcesses / rawProcesses).toFixed(2)),
       p50_ms: Number(percentile(latencies, 50).toFixed(1)),
       p99_ms: Number(percentile(latencies, 99).toFixed(1)),
       redis_bytes_per_session: bytesPerSession,
