@@ -53,19 +53,13 @@ export class EscalationQueue {
     await this.queue.add(request.reason, request, { jobId });
   }
 
-  /**
-   * Handles requests. Until case workers can be reached (operators' channel), a request
-   * is logged loudly, without who or what was said.
-   */
-  process(log: Logger, handle?: (request: EscalationRequest) => Promise<void>): void {
+  /** Handles requests with `handle` (the case desk opens a case), retrying until it succeeds. */
+  process(log: Logger, handle: (request: EscalationRequest) => Promise<void>): void {
     const connection = workerConnection(this.redis);
     this.connections.push(connection);
     const worker = new Worker<EscalationRequest>(
       QUEUE,
-      async (job) => {
-        if (handle) await handle(job.data);
-        else log.warn({ reason: job.data.reason, channel: job.data.conversationId.split(':')[0], jobId: job.id }, 'escalation requested');
-      },
+      async (job) => handle(job.data),
       { connection, prefix: this.keys.bullPrefix, concurrency: 4 },
     );
     worker.on('failed', (job, error) => log.error({ jobId: job?.id, err: error.message }, 'escalation not handled yet; will retry'));

@@ -17,7 +17,6 @@ export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
 export interface TelegramChannel {
-  api: Api;
   sender: ChannelSender;
   /** Adds POST /webhooks/telegram (webhook mode only). */
   addRoutes(app: FastifyInstance): void;
@@ -83,7 +82,6 @@ export function createTelegramChannel(deps: {
   };
 
   return {
-    api,
     sender,
     addRoutes(app) {
       if (!webhookUrl || !secret) return;

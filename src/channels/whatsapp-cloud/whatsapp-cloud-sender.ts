@@ -30,14 +30,14 @@ export interface CloudApiSettings {
  */
 export class WhatsAppCloudSender implements ChannelSender {
   constructor(
-    private readonly deps: { settings: CloudApiSettings; redis: Redis; keys: RedisKeys; translator: Translator; log: Logger; rememberSeconds: number; now?: () => number },
+    private readonly deps: { settings: CloudApiSettings; redis: Redis; keys: RedisKeys; translator: Translator; log: Logger; rememberSeconds: number },
   ) {}
 
   async deliver(batch: OutboundBatch): Promise<void> {
     const { redis, keys, translator, log, settings } = this.deps;
     const to = batch.conversationId.slice('whatsapp-cloud:'.length);
     const lastInbound = Number((await redis.get(keys.whatsappLastInbound(batch.conversationId))) ?? 0);
-    const inWindow = (this.deps.now ?? Date.now)() - lastInbound < SERVICE_WINDOW_MS;
+    const inWindow = Date.now() - lastInbound < SERVICE_WINDOW_MS;
     if (!inWindow) {
       if (!settings.template) {
         log.warn({ channel: 'whatsapp-cloud' }, 'outside the 24-hour window and no approved template is set (WHATSAPP_CLOUD_TEMPLATE): the replies were not sent');
