@@ -44,6 +44,8 @@ describe('delete my data, through the pipeline', () => {
     expect(await say(channel, 'Malaysia')).toContain('+60 17-668 8032');
     expect((await runtime.escalations.forConversation(channel.conversationId)).map((request) => request.reason)).toEqual(['talk_to_person']);
     expect(await keysAbout(channel.conversationId)).toContain(`${redis.prefix}:session:{${channel.conversationId}}`);
+    const caseId = (await runtime.cases.store.activeFor(channel.conversationId))?.id;
+    expect(caseId).toBeDefined();
 
     expect(await say(channel, 'hapus data saya')).toMatch(/Hapus semua data Anda/);
     expect(await say(channel, 'ya')).toMatch(/Data Anda sudah dihapus/);
@@ -57,6 +59,9 @@ describe('delete my data, through the pipeline', () => {
     ]);
     expect(left.every((key) => key.includes(':replies:'))).toBe(true);
     expect(await runtime.escalations.forConversation(channel.conversationId)).toEqual([]);
+    // The case stays for the case workers, but no longer says whose it was.
+    expect((await runtime.cases.store.get(caseId!))?.conversationId).toMatch(/^deleted:/);
+    expect(await runtime.cases.store.activeFor(channel.conversationId)).toBeUndefined();
     const counts = await runtime.escalations.counts();
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(1);
 

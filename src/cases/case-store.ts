@@ -31,6 +31,8 @@ export class CaseStore {
     if (stored === null) return { case: (await this.get(candidate.id))!, opened: false };
     await this.redis.zadd(this.keys.casesByTime(), Date.parse(candidate.openedAt), candidate.id);
     await this.redis.set(this.keys.activeCase(candidate.conversationId), candidate.id, 'EX', RETENTION_SECONDS);
+    await this.redis.sadd(this.keys.casesOf(candidate.conversationId), candidate.id);
+    await this.redis.expire(this.keys.casesOf(candidate.conversationId), RETENTION_SECONDS);
     await this.audit(candidate.id, { event: 'opened', by: 'system', detail: candidate.reason });
     return { case: candidate, opened: true };
   }
@@ -99,11 +101,12 @@ export class CaseStore {
   async anonymise(conversationId: string, pseudonym: string): Promise<number> {
     await this.redis.del(this.keys.activeCase(conversationId));
     let count = 0;
-    for (const found of await this.list({ limit: 10_000 })) {
-      if (found.conversationId !== conversationId) continue;
-      await this.update(found.id, (current) => ({ ...current, conversationId: pseudonym, screening: undefined }), { event: 'anonymised', by: 'person' });
+    for (const id of await this.redis.smembers(this.keys.casesOf(conversationId))) {
+      if (!(await this.get(id))) continue;
+      await this.update(id, (current) => ({ ...current, conversationId: pseudonym, screening: undefined }), { event: 'anonymised', by: 'person' });
       count += 1;
     }
+    await this.redis.del(this.keys.casesOf(conversationId));
     return count;
   }
 }

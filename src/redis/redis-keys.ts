@@ -61,6 +61,11 @@ export class RedisKeys {
     return `${this.prefix}:case-of:{${conversationId}}`;
   }
 
+  /** Every case of a conversation (a set), so "delete my data" finds them without a scan. */
+  casesOf(conversationId: string): string {
+    return `${this.prefix}:cases-of:{${conversationId}}`;
+  }
+
   /** Which case an operators' chat message belongs to (its thread). */
   caseThread(messageId: number): string {
     return `${this.prefix}:case-thread:${messageId}`;
