@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationQueue, type QueuedItem } from '../src/queue/conversation-queue.ts';
+import { LuaScript, runCall, sequence } from '../src/redis/lua-script.ts';
 import { RedisKeys } from '../src/redis/redis-keys.ts';
 import { memoryLogger } from './harness/test-pelita.ts';
 import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
@@ -110,6 +111,90 @@ describe('ConversationQueue', () => {
     await until(() => attempts.includes('after'));
     expect(attempts).toEqual(['flaky', 'flaky', 'flaky', 'after']);
     expect(await queue.pending('c')).toBe(0);
+  });
+});
+
+/** KEYS: a list. ARGV: a value. Appends it; returns the list's length. */
+const APPEND = new LuaScript(`return redis.call('RPUSH', KEYS[1], ARGV[1])`);
+
+describe('a write carried by the acknowledgement', () => {
+  it('is made in the same step as the item leaves the inbox, and the next item sees it', async () => {
+    const queue = newQueue<string>();
+    const keys = new RedisKeys(redis.prefix);
+    const written = `${redis.prefix}:written:{c}`;
+    const seenBefore: string[][] = [];
+    const acknowledged: string[] = [];
+    queue.process(
+      async (_conversationId, item) => {
+        seenBefore.push(await connection.lrange(written, 0, -1));
+        return { write: { script: APPEND, keys: [written], args: [item.payload] }, onAcknowledged: () => acknowledged.push(item.payload) };
+      },
+      { concurrency: 4, log: memoryLogger().log },
+    );
+    for (const payload of ['a', 'b', 'c']) await queue.enqueue('c', { id: payload, payload });
+    await until(() => acknowledged.length === 3);
+    expect(acknowledged).toEqual(['a', 'b', 'c']);
+    expect(seenBefore).toEqual([[], ['a'], ['a', 'b']]);
+    expect(await connection.lrange(written, 0, -1)).toEqual(['a', 'b', 'c']);
+    expect(await connection.llen(keys.queueItems(queue.name, 'c'))).toBe(0);
+  });
+
+  it('is not made by a drainer that lost the conversation to another', async () => {
+    const queue = newQueue<string>();
+    const keys = new RedisKeys(redis.prefix);
+    const written = `${redis.prefix}:fenced:{c}`;
+    let calls = 0;
+    const acknowledged: string[] = [];
+    queue.process(
+      async (_conversationId, item) => {
+        calls += 1;
+        // The first time, the lock passes to someone else while this drainer works, as when
+        // a stalled process wakes up after its lock expired.
+        if (calls === 1) await connection.set(keys.queueLock(queue.name, 'c'), 'another-drainer', 'PX', 300);
+        return { write: { script: APPEND, keys: [written], args: [`${item.payload}#${calls}`] }, onAcknowledged: () => acknowledged.push(item.payload) };
+      },
+      { concurrency: 2, log: memoryLogger().log },
+    );
+    await queue.enqueue('c', { id: 'x', payload: 'x' });
+    await pause(200);
+    expect(await connection.lrange(written, 0, -1)).toEqual([]);
+    expect(await queue.pending('c')).toBe(1);
+    // Once the other lock is gone, the sweeper's drain job handles the item, and writes once.
+    await until(() => calls === 1);
+    await pause(300);
+    await queue.sweep();
+    await until(() => acknowledged.length === 1);
+    expect(await connection.lrange(written, 0, -1)).toEqual(['x#2']);
+    expect(await queue.pending('c')).toBe(0);
+  });
+});
+
+describe('sequence', () => {
+  it('runs several scripts as one, each with its own keys and arguments, returning the last result', async () => {
+    const first = `${redis.prefix}:seq-a:{s}`;
+    const second = `${redis.prefix}:seq-b:{s}`;
+    const PAIR = new LuaScript(`redis.call('RPUSH', KEYS[1], ARGV[1], ARGV[2])
+return redis.call('LLEN', KEYS[1])`);
+    const call = sequence(
+      { script: APPEND, keys: [first], args: ['one'] },
+      undefined,
+      { script: PAIR, keys: [second], args: ['two', 'three'] },
+    );
+    expect(await runCall(connection, call!)).toBe(2);
+    expect(await connection.lrange(first, 0, -1)).toEqual(['one']);
+    expect(await connection.lrange(second, 0, -1)).toEqual(['two', 'three']);
+    // One call is itself; none is nothing to do.
+    const single = { script: APPEND, keys: [first], args: ['x'] };
+    expect(sequence(single)).toBe(single);
+    expect(sequence(undefined)).toBeUndefined();
+  });
+
+  it('runs by source when Redis has forgotten the script (after a restart)', async () => {
+    const key = `${redis.prefix}:seq-flush:{s}`;
+    const call = sequence({ script: APPEND, keys: [key], args: ['1'] }, { script: APPEND, keys: [key], args: ['2'] })!;
+    await connection.script('FLUSH');
+    expect(await runCall(connection, call)).toBe(2);
+    expect(await connection.lrange(key, 0, -1)).toEqual(['1', '2']);
   });
 });
 

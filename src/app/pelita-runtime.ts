@@ -21,14 +21,14 @@ import type { Inbound } from '../messages/inbound.ts';
 import type { OutboundBatch } from '../messages/reply.ts';
 import { EscalationQueue } from '../escalation/escalation-queue.ts';
 import { PelitaMetrics } from '../metrics/pelita-metrics.ts';
-import { CountingSender } from '../outbound/counting-sender.ts';
+import { countDelivered, CountingSender } from '../outbound/counting-sender.ts';
 import { PacedSender, type ChannelPacing } from '../outbound/paced-sender.ts';
 import type { Nlu } from '../nlu/nlu.ts';
 import { createEngineHandler } from '../pipeline/engine-worker.ts';
 import { PersonDataEraser } from '../privacy/person-data-eraser.ts';
 import { InboundGateway } from '../pipeline/inbound-gateway.ts';
 import { ConversationQueue } from '../queue/conversation-queue.ts';
-import { openRedis, withTimeout } from '../redis/redis-connection.ts';
+import { jobsConnection, openRedis, withTimeout } from '../redis/redis-connection.ts';
 import { RedisKeys } from '../redis/redis-keys.ts';
 import { SessionStore } from '../session/session-store.ts';
 
@@ -60,6 +60,7 @@ export interface RuntimeOptions {
 export class PelitaRuntime {
   readonly keys: RedisKeys;
   readonly redis: Redis;
+  private readonly jobsRedis: Redis;
   readonly inbound: ConversationQueue<Inbound>;
   readonly gateway: InboundGateway;
   readonly replyLog: ReplyLog;
@@ -80,6 +81,8 @@ export class PelitaRuntime {
     this.keys = new RedisKeys(config.REDIS_PREFIX);
     this.redis = openRedis(config.REDIS_URL);
     this.redis.on('error', (error: Error) => options.log.warn({ err: error.message }, 'Redis connection error'));
+    this.jobsRedis = jobsConnection(config.REDIS_URL);
+    this.jobsRedis.on('error', (error: Error) => options.log.warn({ err: error.message }, 'Redis connection error (jobs)'));
     this.inbound = this.queue<Inbound>('inbound');
     this.gateway = new InboundGateway(this.inbound, (channel, duplicate) =>
       (duplicate ? this.metrics.duplicatesIn : this.metrics.messagesIn).inc({ channel }),
@@ -94,6 +97,7 @@ export class PelitaRuntime {
     }
     this.cases = new CaseDesk({
       redis: this.redis,
+      jobsRedis: this.jobsRedis,
       keys: this.keys,
       log: options.log,
       slaMs: config.ESCALATION_SLA_MINUTES * 60_000,
@@ -102,7 +106,7 @@ export class PelitaRuntime {
       say,
     });
     this.operators?.attach(this.cases);
-    this.escalations = new EscalationQueue(this.redis, this.keys);
+    this.escalations = new EscalationQueue(this.redis, this.keys, this.jobsRedis);
   }
 
   static async start(options: RuntimeOptions): Promise<PelitaRuntime> {
@@ -148,12 +152,14 @@ export class PelitaRuntime {
     ]);
     await withTimeout(this.replyLog.close(), 1000).catch(() => undefined);
     await withTimeout(this.redis.quit(), 1000).catch(() => this.redis.disconnect());
+    await withTimeout(this.jobsRedis.quit(), 1000).catch(() => this.jobsRedis.disconnect());
   }
 
   private queue<T>(name: string): ConversationQueue<T> {
     const queue = new ConversationQueue<T>({
       name,
       redis: this.redis,
+      jobsRedis: this.jobsRedis,
       keys: this.keys,
       dedupeTtlSeconds: this.options.config.DEDUPE_TTL_HOURS * 3600,
       lockTtlMs: this.options.config.QUEUE_LOCK_MS,
@@ -170,6 +176,11 @@ export class PelitaRuntime {
       ctx,
       sessions,
       deliver: (batch) => this.deliver(batch),
+      replyWrite: (batch) => {
+        const channel = channelOf(batch.conversationId);
+        if (!this.isPullChannel(channel)) return undefined;
+        return { write: this.replyLog.appendCall(batch), onAcknowledged: () => countDelivered(this.metrics, channel, batch) };
+      },
       escalations: this.escalations,
       eraser: new PersonDataEraser(this.redis, this.keys, this.escalations, this.cases.store),
       relayToOperator: (conversationId, messageId, text) => this.cases.relayFromPerson(conversationId, messageId, text),
@@ -276,13 +287,18 @@ export class PelitaRuntime {
    */
   private deliver(batch: OutboundBatch): Promise<void> {
     const channel = channelOf(batch.conversationId);
-    if (channel === 'console' || (channel === 'http' && !this.options.config.HTTP_CALLBACK_URL)) {
+    if (this.isPullChannel(channel)) {
       this.pullSenders[channel] ??= new CountingSender(new ReplyLogSender(this.replyLog), channel, this.metrics);
       return this.pullSenders[channel].deliver(batch);
     }
     return this.outboundFor(channel)
       .enqueue(batch.conversationId, { id: batch.inReplyTo, payload: batch })
       .then(() => undefined);
+  }
+
+  /** Channels whose replies live in the reply log only (the worker writes them with the turn). */
+  private isPullChannel(channel: Channel): boolean {
+    return channel === 'console' || (channel === 'http' && !this.options.config.HTTP_CALLBACK_URL);
   }
 
   /** One Bot API client per process, shared by the channel and the operators' group. */

@@ -61,6 +61,8 @@ export class CaseDesk {
   constructor(
     private readonly deps: {
       redis: Redis;
+      /** The connection that adds BullMQ jobs (see jobsConnection); `redis` when not given. */
+      jobsRedis?: Redis | undefined;
       keys: RedisKeys;
       log: Logger;
       slaMs: number;
@@ -72,7 +74,7 @@ export class CaseDesk {
   ) {
     this.store = new CaseStore(deps.redis, deps.keys);
     this.queue = new Queue<DeskJob>(QUEUE, {
-      connection: deps.redis,
+      connection: deps.jobsRedis ?? deps.redis,
       prefix: deps.keys.bullPrefix,
       defaultJobOptions: { attempts: Number.MAX_SAFE_INTEGER, backoff: { type: 'capped' }, removeOnComplete: true, removeOnFail: false },
     });

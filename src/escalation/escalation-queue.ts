@@ -34,9 +34,11 @@ export class EscalationQueue {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    /** The connection that adds BullMQ jobs (see jobsConnection). */
+    jobsRedis: Redis = redis,
   ) {
     this.queue = new Queue<EscalationRequest>(QUEUE, {
-      connection: redis,
+      connection: jobsRedis,
       prefix: keys.bullPrefix,
       defaultJobOptions: {
         attempts: 1_000,

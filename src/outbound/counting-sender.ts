@@ -12,10 +12,15 @@ export class CountingSender implements ChannelSender {
 
   async deliver(batch: OutboundBatch): Promise<void> {
     await this.inner.deliver(batch);
-    this.metrics.messagesOut.inc({ channel: this.channel }, batch.replies.length);
-    if (batch.receivedAt) {
-      const seconds = (Date.now() - Date.parse(batch.receivedAt)) / 1000;
-      if (Number.isFinite(seconds) && seconds >= 0) this.metrics.replyLatency.observe({ channel: this.channel }, seconds);
-    }
+    countDelivered(this.metrics, this.channel, batch);
+  }
+}
+
+/** Counts a batch delivered by other means (written to the reply log with its turn). */
+export function countDelivered(metrics: PelitaMetrics, channel: string, batch: OutboundBatch): void {
+  metrics.messagesOut.inc({ channel }, batch.replies.length);
+  if (batch.receivedAt) {
+    const seconds = (Date.now() - Date.parse(batch.receivedAt)) / 1000;
+    if (Number.isFinite(seconds) && seconds >= 0) metrics.replyLatency.observe({ channel }, seconds);
   }
 }

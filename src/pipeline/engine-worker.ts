@@ -4,7 +4,8 @@ import { step } from '../engine/step.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Inbound } from '../messages/inbound.ts';
 import { addressReplies, type OutboundBatch } from '../messages/reply.ts';
-import type { QueuedItem } from '../queue/conversation-queue.ts';
+import type { Completion, QueuedItem } from '../queue/conversation-queue.ts';
+import { sequence } from '../redis/lua-script.ts';
 import type { PersonDataEraser } from '../privacy/person-data-eraser.ts';
 import type { SessionStore } from '../session/session-store.ts';
 import type { Nlu } from '../nlu/nlu.ts';
@@ -29,16 +30,27 @@ function caseFacts(vars: Record<string, unknown>): Pick<EscalationRequest, 'coun
 export type DeliverBatch = (batch: OutboundBatch) => Promise<void>;
 
 /**
- * The thin I/O shell around the pure engine: load the session, step, queue the replies and
- * effects, save the session. Replies and effects are queued before the session is saved,
- * under ids made from the inbound id: if the process dies in between, the retried message
- * computes the same replies and effects from the same session, and the queues drop them as
- * duplicates.
+ * For channels whose replies are a Redis write (the reply log): that write, to be made in
+ * the same atomic step as the rest of the turn. Undefined for channels that need
+ * `DeliverBatch`.
+ */
+export type ReplyWrite = (batch: OutboundBatch) => Completion | undefined;
+
+/**
+ * The thin I/O shell around the pure engine: load the session, step, then store the turn.
+ *
+ * Most turns are stored in one atomic step with the message's removal from the inbox: the
+ * session and, for pull channels, the replies (one round trip, and a crash leaves either
+ * all of it or none). Replies for push channels and escalations are queued first, under
+ * ids made from the inbound id: if the process dies before the turn is stored, the retried
+ * message computes the same replies and effects from the same session, and the queues drop
+ * them as duplicates.
  */
 export function createEngineHandler(deps: {
   ctx: EngineContext;
   sessions: SessionStore;
   deliver: DeliverBatch;
+  replyWrite?: ReplyWrite | undefined;
   escalations: EscalationQueue;
   eraser: PersonDataEraser;
   /** Understanding free text; without it only exact keywords and menus work. */
@@ -49,7 +61,7 @@ export function createEngineHandler(deps: {
   relayToOperator?: (conversationId: string, messageId: string, text: string | undefined) => Promise<boolean>;
   log: Logger;
 }) {
-  return async (conversationId: string, item: QueuedItem<Inbound>): Promise<void> => {
+  return async (conversationId: string, item: QueuedItem<Inbound>): Promise<Completion | void> => {
     const inbound = item.payload;
     const started = performance.now();
     // Both reads leave in one round trip (the connection pipelines what one tick sends).
@@ -66,8 +78,11 @@ export function createEngineHandler(deps: {
     const erase = result.effects.some((effect) => effect.type === 'delete_data');
     // Erasing comes before the confirmation is queued, so the confirmation is not erased too.
     if (erase) await deps.eraser.erase(conversationId);
-    // The reply (hotlines, in an emergency) goes first: nothing slow or fallible before it.
-    await deps.deliver(batch);
+    const escalating = result.effects.some((effect) => effect.type === 'escalate');
+    // In an emergency the reply (hotlines) is stored first, on its own: an escalation
+    // request is one more step that could be slow or fail, and must not hold it up.
+    const replies = escalating ? undefined : deps.replyWrite?.(batch);
+    if (!replies) await deps.deliver(batch);
     for (const [position, effect] of result.effects.entries()) {
       if (effect.type !== 'escalate') continue;
       await deps.escalations.request(
@@ -83,11 +98,14 @@ export function createEngineHandler(deps: {
       );
       deps.onEscalation?.(effect.reason);
     }
-    // After "delete my data" nothing is saved: the next message starts a new conversation.
-    if (!erase) await deps.sessions.save(result.session);
     deps.log.debug(
       { channel: inbound.channel, replyCount: batch.replies.length, ms: Math.round(performance.now() - started) },
       'message handled',
     );
+    return {
+      // After "delete my data" nothing is saved: the next message starts a new conversation.
+      write: sequence(replies?.write, erase ? undefined : deps.sessions.saveCall(result.session)),
+      onAcknowledged: replies?.onAcknowledged,
+    };
   };
 }

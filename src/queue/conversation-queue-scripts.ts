@@ -1,4 +1,4 @@
-import { LuaScript } from '../redis/lua-script.ts';
+import { LuaScript, memoised } from '../redis/lua-script.ts';
 
 /**
  * Lua scripts behind ConversationQueue. Each touches the keys of one conversation only
@@ -41,6 +41,24 @@ if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) 
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return {1, redis.call('LINDEX', KEYS[1], 0)}
 `);
+
+/**
+ * ACK_HEAD with a handler's write made in the same atomic step, and only while this drainer
+ * holds the lock: a drainer that lost it (it stalled past the lock's time to live) cannot
+ * overwrite what the new holder wrote. KEYS: items, lock, then the write's keys. ARGV: head,
+ * token, ttl (ms), then the write's arguments. Returns as ACK_HEAD.
+ */
+export function ackHeadWith(write: LuaScript): LuaScript {
+  return memoised(`ack-head-with:${write.sha}`, () => `local write = ${write.asFunction()}
+if redis.call('GET', KEYS[2]) ~= ARGV[2] then return {-1, false} end
+local keys, args = {}, {}
+for i = 3, #KEYS do keys[i - 2] = KEYS[i] end
+for i = 4, #ARGV do args[i - 3] = ARGV[i] end
+write(keys, args)
+if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) end
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return {1, redis.call('LINDEX', KEYS[1], 0)}`);
+}
 
 /**
  * KEYS: items, lock. ARGV: token. Gives the lock up only when nothing is waiting. Checking

@@ -3,17 +3,27 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.ts';
 import { workerConnection } from '../redis/redis-connection.ts';
-import { isNoScript } from '../redis/lua-script.ts';
+import { isNoScript, type ScriptCall } from '../redis/lua-script.ts';
 import { closeBullmq } from './close-bullmq.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
-import { ACK_HEAD, ACQUIRE, ENQUEUE_ONCE, RELEASE, RELEASE_IF_EMPTY } from './conversation-queue-scripts.ts';
+import { ACK_HEAD, ACQUIRE, ackHeadWith, ENQUEUE_ONCE, RELEASE, RELEASE_IF_EMPTY } from './conversation-queue-scripts.ts';
 
 export interface QueuedItem<T> {
   id: string;
   payload: T;
 }
 
-export type ItemHandler<T> = (conversationId: string, item: QueuedItem<T>) => Promise<void>;
+/**
+ * What a handler may ask of its item's acknowledgement: a write made in the same atomic
+ * step (so the item is removed exactly when its effects are stored, and never by a drainer
+ * that lost the conversation's lock), and what to do once both are done.
+ */
+export interface Completion {
+  write?: ScriptCall | undefined;
+  onAcknowledged?: (() => void) | undefined;
+}
+
+export type ItemHandler<T> = (conversationId: string, item: QueuedItem<T>) => Promise<Completion | void>;
 
 interface DrainJobData {
   conversationId: string;
@@ -23,6 +33,8 @@ export interface ConversationQueueOptions {
   /** e.g. `inbound`, `outbound-http`: the BullMQ queue name and part of every key. */
   name: string;
   redis: Redis;
+  /** The connection that adds BullMQ jobs (see jobsConnection); `redis` when not given. */
+  jobsRedis?: Redis | undefined;
   keys: RedisKeys;
   /** How long an item id is remembered, to drop platform redeliveries. */
   dedupeTtlSeconds: number;
@@ -63,7 +75,7 @@ export class ConversationQueue<T> {
     this.name = options.name;
     this.lockTtlMs = options.lockTtlMs ?? 30_000;
     this.queue = new Queue<DrainJobData>(options.name, {
-      connection: options.redis,
+      connection: options.jobsRedis ?? options.redis,
       prefix: options.keys.bullPrefix,
       defaultJobOptions: {
         // The drain job carries no data of its own: the inbox list is the truth, so a
@@ -205,11 +217,16 @@ export class ConversationQueue<T> {
           continue;
         }
         const started = performance.now();
-        await handler(conversationId, JSON.parse(head) as QueuedItem<T>);
-        this.options.observer?.handled(this.name, (performance.now() - started) / 1000);
-        const [held, next] = (await ACK_HEAD.run(redis, [itemsKey, lockKey], [head, token, ttl])) as [number, string | null];
+        const completion = await handler(conversationId, JSON.parse(head) as QueuedItem<T>);
+        const write = completion ? completion.write : undefined;
+        const acknowledged = write
+          ? ackHeadWith(write.script).run(redis, [itemsKey, lockKey, ...write.keys], [head, token, ttl, ...write.args])
+          : ACK_HEAD.run(redis, [itemsKey, lockKey], [head, token, ttl]);
+        const [held, next] = (await acknowledged) as [number, string | null];
         // The lock expired and another drainer took over; it owns the rest now.
         if (held === -1) return 'lost-lock';
+        this.options.observer?.handled(this.name, (performance.now() - started) / 1000);
+        completion?.onAcknowledged?.();
         head = next;
       }
     } catch (error) {

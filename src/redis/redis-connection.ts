@@ -11,6 +11,16 @@ export function openRedis(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, { maxRetriesPerRequest: 2, enableReadyCheck: true, enableAutoPipelining: true, ...options });
 }
 
+/**
+ * A connection for BullMQ queues to add jobs on. BullMQ defines its forty-odd scripts as
+ * commands on the connection it is given, and ioredis copies every defined command onto
+ * each pipeline it builds, including the one auto-pipelining builds every event-loop
+ * tick: on Pelita's own connection that copying was a tenth of the pipeline's CPU time.
+ */
+export function jobsConnection(url: string): Redis {
+  return openRedis(url, { enableAutoPipelining: false });
+}
+
 /** BullMQ workers block on Redis and must wait through an outage rather than fail. */
 export function workerConnection(redis: Redis): Redis {
   return redis.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });

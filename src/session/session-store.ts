@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
 import { SESSION_VERSION, newSession, type Session } from '../engine/session.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
+import { LuaScript, runCall, type ScriptCall } from '../redis/lua-script.ts';
+
+/** KEYS: session. ARGV: session json, ttl (s). A script so that it can join a turn's commit. */
+const SAVE = new LuaScript(`redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1`);
 
 /** Sessions as JSON in Redis, expiring after a quiet period so nothing is kept forever. */
 export class SessionStore {
@@ -20,6 +25,11 @@ export class SessionStore {
   }
 
   async save(session: Session): Promise<void> {
-    await this.redis.set(this.keys.session(session.conversationId), JSON.stringify(session), 'EX', this.ttlSeconds);
+    await runCall(this.redis, this.saveCall(session));
+  }
+
+  /** The save as a write for another atomic step to carry (the turn's acknowledgement). */
+  saveCall(session: Session): ScriptCall {
+    return { script: SAVE, keys: [this.keys.session(session.conversationId)], args: [JSON.stringify(session), this.ttlSeconds] };
   }
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { AddressedReply, OutboundBatch, ReplyChoice } from '../../messages/reply.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
-import { LuaScript } from '../../redis/lua-script.ts';
+import { LuaScript, runCall, type ScriptCall } from '../../redis/lua-script.ts';
 
 /**
  * KEYS: stream, delivered marker. ARGV: notify channel, conversation id, ttl (s), maxlen,
@@ -51,10 +51,15 @@ export class ReplyLog {
   }
 
   async append(batch: OutboundBatch): Promise<boolean> {
-    const added = await APPEND_TURN.run(
-      this.redis,
-      [this.keys.replyLog(batch.conversationId), this.keys.replyLogDelivered(batch.conversationId, batch.inReplyTo)],
-      [
+    return (await runCall(this.redis, this.appendCall(batch))) === 1;
+  }
+
+  /** The append as a write for another atomic step to carry (the turn's acknowledgement). */
+  appendCall(batch: OutboundBatch): ScriptCall {
+    return {
+      script: APPEND_TURN,
+      keys: [this.keys.replyLog(batch.conversationId), this.keys.replyLogDelivered(batch.conversationId, batch.inReplyTo)],
+      args: [
         this.keys.replyNotifications,
         batch.conversationId,
         this.retentionSeconds,
@@ -62,8 +67,7 @@ export class ReplyLog {
         batch.inReplyTo,
         ...batch.replies.map((reply) => JSON.stringify(toLogged(reply))),
       ],
-    );
-    return added === 1;
+    };
   }
 
   /** Entries after `cursor` ("0" for all), oldest first. */
