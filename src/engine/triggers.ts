@@ -6,6 +6,27 @@ import { chooseFrom, parseAnswer, plainlyChooses } from './inputs/parse-answer.t
 import { choicesOf } from './render-reply.ts';
 import type { Turn } from './turn.ts';
 
+/** A trigger's words, normalised once: every message is checked against every trigger. */
+interface TriggerWords {
+  keywords: ReadonlySet<string>;
+  /** Each phrase normalised and padded with spaces, to be found as whole words. */
+  phrases: readonly string[];
+}
+
+const wordsOfTrigger = new WeakMap<Trigger, TriggerWords>();
+
+function wordsOf(trigger: Trigger): TriggerWords {
+  let words = wordsOfTrigger.get(trigger);
+  if (!words) {
+    words = {
+      keywords: new Set(Object.values(trigger.keywords ?? {}).flatMap((list) => list.map(normalizeAnswer))),
+      phrases: Object.values(trigger.phrases ?? {}).flatMap((list) => list.map((phrase) => ` ${normalizeAnswer(phrase)} `)),
+    };
+    wordsOfTrigger.set(trigger, words);
+  }
+  return words;
+}
+
 /** Whether the message is a valid answer to the open question (a choice, a yes, a place...). */
 function answersTheQuestion(turn: Turn, question: QuestionNode): boolean {
   if (question.type === 'ask') return parseAnswer(turn, question).kind !== 'invalid';
@@ -27,9 +48,10 @@ export function findTrigger(turn: Turn, waiting: QuestionNode | undefined): Trig
   const text = normalizeAnswer(inbound.text);
   if (text === '') return undefined;
   const padded = ` ${text} `;
-  const matches = (trigger: Trigger) =>
-    Object.values(trigger.keywords ?? {}).some((words) => words.some((word) => normalizeAnswer(word) === text)) ||
-    Object.values(trigger.phrases ?? {}).some((phrases) => phrases.some((phrase) => padded.includes(` ${normalizeAnswer(phrase)} `)));
+  const matches = (trigger: Trigger) => {
+    const words = wordsOf(trigger);
+    return words.keywords.has(text) || words.phrases.some((phrase) => padded.includes(phrase));
+  };
 
   const waitsForAPick = waiting !== undefined && (waiting.type === 'say' || waiting.input === 'choice' || waiting.input === 'yes_no');
   const mayInterrupt = (trigger: Trigger) => !waiting || trigger.interrupts === true || (trigger.interrupts === 'menus' && waitsForAPick);

@@ -17,7 +17,8 @@ function typoAllowance(label: string): number {
 export function matchChoice(
   choices: readonly Choice[],
   answer: { choice?: string | undefined; text?: string | undefined },
-  labelsOf: (choice: Choice) => string[],
+  /** The choice's labels in every language, normalised (normalizeAnswer). */
+  labelsOf: (choice: Choice) => readonly string[],
 ): Choice | undefined {
   if (answer.choice !== undefined) {
     const byId = choices.find((choice) => choice.id === answer.choice);
@@ -27,40 +28,49 @@ export function matchChoice(
   if (typed === '') return undefined;
   if (/^\d+$/.test(typed)) return choices[Number(typed) - 1];
 
-  const labels = choices.map((choice) => ({ choice, labels: labelsOf(choice).map(normalizeAnswer) }));
-  const unique = (found: Choice[]) => (new Set(found).size === 1 ? found[0] : undefined);
-
-  const exact = labels.filter(({ labels }) => labels.includes(typed)).map(({ choice }) => choice);
+  const exact = choices.filter((choice) => labelsOf(choice).includes(typed));
   if (exact.length > 0) return unique(exact);
 
-  const close = labels
-    .flatMap(({ choice, labels }) => labels.map((label) => ({ choice, distance: editDistance(typed, label, typoAllowance(label)), label })))
-    .filter(({ distance, label }) => distance <= typoAllowance(label));
-  if (close.length > 0) {
-    const best = Math.min(...close.map(({ distance }) => distance));
-    return unique(close.filter(({ distance }) => distance === best).map(({ choice }) => choice));
+  // The closest labels within their typo allowance.
+  let best = Number.POSITIVE_INFINITY;
+  let closest: Choice[] = [];
+  for (const choice of choices) {
+    for (const label of labelsOf(choice)) {
+      const allowance = typoAllowance(label);
+      const distance = editDistance(typed, label, allowance);
+      if (distance > allowance || distance > best) continue;
+      if (distance < best) [best, closest] = [distance, []];
+      closest.push(choice);
+    }
   }
+  if (closest.length > 0) return unique(closest);
 
   if (typed.length >= 3) {
-    const starts = unique(labels.filter(({ labels }) => labels.some((label) => label.startsWith(typed))).map(({ choice }) => choice));
+    const starts = unique(choices.filter((choice) => labelsOf(choice).some((label) => label.startsWith(typed))));
     if (starts) return starts;
   }
   // Every typed word is a word of one label: "indonesia" for "Bahasa Indonesia".
   if (typed.length >= 4) {
     const words = typed.split(' ');
-    return unique(labels.filter(({ labels }) => labels.some((label) => words.every((word) => label.split(' ').includes(word)))).map(({ choice }) => choice));
+    return unique(choices.filter((choice) => labelsOf(choice).some((label) => words.every((word) => label.split(' ').includes(word)))));
   }
   return undefined;
+}
+
+/** The one choice found (a choice may be found by several of its labels), or none when several. */
+function unique(found: Choice[]): Choice | undefined {
+  return new Set(found).size === 1 ? found[0] : undefined;
 }
 
 /** Only a button id, a menu number or a whole label: the person is plainly answering the menu. */
 export function matchesChoiceExactly(
   choices: readonly Choice[],
   answer: { choice?: string | undefined; text?: string | undefined },
-  labelsOf: (choice: Choice) => string[],
+  /** As for matchChoice: normalised labels. */
+  labelsOf: (choice: Choice) => readonly string[],
 ): boolean {
   if (answer.choice !== undefined && choices.some((choice) => choice.id === answer.choice)) return true;
   const typed = normalizeAnswer(answer.text ?? '');
   if (/^\d+$/.test(typed)) return choices[Number(typed) - 1] !== undefined;
-  return typed !== '' && choices.some((choice) => labelsOf(choice).some((label) => normalizeAnswer(label) === typed));
+  return typed !== '' && choices.some((choice) => labelsOf(choice).includes(typed));
 }

@@ -2,6 +2,7 @@ import type { AskNode, Choice, VariableValue } from '../../flows/flow-schema.ts'
 import { normalizeAnswer } from '../../text/normalize.ts';
 import { BUILT_IN_CHOICES, choicesOf } from '../render-reply.ts';
 import type { Turn } from '../turn.ts';
+import type { Translator } from '../../i18n/translator.ts';
 import { matchChoice, matchesChoiceExactly } from './match-choice.ts';
 import { parseNumber } from './parse-number.ts';
 import { parseYesNo } from './parse-yes-no.ts';
@@ -13,8 +14,25 @@ export type Answer =
 
 const SKIP_WORDS = new Set(['skip', 'lewati', 'lewat', 'lompati', 'nanti saja', 'nanti aja', 'pass']);
 
-function labelsIn(turn: Turn): (choice: Choice) => string[] {
-  return (choice) => turn.ctx.translator.languages.map((language) => turn.ctx.translator.t(choice.label, language));
+const normalizedLabels = new WeakMap<Translator, Map<string, readonly string[]>>();
+
+/** A choice's label in every language, normalised: the same for every message, so kept. */
+function labelsIn(turn: Turn): (choice: Choice) => readonly string[] {
+  const { translator } = turn.ctx;
+  let byKey = normalizedLabels.get(translator);
+  if (!byKey) {
+    byKey = new Map();
+    normalizedLabels.set(translator, byKey);
+  }
+  const known = byKey;
+  return (choice) => {
+    let labels = known.get(choice.label);
+    if (!labels) {
+      labels = translator.languages.map((language) => normalizeAnswer(translator.t(choice.label, language)));
+      known.set(choice.label, labels);
+    }
+    return labels;
+  };
 }
 
 /** The choice a person picked from a menu, by id, number or label in any language. */
