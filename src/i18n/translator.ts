@@ -67,12 +67,29 @@ export function loadTranslator(dir: string, fallback: Language = 'id'): Translat
   // (Menu labels are translated in every language for every answer: this was an eighth of
   // the pipeline's CPU time.)
   const plain = new Map<string, string>();
+  // Most sentences have no placeholders, but the engine passes the session's variables to
+  // every one: i18next's interpolation of a sentence that has nothing to fill was most of
+  // the translator's cost. A sentence with no "{{" and no nesting is its own result
+  // (unless plural or context options pick another key).
+  const fixed = new Map<string, boolean>();
+  const isFixed = (key: string, language: Language, cacheKey: string): boolean => {
+    let known = fixed.get(cacheKey);
+    if (known === undefined) {
+      const dot = key.indexOf('.');
+      const raw: unknown = instance.getResource(language, key.slice(0, dot), key.slice(dot + 1));
+      known = typeof raw === 'string' && !raw.includes('{{') && !raw.includes('$t(');
+      fixed.set(cacheKey, known);
+    }
+    return known;
+  };
   return {
     languages,
     fallback,
     t: (key, language, values) => {
-      if (values !== undefined && Object.keys(values).length > 0) return instance.t(split(key), { lng: language, ...values });
       const cacheKey = `${language}\u0000${key}`;
+      const needsValues =
+        values !== undefined && Object.keys(values).length > 0 && (values.count !== undefined || values.context !== undefined || !isFixed(key, language, cacheKey));
+      if (needsValues) return instance.t(split(key), { lng: language, ...values });
       let text = plain.get(cacheKey);
       if (text === undefined) {
         text = instance.t(split(key), { lng: language });
