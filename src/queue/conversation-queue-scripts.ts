@@ -1,4 +1,4 @@
-import { LuaScript, memoised } from '../redis/lua-script.ts';
+import { composed, LuaScript } from '../redis/lua-script.ts';
 
 /**
  * Lua scripts behind ConversationQueue. Each touches the keys of one conversation only
@@ -49,7 +49,11 @@ return {1, redis.call('LINDEX', KEYS[1], 0)}
  * token, ttl (ms), then the write's arguments. Returns as ACK_HEAD.
  */
 export function ackHeadWith(write: LuaScript): LuaScript {
-  return memoised(`ack-head-with:${write.sha}`, () => `local write = ${write.asFunction()}
+  return composed([write], ackHeadWithSource);
+}
+
+function ackHeadWithSource([write]: readonly LuaScript[]): string {
+  return `local write = ${write!.asFunction()}
 if redis.call('GET', KEYS[2]) ~= ARGV[2] then return {-1, false} end
 local keys, args = {}, {}
 for i = 3, #KEYS do keys[i - 2] = KEYS[i] end
@@ -57,7 +61,7 @@ for i = 4, #ARGV do args[i - 3] = ARGV[i] end
 write(keys, args)
 if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) end
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return {1, redis.call('LINDEX', KEYS[1], 0)}`);
+return {1, redis.call('LINDEX', KEYS[1], 0)}`;
 }
 
 /**

@@ -50,9 +50,17 @@ export function runCall(redis: Redis, call: ScriptCall): Promise<unknown> {
 export function sequence(...calls: (ScriptCall | undefined)[]): ScriptCall | undefined {
   const present = calls.filter((call): call is ScriptCall => call !== undefined);
   if (present.length <= 1) return present[0];
-  const script = memoised(`sequence:${present.map((call) => call.script.sha).join(',')}`, () => {
-    const parts = present.map((call) => call.script.asFunction()).join(',\n');
-    return `local parts = {\n${parts}\n}
+  const script = composed(present.map((call) => call.script), sequenceSource);
+  return {
+    script,
+    keys: present.flatMap((call) => call.keys),
+    args: [...present.flatMap((call) => [call.keys.length, call.args.length]), ...present.flatMap((call) => call.args)],
+  };
+}
+
+function sequenceSource(scripts: readonly LuaScript[]): string {
+  const parts = scripts.map((part) => part.asFunction()).join(',\n');
+  return `local parts = {\n${parts}\n}
 local keyAt, argAt = 0, 2 * #parts
 local result
 for i = 1, #parts do
@@ -64,22 +72,34 @@ for i = 1, #parts do
   result = parts[i](keys, args)
 end
 return result`;
-  });
-  return {
-    script,
-    keys: present.flatMap((call) => call.keys),
-    args: [...present.flatMap((call) => [call.keys.length, call.args.length]), ...present.flatMap((call) => call.args)],
-  };
 }
 
-const composed = new Map<string, LuaScript>();
+interface CompositionNode {
+  next: WeakMap<LuaScript, CompositionNode>;
+  byBuilder: WeakMap<object, LuaScript>;
+}
 
-/** Composed scripts are few (one per combination used) and built once each. */
-export function memoised(name: string, source: () => string): LuaScript {
-  let script = composed.get(name);
+const compositions: CompositionNode = { next: new WeakMap(), byBuilder: new WeakMap() };
+
+/**
+ * The script `build` makes of `parts`, built once: composed scripts are few (one per
+ * combination used) but asked for on every turn, so they are found by identity, not by
+ * hashing their source again. `build` must be a function defined once (it is part of the key).
+ */
+export function composed(parts: readonly LuaScript[], build: (parts: readonly LuaScript[]) => string): LuaScript {
+  let node = compositions;
+  for (const part of parts) {
+    let child = node.next.get(part);
+    if (!child) {
+      child = { next: new WeakMap(), byBuilder: new WeakMap() };
+      node.next.set(part, child);
+    }
+    node = child;
+  }
+  let script = node.byBuilder.get(build);
   if (!script) {
-    script = new LuaScript(source());
-    composed.set(name, script);
+    script = new LuaScript(build(parts));
+    node.byBuilder.set(build, script);
   }
   return script;
 }
