@@ -169,6 +169,32 @@ describe('a write carried by the acknowledgement', () => {
   });
 });
 
+describe('reading ahead', () => {
+  it("gives each item's handler the keys it asked for, as the previous item's write left them", async () => {
+    const queue = newQueue<string>();
+    const last = `${redis.prefix}:last:{c}`;
+    await connection.set(last, 'before');
+    const SET_LAST = new LuaScript(`redis.call('SET', KEYS[1], ARGV[1])
+return 1`);
+    const seen: (string | null | undefined)[] = [];
+    queue.process(
+      async (_conversationId, item, prefetched) => {
+        seen.push(prefetched.get(last));
+        return { write: { script: SET_LAST, keys: [last], args: [item.payload] } };
+      },
+      { concurrency: 2, log: memoryLogger().log, readAhead: () => [last] },
+    );
+    for (const payload of ['a', 'b', 'c']) await queue.enqueue('c', { id: payload, payload });
+    await until(() => seen.length === 3);
+    expect(seen).toEqual(['before', 'a', 'b']);
+    // A key that does not exist reads as null, not as "unknown".
+    await connection.del(last);
+    await queue.enqueue('c', { id: 'd', payload: 'd' });
+    await until(() => seen.length === 4);
+    expect(seen[3]).toBeNull();
+  });
+});
+
 describe('sequence', () => {
   it('runs several scripts as one, each with its own keys and arguments, returning the last result', async () => {
     const first = `${redis.prefix}:seq-a:{s}`;

@@ -183,12 +183,15 @@ export class PelitaRuntime {
       },
       escalations: this.escalations,
       eraser: new PersonDataEraser(this.redis, this.keys, this.escalations, this.cases.store),
-      relayToOperator: (conversationId, messageId, text) => this.cases.relayFromPerson(conversationId, messageId, text),
+      operatorRelay: {
+        activeCaseKey: (conversationId) => this.keys.activeCase(conversationId),
+        relay: (conversationId, messageId, text, activeCaseId) => this.cases.relayFromPerson(conversationId, messageId, text, activeCaseId),
+      },
       nlu: this.options.nlu,
       onEscalation: (reason) => this.metrics.escalations.inc({ reason }),
       log,
     });
-    this.inbound.process(handler, { concurrency: config.WORKER_CONCURRENCY, log });
+    this.inbound.process(handler.handle, { concurrency: config.WORKER_CONCURRENCY, log, readAhead: handler.readAhead });
     this.escalations.process(log, async (request) => void (await this.cases.openFromRequest(request)));
     this.cases.process();
   }

@@ -134,8 +134,13 @@ export class CaseDesk {
    * A message from a person whose case is claimed goes to their operator instead of the
    * bot. Returns whether it did (the engine then stays out of the conversation).
    */
-  async relayFromPerson(conversationId: string, messageId: string, text: string | undefined): Promise<boolean> {
-    const found = await this.store.activeFor(conversationId);
+  /**
+   * `activeCaseId`: the conversation's active-case pointer when the caller already read it
+   * (its key is `keys.activeCase`; null: no case).
+   */
+  async relayFromPerson(conversationId: string, messageId: string, text: string | undefined, activeCaseId?: string | null): Promise<boolean> {
+    if (activeCaseId === null) return false;
+    const found = activeCaseId === undefined ? await this.store.activeFor(conversationId) : await this.store.getActive(activeCaseId);
     if (!found || found.status !== 'claimed') return false;
     await this.queue.add('relay', { kind: 'relay', caseId: found.id, text: text ?? '' }, { jobId: `relay-${createHash('sha256').update(`${conversationId}\n${messageId}`).digest('hex').slice(0, 20)}` });
     return true;

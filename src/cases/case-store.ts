@@ -44,7 +44,12 @@ export class CaseStore {
 
   async activeFor(conversationId: string): Promise<Case | undefined> {
     const id = await this.redis.get(this.keys.activeCase(conversationId));
-    const found = id === null ? undefined : await this.get(id);
+    return id === null ? undefined : this.getActive(id);
+  }
+
+  /** The case, unless it is resolved. */
+  async getActive(id: string): Promise<Case | undefined> {
+    const found = await this.get(id);
     return found && found.status !== 'resolved' ? found : undefined;
   }
 

@@ -4,7 +4,7 @@ import { step } from '../engine/step.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Inbound } from '../messages/inbound.ts';
 import { addressReplies, type OutboundBatch } from '../messages/reply.ts';
-import type { Completion, QueuedItem } from '../queue/conversation-queue.ts';
+import type { Completion, ItemHandler, QueuedItem } from '../queue/conversation-queue.ts';
 import { sequence } from '../redis/lua-script.ts';
 import type { PersonDataEraser } from '../privacy/person-data-eraser.ts';
 import type { SessionStore } from '../session/session-store.ts';
@@ -36,6 +36,19 @@ export type DeliverBatch = (batch: OutboundBatch) => Promise<void>;
  */
 export type ReplyWrite = (batch: OutboundBatch) => Completion | undefined;
 
+export interface OperatorRelay {
+  /** The key that holds the conversation's active case id (read with the session). */
+  activeCaseKey(conversationId: string): string;
+  /** True when the message went to a case worker; `activeCaseId` as read (null: no case). */
+  relay(conversationId: string, messageId: string, text: string | undefined, activeCaseId: string | null | undefined): Promise<boolean>;
+}
+
+export interface EngineHandler {
+  handle: ItemHandler<Inbound>;
+  /** The keys each message needs read: the session and the active-case pointer. */
+  readAhead(conversationId: string): string[];
+}
+
 /**
  * The thin I/O shell around the pure engine: load the session, step, then store the turn.
  *
@@ -57,17 +70,23 @@ export function createEngineHandler(deps: {
   nlu?: Nlu | undefined;
   /** Told of every escalation requested (for /metrics). */
   onEscalation?: (reason: string) => void;
-  /** While a case worker has the conversation, the person's messages go to them instead (true when relayed). */
-  relayToOperator?: (conversationId: string, messageId: string, text: string | undefined) => Promise<boolean>;
+  /** While a case worker has the conversation, the person's messages go to them instead. */
+  operatorRelay?: OperatorRelay | undefined;
   log: Logger;
-}) {
-  return async (conversationId: string, item: QueuedItem<Inbound>): Promise<Completion | void> => {
+}): EngineHandler {
+  const { operatorRelay } = deps;
+  const readAhead = (conversationId: string) => [
+    deps.sessions.keyOf(conversationId),
+    ...(operatorRelay ? [operatorRelay.activeCaseKey(conversationId)] : []),
+  ];
+  const handle = async (conversationId: string, item: QueuedItem<Inbound>, prefetched: ReadonlyMap<string, string | null>): Promise<Completion | void> => {
     const inbound = item.payload;
     const started = performance.now();
-    // Both reads leave in one round trip (the connection pipelines what one tick sends).
+    // Usually both were read by the queue with the previous step; otherwise both reads
+    // leave in one round trip (the connection pipelines what one tick sends).
     const [relayed, session] = await Promise.all([
-      deps.relayToOperator?.(conversationId, inbound.messageId, inbound.text) ?? false,
-      deps.sessions.load(conversationId, inbound.receivedAt),
+      operatorRelay?.relay(conversationId, inbound.messageId, inbound.text, prefetched.get(operatorRelay.activeCaseKey(conversationId))) ?? false,
+      deps.sessions.load(conversationId, inbound.receivedAt, prefetched.get(deps.sessions.keyOf(conversationId))),
     ]);
     if (relayed) return;
     // Understanding happens here, not in the engine, which stays pure and synchronous.
@@ -108,4 +127,5 @@ export function createEngineHandler(deps: {
       onAcknowledged: replies?.onAcknowledged,
     };
   };
+  return { handle, readAhead };
 }

@@ -17,51 +17,51 @@ return 0
 `);
 
 /**
- * KEYS: lock, items. ARGV: token, ttl (ms). Takes the conversation's lock, or keeps it when
- * the same drain job (after a crash and BullMQ's stalled-job retry) already holds it.
- * Returns {1, head item or nil} when taken, {0, nil} when another drainer holds it.
+ * KEYS: lock, items, then keys to read for the handler. ARGV: token, ttl (ms). Takes the
+ * conversation's lock, or keeps it when the same drain job (after a crash and BullMQ's
+ * stalled-job retry) already holds it. Returns {1, head item or nil, each key's value}
+ * when taken, {0} when another drainer holds it.
  */
 export const ACQUIRE = new LuaScript(`
 local holder = redis.call('GET', KEYS[1])
-if holder == false or holder == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return {1, redis.call('LINDEX', KEYS[2], 0)}
-end
-return {0, false}
+if holder ~= false and holder ~= ARGV[1] then return {0} end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local result = {1, redis.call('LINDEX', KEYS[2], 0)}
+for i = 3, #KEYS do result[i] = redis.call('GET', KEYS[i]) end
+return result
 `);
 
-/**
- * KEYS: items, lock. ARGV: the head item as read, token, ttl (ms). Removes the head once
- * it is handled; comparing it first makes a repeated acknowledgement harmless. Returns
- * {1, next head or nil}, or {-1, nil} when the lock was lost to another drainer.
- */
-export const ACK_HEAD = new LuaScript(`
-if redis.call('GET', KEYS[2]) ~= ARGV[2] then return {-1, false} end
-if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) end
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return {1, redis.call('LINDEX', KEYS[1], 0)}
-`);
+/** A write that writes nothing, for an acknowledgement that carries none. */
+const NO_WRITE = new LuaScript('return 0');
 
 /**
- * ACK_HEAD with a handler's write made in the same atomic step, and only while this drainer
- * holds the lock: a drainer that lost it (it stalled past the lock's time to live) cannot
- * overwrite what the new holder wrote. KEYS: items, lock, then the write's keys. ARGV: head,
- * token, ttl (ms), then the write's arguments. Returns as ACK_HEAD.
+ * Removes the head item once it is handled, with the handler's write in the same atomic
+ * step and only while this drainer holds the lock: a drainer that lost it (it stalled past
+ * the lock's time to live) can neither remove an item nor overwrite what the new holder
+ * wrote. Comparing the head first makes a repeated acknowledgement harmless. Then reads
+ * the keys the handler asked for, for the next item (the drainer still holds the lock).
+ *
+ * KEYS: items, lock, the write's keys, then the keys to read. ARGV: the head item as read,
+ * token, ttl (ms), number of keys to read, then the write's arguments. Returns
+ * {1, next head or nil, each key's value}, or {-1} when the lock was lost.
  */
-export function ackHeadWith(write: LuaScript): LuaScript {
-  return composed([write], ackHeadWithSource);
+export function ackHead(write: LuaScript = NO_WRITE): LuaScript {
+  return composed([write], ackHeadSource);
 }
 
-function ackHeadWithSource([write]: readonly LuaScript[]): string {
+function ackHeadSource([write]: readonly LuaScript[]): string {
   return `local write = ${write!.asFunction()}
-if redis.call('GET', KEYS[2]) ~= ARGV[2] then return {-1, false} end
+if redis.call('GET', KEYS[2]) ~= ARGV[2] then return {-1} end
+local reads = tonumber(ARGV[4])
 local keys, args = {}, {}
-for i = 3, #KEYS do keys[i - 2] = KEYS[i] end
-for i = 4, #ARGV do args[i - 3] = ARGV[i] end
+for i = 3, #KEYS - reads do keys[#keys + 1] = KEYS[i] end
+for i = 5, #ARGV do args[#args + 1] = ARGV[i] end
 write(keys, args)
 if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) end
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return {1, redis.call('LINDEX', KEYS[1], 0)}`;
+local result = {1, redis.call('LINDEX', KEYS[1], 0)}
+for i = #KEYS - reads + 1, #KEYS do result[#result + 1] = redis.call('GET', KEYS[i]) end
+return result`;
 }
 
 /**

@@ -6,7 +6,7 @@ import { workerConnection } from '../redis/redis-connection.ts';
 import { isNoScript, type ScriptCall } from '../redis/lua-script.ts';
 import { closeBullmq } from './close-bullmq.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
-import { ACK_HEAD, ACQUIRE, ackHeadWith, ENQUEUE_ONCE, RELEASE, RELEASE_IF_EMPTY } from './conversation-queue-scripts.ts';
+import { ackHead, ACQUIRE, ENQUEUE_ONCE, RELEASE, RELEASE_IF_EMPTY } from './conversation-queue-scripts.ts';
 
 export interface QueuedItem<T> {
   id: string;
@@ -23,7 +23,20 @@ export interface Completion {
   onAcknowledged?: (() => void) | undefined;
 }
 
-export type ItemHandler<T> = (conversationId: string, item: QueuedItem<T>) => Promise<Completion | void>;
+/**
+ * Handles one item. `prefetched` holds the values of the keys `readAhead` named for the
+ * conversation, read under the conversation's lock just before this item (in the step that
+ * took the lock or acknowledged the previous item), so a busy conversation's items need no
+ * separate read; null for a key that does not exist.
+ */
+export type ItemHandler<T> = (conversationId: string, item: QueuedItem<T>, prefetched: ReadonlyMap<string, string | null>) => Promise<Completion | void>;
+
+export interface ProcessOptions {
+  concurrency: number;
+  log: Logger;
+  /** Keys (of the conversation's hash slot) whose values every item's handler will want. */
+  readAhead?: ((conversationId: string) => string[]) | undefined;
+}
 
 interface DrainJobData {
   conversationId: string;
@@ -117,11 +130,11 @@ export class ConversationQueue<T> {
   }
 
   /** Starts a BullMQ worker that drains conversations with `handler`. */
-  process(handler: ItemHandler<T>, options: { concurrency: number; log: Logger }): Worker<DrainJobData> {
+  process(handler: ItemHandler<T>, options: ProcessOptions): Worker<DrainJobData> {
     // BullMQ leaves a connection it was given open on close: this queue closes it itself.
     const connection = workerConnection(this.options.redis);
     this.connections.push(connection);
-    const worker = new Worker<DrainJobData>(this.name, (job) => this.drain(job, handler), {
+    const worker = new Worker<DrainJobData>(this.name, (job) => this.drain(job, handler, options.readAhead), {
       connection,
       prefix: this.options.keys.bullPrefix,
       concurrency: options.concurrency,
@@ -192,18 +205,22 @@ export class ConversationQueue<T> {
     await closeBullmq({ workers: this.workers, connections: this.connections, queue: this.queue, graceMs });
   }
 
-  private async drain(job: Job<DrainJobData>, handler: ItemHandler<T>): Promise<string> {
+  private async drain(job: Job<DrainJobData>, handler: ItemHandler<T>, readAhead: ProcessOptions['readAhead']): Promise<string> {
     const { redis, keys } = this.options;
     const { conversationId } = job.data;
     const itemsKey = keys.queueItems(this.name, conversationId);
     const lockKey = keys.queueLock(this.name, conversationId);
     const token = job.id ?? 'anonymous';
     const ttl = String(this.lockTtlMs);
+    const toRead = readAhead?.(conversationId) ?? [];
+    const valuesRead = (values: unknown[]) => new Map(toRead.map((key, index) => [key, (values[index] as string | null | undefined) ?? null]));
 
     // Another drainer holds the conversation: it re-checks the inbox before letting go, so
     // this job's item is in its hands.
-    let [taken, head] = (await ACQUIRE.run(redis, [lockKey, itemsKey], [token, ttl])) as [number, string | null];
+    const [taken, firstHead, ...firstValues] = (await ACQUIRE.run(redis, [lockKey, itemsKey, ...toRead], [token, ttl])) as [number, string | null, ...unknown[]];
     if (taken !== 1) return 'busy';
+    let head = firstHead;
+    let prefetched = valuesRead(firstValues);
 
     try {
       for (;;) {
@@ -213,21 +230,27 @@ export class ConversationQueue<T> {
             await redis.srem(keys.queueActive(this.name), conversationId);
             return 'drained';
           }
-          head = await redis.lindex(itemsKey, 0);
+          // Items came while the drainer looked (no acknowledgement to carry the reads).
+          const [values, nextHead] = await Promise.all([Promise.all(toRead.map((key) => redis.get(key))), redis.lindex(itemsKey, 0)]);
+          prefetched = valuesRead(values);
+          head = nextHead;
           continue;
         }
         const started = performance.now();
-        const completion = await handler(conversationId, JSON.parse(head) as QueuedItem<T>);
+        const completion = await handler(conversationId, JSON.parse(head) as QueuedItem<T>, prefetched);
         const write = completion ? completion.write : undefined;
-        const acknowledged = write
-          ? ackHeadWith(write.script).run(redis, [itemsKey, lockKey, ...write.keys], [head, token, ttl, ...write.args])
-          : ACK_HEAD.run(redis, [itemsKey, lockKey], [head, token, ttl]);
-        const [held, next] = (await acknowledged) as [number, string | null];
+        const acknowledged = ackHead(write?.script).run(
+          redis,
+          [itemsKey, lockKey, ...(write?.keys ?? []), ...toRead],
+          [head, token, ttl, toRead.length, ...(write?.args ?? [])],
+        );
+        const [held, next, ...values] = (await acknowledged) as [number, string | null, ...unknown[]];
         // The lock expired and another drainer took over; it owns the rest now.
         if (held === -1) return 'lost-lock';
         this.options.observer?.handled(this.name, (performance.now() - started) / 1000);
         completion?.onAcknowledged?.();
-        head = next;
+        head = next ?? null;
+        prefetched = valuesRead(values);
       }
     } catch (error) {
       await RELEASE.run(redis, [lockKey], [token]);

@@ -15,13 +15,18 @@ export class SessionStore {
     private readonly ttlSeconds: number,
   ) {}
 
-  async load(conversationId: string, now: string): Promise<Session> {
-    const raw = await this.redis.get(this.keys.session(conversationId));
+  /** `stored`: the session's stored value when the caller already read it (null: none). */
+  async load(conversationId: string, now: string, stored?: string | null): Promise<Session> {
+    const raw = stored !== undefined ? stored : await this.redis.get(this.keys.session(conversationId));
     if (raw === null) return newSession(conversationId, now);
-    const stored = JSON.parse(raw) as Partial<Session>;
+    const session = JSON.parse(raw) as Partial<Session>;
     // A session from a future or unknown schema is not guessed at: the person starts over.
-    if (stored.v !== SESSION_VERSION) return newSession(conversationId, now);
-    return stored as Session;
+    if (session.v !== SESSION_VERSION) return newSession(conversationId, now);
+    return session as Session;
+  }
+
+  keyOf(conversationId: string): string {
+    return this.keys.session(conversationId);
   }
 
   async save(session: Session): Promise<void> {
