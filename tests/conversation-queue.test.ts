@@ -137,6 +137,8 @@ describe('a write carried by the acknowledgement', () => {
     expect(seenBefore).toEqual([[], ['a'], ['a', 'b']]);
     expect(await connection.lrange(written, 0, -1)).toEqual(['a', 'b', 'c']);
     expect(await connection.llen(keys.queueItems(queue.name, 'c'))).toBe(0);
+    // The last acknowledgement found the inbox empty and gave the lock up in the same step.
+    expect(await connection.exists(keys.queueLock(queue.name, 'c'))).toBe(0);
   });
 
   it('is not made by a drainer that lost the conversation to another', async () => {

@@ -38,12 +38,14 @@ const NO_WRITE = new LuaScript('return 0');
  * Removes the head item once it is handled, with the handler's write in the same atomic
  * step and only while this drainer holds the lock: a drainer that lost it (it stalled past
  * the lock's time to live) can neither remove an item nor overwrite what the new holder
- * wrote. Comparing the head first makes a repeated acknowledgement harmless. Then reads
- * the keys the handler asked for, for the next item (the drainer still holds the lock).
+ * wrote. Comparing the head first makes a repeated acknowledgement harmless. Then, if
+ * items wait, reads the keys the handler asked for, for the next item (the drainer still
+ * holds the lock); if none does, gives the lock up in the same step (as RELEASE_IF_EMPTY).
  *
  * KEYS: items, lock, the write's keys, then the keys to read. ARGV: the head item as read,
  * token, ttl (ms), number of keys to read, then the write's arguments. Returns
- * {1, next head or nil, each key's value}, or {-1} when the lock was lost.
+ * {1, next head, each key's value}, {2} when the inbox is empty and the lock given up, or
+ * {-1} when the lock was lost.
  */
 export function ackHead(write: LuaScript = NO_WRITE): LuaScript {
   return composed([write], ackHeadSource);
@@ -58,8 +60,13 @@ for i = 3, #KEYS - reads do keys[#keys + 1] = KEYS[i] end
 for i = 5, #ARGV do args[#args + 1] = ARGV[i] end
 write(keys, args)
 if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) end
+local nextHead = redis.call('LINDEX', KEYS[1], 0)
+if nextHead == false then
+  redis.call('DEL', KEYS[2])
+  return {2}
+end
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-local result = {1, redis.call('LINDEX', KEYS[1], 0)}
+local result = {1, nextHead}
 for i = #KEYS - reads + 1, #KEYS do result[#result + 1] = redis.call('GET', KEYS[i]) end
 return result`;
 }

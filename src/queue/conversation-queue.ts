@@ -205,6 +205,16 @@ export class ConversationQueue<T> {
     await closeBullmq({ workers: this.workers, connections: this.connections, queue: this.queue, graceMs });
   }
 
+  /**
+   * The inbox was empty when the lock was given up: a new item since has its own drain job.
+   * Forgetting the conversation as active is tidying only (the sweeper would do it too),
+   * so the drain job does not wait for it.
+   */
+  private drained(conversationId: string): 'drained' {
+    this.options.redis.srem(this.options.keys.queueActive(this.name), conversationId).catch(() => undefined);
+    return 'drained';
+  }
+
   private async drain(job: Job<DrainJobData>, handler: ItemHandler<T>, readAhead: ProcessOptions['readAhead']): Promise<string> {
     const { redis, keys } = this.options;
     const { conversationId } = job.data;
@@ -225,11 +235,7 @@ export class ConversationQueue<T> {
     try {
       for (;;) {
         if (head === null) {
-          if ((await RELEASE_IF_EMPTY.run(redis, [itemsKey, lockKey], [token])) === 1) {
-            // A new item may have come since: its own drain job (or the sweeper) has it.
-            await redis.srem(keys.queueActive(this.name), conversationId);
-            return 'drained';
-          }
+          if ((await RELEASE_IF_EMPTY.run(redis, [itemsKey, lockKey], [token])) === 1) return this.drained(conversationId);
           // Items came while the drainer looked (no acknowledgement to carry the reads).
           const [values, nextHead] = await Promise.all([Promise.all(toRead.map((key) => redis.get(key))), redis.lindex(itemsKey, 0)]);
           prefetched = valuesRead(values);
@@ -244,11 +250,12 @@ export class ConversationQueue<T> {
           [itemsKey, lockKey, ...(write?.keys ?? []), ...toRead],
           [head, token, ttl, toRead.length, ...(write?.args ?? [])],
         );
-        const [held, next, ...values] = (await acknowledged) as [number, string | null, ...unknown[]];
+        const [state, next, ...values] = (await acknowledged) as [number, string | null, ...unknown[]];
         // The lock expired and another drainer took over; it owns the rest now.
-        if (held === -1) return 'lost-lock';
+        if (state === -1) return 'lost-lock';
         this.options.observer?.handled(this.name, (performance.now() - started) / 1000);
         completion?.onAcknowledged?.();
+        if (state === 2) return this.drained(conversationId);
         head = next ?? null;
         prefetched = valuesRead(values);
       }
