@@ -6,11 +6,11 @@ import { LuaScript, runCall, type ScriptCall } from '../../redis/lua-script.ts';
 
 /**
  * KEYS: stream, delivered marker. ARGV: notify channel, conversation id, ttl (s), maxlen,
- * inReplyTo, then one JSON reply per argument. Appends a whole turn at once, and only
- * once: a batch delivered again after a crash finds the marker and adds nothing.
+ * inReplyTo, then one JSON reply per argument. Appends a whole turn at once, unless the
+ * marker says it was (APPEND_TURN_ONCE sets it). Returns 1 when appended, else 0.
  */
 const APPEND_TURN = new LuaScript(`
-if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[3]) then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 for i = 6, #ARGV do
   redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'type', 'reply', 'reply', ARGV[i])
 end
@@ -18,6 +18,17 @@ redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'type', 'turn-end', 'in
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('PUBLISH', ARGV[1], ARGV[2])
 return 1
+`);
+
+/**
+ * As APPEND_TURN, and sets the marker: a batch delivered again after a crash finds it and
+ * adds nothing.
+ */
+const APPEND_TURN_ONCE = new LuaScript(`
+local append = ${APPEND_TURN.asFunction()}
+local appended = append(KEYS, ARGV)
+if appended == 1 then redis.call('SET', KEYS[2], '1', 'EX', ARGV[3]) end
+return appended
 `);
 
 export interface LoggedReply {
@@ -50,12 +61,22 @@ export class ReplyLog {
     this.events.setMaxListeners(0);
   }
 
+  /** Appends the batch unless it was appended before (a batch delivered again after a crash). */
   async append(batch: OutboundBatch): Promise<boolean> {
-    return (await runCall(this.redis, this.appendCall(batch))) === 1;
+    return (await runCall(this.redis, { ...this.turnArgs(batch), script: APPEND_TURN_ONCE })) === 1;
   }
 
-  /** The append as a write for another atomic step to carry (the turn's acknowledgement). */
+  /**
+   * The append as a write for a step that makes it once by itself: the turn's commit, which
+   * removes the message from the inbox in the same atomic step, so it never runs twice and
+   * sets no marker (a key less per turn, kept for a week). It still respects one: a turn
+   * that escalated was appended on its own first.
+   */
   appendCall(batch: OutboundBatch): ScriptCall {
+    return this.turnArgs(batch);
+  }
+
+  private turnArgs(batch: OutboundBatch): ScriptCall {
     return {
       script: APPEND_TURN,
       keys: [this.keys.replyLog(batch.conversationId), this.keys.replyLogDelivered(batch.conversationId, batch.inReplyTo)],
