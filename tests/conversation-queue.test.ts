@@ -95,6 +95,23 @@ describe('ConversationQueue', () => {
     expect(handled).toEqual(['first', 'second']);
   });
 
+  it('wakes an inbox again when a redelivery finds its message waiting with no drainer', async () => {
+    const queue = newQueue<string>();
+    const keys = new RedisKeys(redis.prefix);
+    const handled: string[] = [];
+    // What a process killed between storing a message and marking its conversation ready
+    // leaves behind: the message and its id, and nobody coming.
+    await connection.set(keys.queueSeen(queue.name, 'lost', 'x1'), '1', 'EX', 60);
+    await connection.rpush(keys.queueItems(queue.name, 'lost'), JSON.stringify({ id: 'x1', payload: 'stored' }));
+    queue.process(async (_conversationId, item) => void handled.push(item.payload), { concurrency: 2, log: memoryLogger().log });
+    await pause(300);
+    expect(handled).toEqual([]);
+    // The platform, having had no answer, delivers it again.
+    expect(await queue.enqueue('lost', { id: 'x1', payload: 'again' })).toEqual({ duplicate: true });
+    await until(() => handled.length === 1);
+    expect(handled).toEqual(['stored']);
+  });
+
   it('keeps an item whose handler failed at the head and retries it before the next', async () => {
     const queue = newQueue<string>();
     const attempts: string[] = [];
@@ -161,7 +178,7 @@ describe('a write carried by the acknowledgement', () => {
     await pause(200);
     expect(await connection.lrange(written, 0, -1)).toEqual([]);
     expect(await queue.pending('c')).toBe(1);
-    // Once the other lock is gone, the sweeper's drain job handles the item, and writes once.
+    // Once the other lock is gone, the sweeper wakes the conversation and the item is handled, and writes once.
     await until(() => calls === 1);
     await pause(300);
     await queue.sweep();
@@ -227,11 +244,11 @@ return redis.call('LLEN', KEYS[1])`);
 });
 
 describe('the inbox sweeper', () => {
-  it('wakes an inbox whose drain job was lost, and forgets drained conversations', async () => {
+  it('wakes an inbox whose wake-up was lost, and forgets drained conversations', async () => {
     const queue = newQueue<string>();
     const keys = new RedisKeys(redis.prefix);
     const handled: string[] = [];
-    // What a process killed between storing an item and adding its drain job leaves behind.
+    // What a process killed between storing an item and marking its conversation ready leaves behind.
     await connection.sadd(keys.queueActive(queue.name), 'orphan');
     await connection.rpush(keys.queueItems(queue.name, 'orphan'), JSON.stringify({ id: 'o1', payload: 'lost?' }));
     await connection.sadd(keys.queueActive(queue.name), 'empty');

@@ -159,7 +159,6 @@ export class PelitaRuntime {
     const queue = new ConversationQueue<T>({
       name,
       redis: this.redis,
-      jobsRedis: this.jobsRedis,
       keys: this.keys,
       dedupeTtlSeconds: this.options.config.DEDUPE_TTL_HOURS * 3600,
       lockTtlMs: this.options.config.QUEUE_LOCK_MS,

@@ -56,7 +56,7 @@ export const configSchema = z.object({
   WORKER_CONCURRENCY: integer(1, 256, 16),
   SESSION_TTL_DAYS: integer(1, 3650, 90),
   DEDUPE_TTL_HOURS: integer(1, 24 * 30, 72),
-  /** How long a dead worker's job blocks before another takes it (BullMQ lock, stalled check). */
+  /** How long a dead worker's conversation stays locked, and how often the sweeper looks for such conversations. */
   QUEUE_LOCK_MS: integer(1000, 600_000, 30_000),
   /**
    * Outbound pacing, messages per second (0: no limit). Defaults follow the platforms'

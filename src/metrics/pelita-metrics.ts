@@ -4,7 +4,7 @@ import type { QueueObserver } from '../queue/conversation-queue.ts';
 /** What a queue reports about its backlog when /metrics is scraped. */
 export interface QueueDepthSource {
   readonly name: string;
-  depth(): Promise<{ jobs: Record<string, number>; conversations: number }>;
+  depth(): Promise<{ ready: number; conversations: number }>;
 }
 
 /**
@@ -53,15 +53,15 @@ export class PelitaMetrics implements QueueObserver {
     });
     const queues = this.queues;
     new Gauge({
-      name: 'pelita_queue_jobs',
-      help: 'Queue jobs by state',
-      labelNames: ['queue', 'state'],
+      name: 'pelita_queue_ready',
+      help: 'Conversations waiting for a drainer, by queue',
+      labelNames: ['queue'],
       registers,
       async collect() {
         this.reset();
         for (const queue of queues) {
-          const { jobs } = await queue.depth().catch(() => ({ jobs: {} as Record<string, number> }));
-          for (const [state, count] of Object.entries(jobs)) this.set({ queue: queue.name, state }, count);
+          const depth = await queue.depth().catch(() => undefined);
+          if (depth) this.set({ queue: queue.name }, depth.ready);
         }
       },
     });
@@ -81,7 +81,10 @@ export class PelitaMetrics implements QueueObserver {
   }
 
   watch(queue: QueueDepthSource): void {
-    if (!this.queues.includes(queue)) this.queues.push(queue);
+    if (this.queues.includes(queue)) return;
+    this.queues.push(queue);
+    // Shown as 0 from the start, so that a dashboard (or a test) can tell none from unknown.
+    this.failures.inc({ queue: queue.name }, 0);
   }
 
   handled(queue: string, seconds: number): void {

@@ -6,26 +6,25 @@ import { composed, LuaScript } from '../redis/lua-script.ts';
  */
 
 /**
- * KEYS: seen, items. ARGV: dedupe ttl (s), item json. Returns the inbox's length once
- * queued (1: it was empty), 0 for a duplicate.
+ * KEYS: seen, items, lock. ARGV: dedupe ttl (s), item json. Returns the inbox's length once
+ * queued (1: it was empty); for a duplicate, -1 when items wait with no drainer holding the
+ * lock (the first delivery's wake-up may have been lost: wake it again), else 0.
  */
 export const ENQUEUE_ONCE = new LuaScript(`
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
   return redis.call('RPUSH', KEYS[2], ARGV[2])
 end
+if redis.call('LLEN', KEYS[2]) > 0 and redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
 return 0
 `);
 
 /**
  * KEYS: lock, items, then keys to read for the handler. ARGV: token, ttl (ms). Takes the
- * conversation's lock, or keeps it when the same drain job (after a crash and BullMQ's
- * stalled-job retry) already holds it. Returns {1, head item or nil, each key's value}
- * when taken, {0} when another drainer holds it.
+ * conversation's lock (tokens are unique to each drain). Returns {1, head item or nil,
+ * each key's value} when taken, {0} when another drainer holds it.
  */
 export const ACQUIRE = new LuaScript(`
-local holder = redis.call('GET', KEYS[1])
-if holder ~= false and holder ~= ARGV[1] then return {0} end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
 local result = {1, redis.call('LINDEX', KEYS[2], 0)}
 for i = 3, #KEYS do result[i] = redis.call('GET', KEYS[i]) end
 return result
@@ -74,7 +73,7 @@ return result`;
 /**
  * KEYS: items, lock. ARGV: token. Gives the lock up only when nothing is waiting. Checking
  * and releasing in one step closes the gap in which a new item could arrive after the
- * holder looked and before it let go (its own drain job would then find the lock held).
+ * holder looked and before it let go (a drainer woken for it would then find the lock held).
  */
 export const RELEASE_IF_EMPTY = new LuaScript(`
 if redis.call('LLEN', KEYS[1]) > 0 then return 0 end

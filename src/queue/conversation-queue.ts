@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
-import { Queue, Worker, type Job } from 'bullmq';
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.ts';
-import { workerConnection } from '../redis/redis-connection.ts';
+import { workerConnection, withTimeout } from '../redis/redis-connection.ts';
 import { isNoScript, type ScriptCall } from '../redis/lua-script.ts';
-import { closeBullmq } from './close-bullmq.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
 import { ackHead, ACQUIRE, ENQUEUE_ONCE, RELEASE, RELEASE_IF_EMPTY } from './conversation-queue-scripts.ts';
 
@@ -32,28 +30,23 @@ export interface Completion {
 export type ItemHandler<T> = (conversationId: string, item: QueuedItem<T>, prefetched: ReadonlyMap<string, string | null>) => Promise<Completion | void>;
 
 export interface ProcessOptions {
+  /** Conversations this process drains at once. */
   concurrency: number;
   log: Logger;
   /** Keys (of the conversation's hash slot) whose values every item's handler will want. */
   readAhead?: ((conversationId: string) => string[]) | undefined;
 }
 
-interface DrainJobData {
-  conversationId: string;
-}
-
 export interface ConversationQueueOptions {
-  /** e.g. `inbound`, `outbound-http`: the BullMQ queue name and part of every key. */
+  /** e.g. `inbound`, `outbound-http`: part of every key. */
   name: string;
   redis: Redis;
-  /** The connection that adds BullMQ jobs (see jobsConnection); `redis` when not given. */
-  jobsRedis?: Redis | undefined;
   keys: RedisKeys;
   /** How long an item id is remembered, to drop platform redeliveries. */
   dedupeTtlSeconds: number;
   /**
    * How long a crashed drainer blocks its conversation before another takes over: the
-   * conversation lock's time to live, and BullMQ's job lock and stalled-job check.
+   * conversation lock's time to live, and how often the sweeper looks for such inboxes.
    */
   lockTtlMs?: number;
   /** Told about every item handled and every failed drain (for /metrics). */
@@ -65,58 +58,71 @@ export interface QueueObserver {
   failed(queue: string): void;
 }
 
+/** One process's drainers of one queue. */
+interface Drainers {
+  handler: ItemHandler<unknown>;
+  options: ProcessOptions;
+  /** Blocks waiting for ready conversations, so it is a connection of its own. */
+  waiting: Redis;
+  inFlight: Set<Promise<void>>;
+  loop: Promise<void>;
+}
+
+/** After a handler failed, a conversation is tried again after this, doubling up to the lock's time to live. */
+const FIRST_RETRY_MS = 500;
+
 /**
  * A queue that keeps each conversation's items in arrival order and hands them to one
  * handler at a time, while different conversations run in parallel.
  *
  * BullMQ's open-source edition has no per-group ordering, so each conversation gets an
- * inbox list in Redis, and a BullMQ "drain" job wakes a worker for it. The worker takes the
- * conversation's lock, handles items head first, and removes each only after its handler
- * finished: a crash leaves the item at the head, and BullMQ's stalled-job check re-runs the
- * drain. Items are de-duplicated by id on the way in. Handlers must be idempotent for the
- * item they were handling when a process died.
+ * inbox list and a lock in Redis. When an inbox goes from empty to not empty its
+ * conversation is put on the queue's ready list; each worker process takes up to
+ * `concurrency` conversations from it at a time (one blocking pop for all its free slots),
+ * takes each one's lock and handles its items head first until the inbox is empty. An item
+ * is removed only after its handler finished, in the same step as the handler's write: a
+ * crash leaves it at the head, and once the lock expires the sweeper puts the conversation
+ * back on the ready list (as it does for a conversation whose wake-up was lost between the
+ * two steps of an enqueue). Items are de-duplicated by id on the way in. Handlers must be
+ * idempotent for the item they were handling when a process died.
+ *
+ * (Until 2026-11-26 a BullMQ job woke each conversation. Its add and fetch were most of the
+ * cost of a message that found its inbox empty, and a worker refilled its slots one fetch
+ * at a time after a quiet moment, which was the latency tail.)
  */
 export class ConversationQueue<T> {
   readonly name: string;
-  private readonly queue: Queue<DrainJobData>;
-  private readonly workers: Worker<DrainJobData>[] = [];
-  private readonly connections: Redis[] = [];
   private readonly lockTtlMs: number;
+  private readonly drainers: Drainers[] = [];
+  private readonly retries = new Map<string, { attempts: number; timer?: NodeJS.Timeout }>();
+  /** Makes lock tokens unique to this process, so a crashed drainer's lock is never taken for its own. */
+  private readonly owner = randomBytes(6).toString('hex');
+  private drains = 0;
+  private closing = false;
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ConversationQueueOptions) {
     this.name = options.name;
     this.lockTtlMs = options.lockTtlMs ?? 30_000;
-    this.queue = new Queue<DrainJobData>(options.name, {
-      connection: options.jobsRedis ?? options.redis,
-      prefix: options.keys.bullPrefix,
-      defaultJobOptions: {
-        // The drain job carries no data of its own: the inbox list is the truth, so a
-        // finished job can go at once and a later one for the same conversation is fine.
-        removeOnComplete: true,
-        removeOnFail: { age: 7 * 24 * 3600 },
-        attempts: 12,
-        backoff: { type: 'exponential', delay: 500 },
-      },
-    });
   }
 
   /**
-   * Appends an item to its conversation's inbox unless that id was seen before, and wakes
-   * a drainer when the inbox was empty. A non-empty inbox already has one: a drain job
-   * waiting, or a drainer that re-checks the inbox before it lets go. A duplicate adds a
-   * job too: a redelivery after a crash between the two steps is what heals it (and the
-   * sweeper, should no redelivery come); the job id makes it idempotent.
+   * Appends an item to its conversation's inbox unless that id was seen before, and puts
+   * the conversation on the ready list when the inbox was empty. A non-empty inbox already
+   * has a drainer coming: on the list, or one that re-checks the inbox before it lets go. A
+   * duplicate whose inbox holds items with no drainer marks it ready again: a redelivery
+   * after a crash between the two steps is what heals it (and the sweeper, should no
+   * redelivery come); a conversation on the list twice costs one look.
    */
   async enqueue(conversationId: string, item: QueuedItem<T>): Promise<{ duplicate: boolean }> {
     const { keys, redis, dedupeTtlSeconds } = this.options;
     // One round trip: noted as active (for the sweeper) and stored, in this order.
-    const enqueueKeys = [keys.queueSeen(this.name, conversationId, item.id), keys.queueItems(this.name, conversationId)];
+    const enqueueKeys = [keys.queueSeen(this.name, conversationId, item.id), keys.queueItems(this.name, conversationId), keys.queueLock(this.name, conversationId)];
     const enqueueArgs = [String(dedupeTtlSeconds), JSON.stringify(item)];
     const results = await redis
       .pipeline()
       .sadd(keys.queueActive(this.name), conversationId)
-      .evalsha(ENQUEUE_ONCE.sha, 2, ...enqueueKeys, ...enqueueArgs)
+      .evalsha(ENQUEUE_ONCE.sha, enqueueKeys.length, ...enqueueKeys, ...enqueueArgs)
       .exec();
     if (!results) throw new Error('Redis did not answer the enqueue');
     const [addError] = results[0]!;
@@ -125,36 +131,26 @@ export class ConversationQueue<T> {
     // A script not loaded yet (first use, or Redis restarted) did not run: run it by source.
     if (isNoScript(enqueueError)) [enqueueError, length] = [null, await ENQUEUE_ONCE.run(redis, enqueueKeys, enqueueArgs)];
     if (enqueueError) throw enqueueError;
-    if (Number(length) <= 1) await this.queue.add('drain', { conversationId }, { jobId: drainJobId(conversationId, item.id) });
-    return { duplicate: Number(length) === 0 };
+    if (Number(length) === 1 || Number(length) === -1) await redis.rpush(keys.queueReady(this.name), conversationId);
+    return { duplicate: Number(length) <= 0 };
   }
 
-  /** Starts a BullMQ worker that drains conversations with `handler`. */
-  process(handler: ItemHandler<T>, options: ProcessOptions): Worker<DrainJobData> {
-    // BullMQ leaves a connection it was given open on close: this queue closes it itself.
-    const connection = workerConnection(this.options.redis);
-    this.connections.push(connection);
-    const worker = new Worker<DrainJobData>(this.name, (job) => this.drain(job, handler, options.readAhead), {
-      connection,
-      prefix: this.options.keys.bullPrefix,
-      concurrency: options.concurrency,
-      // A killed worker's job comes back after one lock period; several kills in a row must
-      // not fail it for good (BullMQ's default allows one stall).
-      lockDuration: this.lockTtlMs,
-      stalledInterval: this.lockTtlMs,
-      maxStalledCount: 1000,
-    });
-    worker.on('failed', (job, error) => {
-      this.options.observer?.failed(this.name);
-      options.log.warn({ queue: this.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'drain failed; will retry');
-    });
+  /** Starts draining ready conversations with `handler`, up to `options.concurrency` at once. */
+  process(handler: ItemHandler<T>, options: ProcessOptions): void {
+    const drainers: Drainers = {
+      handler: handler as ItemHandler<unknown>,
+      options,
+      waiting: workerConnection(this.options.redis),
+      inFlight: new Set(),
+      loop: Promise.resolve(),
+    };
+    drainers.waiting.on('error', (error: Error) => options.log.warn({ queue: this.name, err: error.message }, 'queue connection error'));
+    drainers.loop = this.takeReady(drainers);
+    this.drainers.push(drainers);
     this.sweeper ??= setInterval(() => {
       this.sweep().catch((error: Error) => options.log.warn({ queue: this.name, err: error.message }, 'inbox sweep failed; will try again'));
     }, this.lockTtlMs);
     this.sweeper.unref();
-    worker.on('error', (error) => options.log.error({ queue: this.name, err: error.message }, 'queue worker error'));
-    this.workers.push(worker);
-    return worker;
   }
 
   /** How many items wait in one conversation's inbox. */
@@ -163,15 +159,15 @@ export class ConversationQueue<T> {
   }
 
   /**
-   * Gives every inbox that holds items but has no drainer a new drain job. A drain job can
-   * be lost (a process killed between storing an item and adding its job, a Redis restart
-   * that kept one but not the other); without this the conversation would wait for its
-   * next message. Returns how many conversations it woke.
+   * Puts every inbox that holds items but has no drainer back on the ready list. A wake-up
+   * can be lost (a process killed between storing an item and marking it ready, or after
+   * taking a conversation off the list, a Redis restart that kept one and not the other, a
+   * drainer killed mid-conversation whose lock has since expired); without this the
+   * conversation would wait for its next message. Returns how many conversations it woke.
    */
   async sweep(): Promise<number> {
     const { redis, keys } = this.options;
     const activeKey = keys.queueActive(this.name);
-    const bucket = Math.floor(Date.now() / this.lockTtlMs);
     let woken = 0;
     let cursor = '0';
     do {
@@ -181,8 +177,8 @@ export class ConversationQueue<T> {
         const [waiting, locked] = await Promise.all([redis.llen(keys.queueItems(this.name, conversationId)), redis.exists(keys.queueLock(this.name, conversationId))]);
         if (waiting === 0) {
           await redis.srem(activeKey, conversationId);
-        } else if (locked === 0) {
-          await this.queue.add('drain', { conversationId }, { jobId: drainJobId(conversationId, `sweep-${bucket}`) });
+        } else if (locked === 0 && !this.retries.get(conversationId)?.timer) {
+          await redis.rpush(keys.queueReady(this.name), conversationId);
           woken += 1;
         }
       }
@@ -190,47 +186,84 @@ export class ConversationQueue<T> {
     return woken;
   }
 
-  /** Jobs by state and conversations with items waiting, for /metrics. */
-  async depth(): Promise<{ jobs: Record<string, number>; conversations: number }> {
-    const [jobs, conversations] = await Promise.all([
-      this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+  /** Conversations on the ready list and conversations with items waiting, for /metrics. */
+  async depth(): Promise<{ ready: number; conversations: number }> {
+    const [ready, conversations] = await Promise.all([
+      this.options.redis.llen(this.options.keys.queueReady(this.name)),
       this.options.redis.scard(this.options.keys.queueActive(this.name)),
     ]);
-    return { jobs, conversations };
-  }
-
-  /** Lets jobs in flight finish for up to `graceMs`, then closes (see closeBullmq). */
-  async close(graceMs = 10_000): Promise<void> {
-    clearInterval(this.sweeper);
-    await closeBullmq({ workers: this.workers, connections: this.connections, queue: this.queue, graceMs });
+    return { ready, conversations };
   }
 
   /**
-   * The inbox was empty when the lock was given up: a new item since has its own drain job.
-   * Forgetting the conversation as active is tidying only (the sweeper would do it too),
-   * so the drain job does not wait for it.
+   * Stops taking conversations; each drain in flight finishes its current item, lets the
+   * conversation go and puts it back on the ready list if items remain (another process
+   * takes it at once). Waits up to `graceMs` for them; one still running then (Redis gone,
+   * a handler stuck) is abandoned: its lock expires and the sweeper wakes the conversation.
    */
-  private drained(conversationId: string): 'drained' {
-    this.options.redis.srem(this.options.keys.queueActive(this.name), conversationId).catch(() => undefined);
-    return 'drained';
+  async close(graceMs = 10_000): Promise<void> {
+    this.closing = true;
+    clearInterval(this.sweeper);
+    for (const retry of this.retries.values()) clearTimeout(retry.timer);
+    // Interrupts the blocking pop at once; then no drain starts, and those running finish.
+    for (const drainers of this.drainers) drainers.waiting.disconnect();
+    const deadline = Date.now() + graceMs;
+    await withTimeout(Promise.allSettled(this.drainers.map((drainers) => drainers.loop)), graceMs).catch(() => undefined);
+    const inFlight = this.drainers.flatMap((drainers) => [...drainers.inFlight]);
+    await withTimeout(Promise.allSettled(inFlight), Math.max(0, deadline - Date.now())).catch(() => undefined);
   }
 
-  private async drain(job: Job<DrainJobData>, handler: ItemHandler<T>, readAhead: ProcessOptions['readAhead']): Promise<string> {
+  /** Takes ready conversations for the free slots and drains each, until closing. */
+  private async takeReady(drainers: Drainers): Promise<void> {
+    const { options, waiting, inFlight } = drainers;
+    const readyKey = this.options.keys.queueReady(this.name);
+    while (!this.closing) {
+      const free = options.concurrency - inFlight.size;
+      if (free <= 0) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      let taken: string[];
+      try {
+        // All free slots in one pop, waiting a second at most (so that closing is noticed).
+        const reply = (await waiting.call('BLMPOP', '1', '1', readyKey, 'LEFT', 'COUNT', String(free))) as [string, string[]] | null;
+        taken = reply?.[1] ?? [];
+      } catch (error) {
+        if (this.closing) return;
+        options.log.warn({ queue: this.name, err: error instanceof Error ? error.message : String(error) }, 'could not take ready conversations; will try again');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        continue;
+      }
+      for (const conversationId of taken) {
+        const drained: Promise<void> = this.drain(conversationId, drainers).finally(() => inFlight.delete(drained));
+        inFlight.add(drained);
+      }
+    }
+  }
+
+  private async drain(conversationId: string, drainers: Drainers): Promise<void> {
     const { redis, keys } = this.options;
-    const { conversationId } = job.data;
+    const { handler, options } = drainers;
     const itemsKey = keys.queueItems(this.name, conversationId);
     const lockKey = keys.queueLock(this.name, conversationId);
-    const token = job.id ?? 'anonymous';
+    const token = `${this.owner}:${(this.drains += 1)}`;
     const ttl = String(this.lockTtlMs);
-    const toRead = readAhead?.(conversationId) ?? [];
+    const toRead = options.readAhead?.(conversationId) ?? [];
     const valuesRead = (values: unknown[]) => new Map(toRead.map((key, index) => [key, (values[index] as string | null | undefined) ?? null]));
 
-    // Another drainer holds the conversation: it re-checks the inbox before letting go, so
-    // this job's item is in its hands.
-    const [taken, firstHead, ...firstValues] = (await ACQUIRE.run(redis, [lockKey, itemsKey, ...toRead], [token, ttl])) as [number, string | null, ...unknown[]];
-    if (taken !== 1) return 'busy';
-    let head = firstHead;
-    let prefetched = valuesRead(firstValues);
+    let head: string | null;
+    let prefetched: ReadonlyMap<string, string | null>;
+    try {
+      // Another drainer holds the conversation: it re-checks the inbox before letting go,
+      // so the item that made the conversation ready is in its hands.
+      const [taken, firstHead, ...firstValues] = (await ACQUIRE.run(redis, [lockKey, itemsKey, ...toRead], [token, ttl])) as [number, string | null, ...unknown[]];
+      if (taken !== 1) return;
+      head = firstHead;
+      prefetched = valuesRead(firstValues);
+    } catch (error) {
+      this.retryLater(conversationId, error, options.log);
+      return;
+    }
 
     try {
       for (;;) {
@@ -243,7 +276,7 @@ export class ConversationQueue<T> {
           continue;
         }
         const started = performance.now();
-        const completion = await handler(conversationId, JSON.parse(head) as QueuedItem<T>, prefetched);
+        const completion = await handler(conversationId, JSON.parse(head) as QueuedItem<unknown>, prefetched);
         const write = completion ? completion.write : undefined;
         const acknowledged = ackHead(write?.script).run(
           redis,
@@ -252,21 +285,54 @@ export class ConversationQueue<T> {
         );
         const [state, next, ...values] = (await acknowledged) as [number, string | null, ...unknown[]];
         // The lock expired and another drainer took over; it owns the rest now.
-        if (state === -1) return 'lost-lock';
+        if (state === -1) return;
+        this.retries.delete(conversationId);
         this.options.observer?.handled(this.name, (performance.now() - started) / 1000);
         completion?.onAcknowledged?.();
         if (state === 2) return this.drained(conversationId);
+        if (this.closing) {
+          // Hand the rest to another process rather than keep the shutdown waiting.
+          await RELEASE.run(redis, [lockKey], [token]);
+          await redis.rpush(keys.queueReady(this.name), conversationId);
+          return;
+        }
         head = next ?? null;
         prefetched = valuesRead(values);
       }
     } catch (error) {
-      await RELEASE.run(redis, [lockKey], [token]);
-      throw error;
+      await RELEASE.run(redis, [lockKey], [token]).catch(() => undefined);
+      this.retryLater(conversationId, error, options.log);
     }
   }
-}
 
-/** BullMQ job ids must not contain ':' and should stay short, whatever a platform's ids look like. */
-function drainJobId(conversationId: string, itemId: string): string {
-  return createHash('sha256').update(conversationId).update('\n').update(itemId).digest('base64url');
+  /**
+   * A handler (or Redis) failed: the item stays at the head of its inbox, and the
+   * conversation is tried again after a pause that doubles with each failure in a row, up
+   * to the lock's time to live. Nothing is dropped, however long it fails.
+   */
+  private retryLater(conversationId: string, error: unknown, log: Logger): void {
+    this.options.observer?.failed(this.name);
+    const retry = this.retries.get(conversationId) ?? { attempts: 0 };
+    retry.attempts += 1;
+    const delay = Math.min(FIRST_RETRY_MS * 2 ** (retry.attempts - 1), this.lockTtlMs);
+    log.warn({ queue: this.name, attempts: retry.attempts, retryInMs: delay, err: error instanceof Error ? error.message : String(error) }, 'drain failed; will retry');
+    if (this.closing) return;
+    // Conversations that failed here and then succeeded in another process leave entries.
+    if (this.retries.size > 10_000) for (const [id, entry] of this.retries) if (!entry.timer) this.retries.delete(id);
+    retry.timer = setTimeout(() => {
+      retry.timer = undefined;
+      this.options.redis.rpush(this.options.keys.queueReady(this.name), conversationId).catch(() => undefined);
+    }, delay);
+    retry.timer.unref();
+    this.retries.set(conversationId, retry);
+  }
+
+  /**
+   * The inbox was empty when the lock was given up: a new item since has made the
+   * conversation ready again. Forgetting it as active is tidying only (the sweeper would do
+   * it too), so the drain does not wait for it.
+   */
+  private drained(conversationId: string): void {
+    this.options.redis.srem(this.options.keys.queueActive(this.name), conversationId).catch(() => undefined);
+  }
 }

@@ -23,9 +23,14 @@ export class RedisKeys {
     return `${this.prefix}:q:${queue}:{${conversationId}}:seen:${itemId}`;
   }
 
-  /** Conversations whose inbox may hold items: what the sweeper checks for a lost drain job. */
+  /** Conversations whose inbox may hold items: what the sweeper checks for a lost wake-up. */
   queueActive(queue: string): string {
     return `${this.prefix}:q:${queue}:active`;
+  }
+
+  /** Conversations whose inbox went from empty to not empty: what drainers take work from. */
+  queueReady(queue: string): string {
+    return `${this.prefix}:q:${queue}:ready`;
   }
 
   /** Marks a reply as delivered to a push platform, so a retried batch skips it. */
