@@ -235,7 +235,10 @@ export class ConversationQueue<T> {
         continue;
       }
       for (const conversationId of taken) {
-        const drained: Promise<void> = this.drain(conversationId, drainers).finally(() => inFlight.delete(drained));
+        const drained: Promise<void> = this.drain(conversationId, drainers)
+          // drain() handles its own failures; this only keeps a slip there from stopping the loop.
+          .catch((error: unknown) => options.log.error({ queue: this.name, err: error instanceof Error ? error.message : String(error) }, 'drain slipped'))
+          .finally(() => inFlight.delete(drained));
         inFlight.add(drained);
       }
     }
