@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { SESSION_VERSION, newSession, type Session } from '../engine/session.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
-import { LuaScript, runCall, type ScriptCall } from '../redis/lua-script.ts';
+import { LuaScript, type ScriptCall } from '../redis/lua-script.ts';
 
 /** KEYS: session. ARGV: session json, ttl (s). A script so that it can join a turn's commit. */
 const SAVE = new LuaScript(`redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
@@ -29,11 +29,7 @@ export class SessionStore {
     return this.keys.session(conversationId);
   }
 
-  async save(session: Session): Promise<void> {
-    await runCall(this.redis, this.saveCall(session));
-  }
-
-  /** The save as a write for another atomic step to carry (the turn's acknowledgement). */
+  /** Saving, as a write for another atomic step to carry (the turn's acknowledgement). */
   saveCall(session: Session): ScriptCall {
     return { script: SAVE, keys: [this.keys.session(session.conversationId)], args: [JSON.stringify(session), this.ttlSeconds] };
   }

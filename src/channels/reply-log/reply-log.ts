@@ -63,7 +63,7 @@ export class ReplyLog {
 
   /** Appends the batch unless it was appended before (a batch delivered again after a crash). */
   async append(batch: OutboundBatch): Promise<boolean> {
-    return (await runCall(this.redis, { ...this.turnArgs(batch), script: APPEND_TURN_ONCE })) === 1;
+    return (await runCall(this.redis, { ...this.appendCall(batch), script: APPEND_TURN_ONCE })) === 1;
   }
 
   /**
@@ -73,10 +73,6 @@ export class ReplyLog {
    * that escalated was appended on its own first.
    */
   appendCall(batch: OutboundBatch): ScriptCall {
-    return this.turnArgs(batch);
-  }
-
-  private turnArgs(batch: OutboundBatch): ScriptCall {
     return {
       script: APPEND_TURN,
       keys: [this.keys.replyLog(batch.conversationId), this.keys.replyLogDelivered(batch.conversationId, batch.inReplyTo)],
