@@ -59,8 +59,8 @@ export interface QueueObserver {
 }
 
 /** One process's drainers of one queue. */
-interface Drainers {
-  handler: ItemHandler<unknown>;
+interface Drainers<T> {
+  handler: ItemHandler<T>;
   options: ProcessOptions;
   /** Blocks waiting for ready conversations, so it is a connection of its own. */
   waiting: Redis;
@@ -93,7 +93,7 @@ const FIRST_RETRY_MS = 500;
 export class ConversationQueue<T> {
   readonly name: string;
   private readonly lockTtlMs: number;
-  private readonly drainers: Drainers[] = [];
+  private readonly drainers: Drainers<T>[] = [];
   private readonly retries = new Map<string, { attempts: number; timer?: NodeJS.Timeout }>();
   /** Makes lock tokens unique to this process, so a crashed drainer's lock is never taken for its own. */
   private readonly owner = randomBytes(6).toString('hex');
@@ -137,8 +137,8 @@ export class ConversationQueue<T> {
 
   /** Starts draining ready conversations with `handler`, up to `options.concurrency` at once. */
   process(handler: ItemHandler<T>, options: ProcessOptions): void {
-    const drainers: Drainers = {
-      handler: handler as ItemHandler<unknown>,
+    const drainers: Drainers<T> = {
+      handler,
       options,
       waiting: workerConnection(this.options.redis),
       inFlight: new Set(),
@@ -214,7 +214,7 @@ export class ConversationQueue<T> {
   }
 
   /** Takes ready conversations for the free slots and drains each, until closing. */
-  private async takeReady(drainers: Drainers): Promise<void> {
+  private async takeReady(drainers: Drainers<T>): Promise<void> {
     const { options, waiting, inFlight } = drainers;
     const readyKey = this.options.keys.queueReady(this.name);
     while (!this.closing) {
@@ -244,7 +244,7 @@ export class ConversationQueue<T> {
     }
   }
 
-  private async drain(conversationId: string, drainers: Drainers): Promise<void> {
+  private async drain(conversationId: string, drainers: Drainers<T>): Promise<void> {
     const { redis, keys } = this.options;
     const { handler, options } = drainers;
     const itemsKey = keys.queueItems(this.name, conversationId);
@@ -279,7 +279,7 @@ export class ConversationQueue<T> {
           continue;
         }
         const started = performance.now();
-        const completion = await handler(conversationId, JSON.parse(head) as QueuedItem<unknown>, prefetched);
+        const completion = await handler(conversationId, JSON.parse(head) as QueuedItem<T>, prefetched);
         const write = completion ? completion.write : undefined;
         const acknowledged = ackHead(write?.script).run(
           redis,
