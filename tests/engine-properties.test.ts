@@ -67,6 +67,13 @@ describe('engine properties', () => {
     );
   });
 
+  it('stores a location on the equator or the prime meridian so that it reads back the same (found by the property above)', () => {
+    const waiting = { v: 1, conversationId: 'console:property', waiting: { flow: 'services', node: 'ask_where', retries: 0 }, vars: {}, updatedAt: 'before' } as const;
+    const result = step(structuredClone(waiting) as Parameters<typeof step>[0], { channel: 'console', conversationId: 'console:property', messageId: ' ', location: { lat: 0, lon: -0 }, receivedAt: '2026-11-26T00:00:00Z' }, ctx);
+    checkResult(result);
+    expect(Object.is(result.session.vars.home_lon, 0)).toBe(true);
+  });
+
   it('survives any sequence of messages from a new conversation', () => {
     fc.assert(
       fc.property(fc.array(inbound, { minLength: 1, maxLength: 25 }), (messages) => {

@@ -77,9 +77,7 @@ export function parseAnswer(turn: Turn, node: AskNode): Answer {
     case 'province':
     case 'district': {
       // A shared location answers "where are you?" too; flows use the coordinates.
-      if (inbound.location && node.input !== 'country') {
-        return valid({ [`${into}_lat`]: inbound.location.lat, [`${into}_lon`]: inbound.location.lon });
-      }
+      if (inbound.location && node.input !== 'country') return valid(coordinates(into, inbound.location));
       const places = turn.ctx.places.match(node.input, text);
       const found = places.length > 0 ? places : turn.ctx.places.findIn(node.input, text);
       const place = found[0];
@@ -93,7 +91,16 @@ export function parseAnswer(turn: Turn, node: AskNode): Answer {
     case 'location': {
       const location = inbound.location;
       if (!location) return { kind: 'invalid' };
-      return valid({ [`${into}_lat`]: location.lat, [`${into}_lon`]: location.lon });
+      return valid(coordinates(into, location));
     }
   }
+}
+
+/**
+ * A shared location as variables. -0 (a point on the prime meridian or the equator, as a
+ * double may carry it) is kept as 0: JSON has no -0, and a session must read back as it
+ * was saved.
+ */
+function coordinates(into: string, location: { lat: number; lon: number }): Record<string, number> {
+  return { [`${into}_lat`]: location.lat + 0, [`${into}_lon`]: location.lon + 0 };
 }
