@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationQueue, type QueuedItem } from '../src/queue/conversation-queue.ts';
+import { ENQUEUE_ONCE } from '../src/queue/conversation-queue-scripts.ts';
 import { LuaScript, runCall, sequence } from '../src/redis/lua-script.ts';
 import { RedisKeys } from '../src/redis/redis-keys.ts';
 import { memoryLogger } from './harness/test-pelita.ts';
@@ -81,6 +82,31 @@ describe('ConversationQueue', () => {
     }
     expect(overlaps).toBe(0);
     expect(parallel).toBeGreaterThan(1);
+  });
+
+  it('stores items in the order they were sent, also while Redis relearns its scripts', async () => {
+    // As after a restart: the script cache is empty and the connection new. Halfway through
+    // the script gets loaded: items sent by SHA before that would fail, be sent again by
+    // source, and land after items sent later.
+    await connection.script('FLUSH');
+    const fresh = new Redis(redis.url);
+    const keys = new RedisKeys(redis.prefix);
+    queueNumber += 1;
+    const queue = new ConversationQueue<number>({ name: `test-${queueNumber}`, redis: fresh, keys, dedupeTtlSeconds: 60 });
+    try {
+      const sent: Promise<unknown>[] = [];
+      for (let n = 0; n < 400; n++) {
+        sent.push(queue.enqueue('burst', { id: `b${n}`, payload: n }));
+        // On the same connection, so that Redis sees it after item 199 and before item 200.
+        if (n === 199) sent.push(fresh.script('LOAD', ENQUEUE_ONCE.source));
+      }
+      await Promise.all(sent);
+      const stored = (await fresh.lrange(keys.queueItems(queue.name, 'burst'), 0, -1)).map((raw) => (JSON.parse(raw) as QueuedItem<number>).payload);
+      expect(stored).toEqual(Array.from({ length: 400 }, (_, n) => n));
+    } finally {
+      await queue.close();
+      await fresh.quit();
+    }
   });
 
   it('drops an item id it has seen before', async () => {

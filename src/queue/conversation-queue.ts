@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.ts';
 import { workerConnection, withTimeout } from '../redis/redis-connection.ts';
-import { isNoScript, type ScriptCall } from '../redis/lua-script.ts';
+import type { ScriptCall } from '../redis/lua-script.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
 import { ackHead, ACQUIRE, ENQUEUE_ONCE, RELEASE, RELEASE_IF_EMPTY } from './conversation-queue-scripts.ts';
 
@@ -116,21 +116,15 @@ export class ConversationQueue<T> {
    */
   async enqueue(conversationId: string, item: QueuedItem<T>): Promise<{ duplicate: boolean }> {
     const { keys, redis, dedupeTtlSeconds } = this.options;
-    // One round trip: noted as active (for the sweeper) and stored, in this order.
-    const enqueueKeys = [keys.queueSeen(this.name, conversationId, item.id), keys.queueItems(this.name, conversationId), keys.queueLock(this.name, conversationId)];
-    const enqueueArgs = [String(dedupeTtlSeconds), JSON.stringify(item)];
-    const results = await redis
-      .pipeline()
-      .sadd(keys.queueActive(this.name), conversationId)
-      .evalsha(ENQUEUE_ONCE.sha, enqueueKeys.length, ...enqueueKeys, ...enqueueArgs)
-      .exec();
-    if (!results) throw new Error('Redis did not answer the enqueue');
-    const [addError] = results[0]!;
-    if (addError) throw addError;
-    let [enqueueError, length] = results[1]! as [Error | null, unknown];
-    // A script not loaded yet (first use, or Redis restarted) did not run: run it by source.
-    if (isNoScript(enqueueError)) [enqueueError, length] = [null, await ENQUEUE_ONCE.run(redis, enqueueKeys, enqueueArgs)];
-    if (enqueueError) throw enqueueError;
+    // Sent together (one round trip): noted as active (for the sweeper), then stored.
+    const [, length] = await Promise.all([
+      redis.sadd(keys.queueActive(this.name), conversationId),
+      ENQUEUE_ONCE.run(
+        redis,
+        [keys.queueSeen(this.name, conversationId, item.id), keys.queueItems(this.name, conversationId), keys.queueLock(this.name, conversationId)],
+        [dedupeTtlSeconds, JSON.stringify(item)],
+      ),
+    ]);
     if (Number(length) === 1 || Number(length) === -1) await redis.rpush(keys.queueReady(this.name), conversationId);
     return { duplicate: Number(length) <= 0 };
   }

@@ -17,10 +17,21 @@ export class LuaScript {
   }
 
   async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    const loaded = scriptsLoadedOn(redis);
+    if (!loaded.has(this.sha)) {
+      // The first time on a connection, the source (which also loads it). By SHA with a
+      // retry by source on NOSCRIPT, a later call could overtake this one: two messages of
+      // one conversation, sent at once after a restart, would be stored out of order.
+      const result = await redis.eval(this.source, keys.length, ...keys, ...args);
+      loaded.add(this.sha);
+      return result;
+    }
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {
+      // Someone flushed the script cache under a live connection.
       if (!isNoScript(error)) throw error;
+      loaded.delete(this.sha);
       return redis.eval(this.source, keys.length, ...keys, ...args);
     }
   }
@@ -29,6 +40,20 @@ export class LuaScript {
   asFunction(): string {
     return `function(KEYS, ARGV)\n${this.source}\nend`;
   }
+}
+
+const loadedScripts = new WeakMap<Redis, Set<string>>();
+
+/** The scripts a connection has run since it (re)connected: a Redis that restarted has forgotten them all. */
+function scriptsLoadedOn(redis: Redis): Set<string> {
+  let loaded = loadedScripts.get(redis);
+  if (!loaded) {
+    const scripts = new Set<string>();
+    redis.on('ready', () => scripts.clear());
+    loadedScripts.set(redis, scripts);
+    loaded = scripts;
+  }
+  return loaded;
 }
 
 /** One script with its keys and arguments, not run yet: a write another step can carry. */
@@ -104,6 +129,6 @@ export function composed(parts: readonly LuaScript[], build: (parts: readonly Lu
   return script;
 }
 
-export function isNoScript(error: unknown): boolean {
+function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
