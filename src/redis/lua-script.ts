@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /**
- * A Lua script run by its SHA (EVALSHA), loaded on first use or after a Redis restart
- * (NOSCRIPT). Sending the source with every EVAL cost a fifth of the pipeline's CPU time in
- * the benchmark, spent copying script text into sockets.
+ * A Lua script run by its SHA (EVALSHA), after running once by source on each connection
+ * (which loads it into Redis; a reconnection starts over, as Redis may have restarted).
+ * Sending the source with every EVAL cost a fifth of the pipeline's CPU time in the
+ * benchmark, spent copying script text into sockets.
  *
  * A script's source is also a valid Lua function body taking (KEYS, ARGV), which is how
  * `sequence` (and a queue's acknowledgement) run several scripts as one atomic step.
