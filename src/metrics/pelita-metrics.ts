@@ -2,9 +2,14 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { QueueObserver } from '../queue/conversation-queue.ts';
 
 /** What a queue reports about its backlog when /metrics is scraped. */
+export interface QueueDepth {
+  ready: number;
+  conversations: number;
+}
+
 export interface QueueDepthSource {
   readonly name: string;
-  depth(): Promise<{ ready: number; conversations: number }>;
+  depth(): Promise<QueueDepth>;
 }
 
 /**
@@ -52,32 +57,22 @@ export class PelitaMetrics implements QueueObserver {
       registers,
     });
     const queues = this.queues;
-    new Gauge({
-      name: 'pelita_queue_ready',
-      help: 'Conversations waiting for a drainer, by queue',
-      labelNames: ['queue'],
-      registers,
-      async collect() {
-        this.reset();
-        for (const queue of queues) {
-          const depth = await queue.depth().catch(() => undefined);
-          if (depth) this.set({ queue: queue.name }, depth.ready);
-        }
-      },
-    });
-    new Gauge({
-      name: 'pelita_queue_conversations_waiting',
-      help: 'Conversations with items waiting in their inbox, by queue',
-      labelNames: ['queue'],
-      registers,
-      async collect() {
-        this.reset();
-        for (const queue of queues) {
-          const depth = await queue.depth().catch(() => undefined);
-          if (depth) this.set({ queue: queue.name }, depth.conversations);
-        }
-      },
-    });
+    const depthGauge = (name: string, help: string, pick: (depth: QueueDepth) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['queue'],
+        registers,
+        async collect() {
+          this.reset();
+          for (const queue of queues) {
+            const depth = await queue.depth().catch(() => undefined);
+            if (depth) this.set({ queue: queue.name }, pick(depth));
+          }
+        },
+      });
+    depthGauge('pelita_queue_ready', 'Conversations waiting for a drainer, by queue', (depth) => depth.ready);
+    depthGauge('pelita_queue_conversations_waiting', 'Conversations with items waiting in their inbox, by queue', (depth) => depth.conversations);
   }
 
   watch(queue: QueueDepthSource): void {
