@@ -61,13 +61,23 @@ describe('pelita agencies import', () => {
 describe('pelita content stale', () => {
   it('lists entries last checked longer ago than --days, oldest first', () => {
     const copy = copyContent();
-    copy.edit('content/contacts.yaml', (text) => text.replace('value: "0800-1000"\n    note: { id: "bebas pulsa, dari Indonesia", en: "toll-free, inside Indonesia" }\n    source: "antaranews.com/berita/286409; planet.merdeka.com (2025-04-10); lintasatlantik.com (2025-12)"\n    verifiedOn: "2026-11"', 'value: "0800-1000"\n    note: { id: "bebas pulsa, dari Indonesia", en: "toll-free, inside Indonesia" }\n    source: "antaranews.com/berita/286409; planet.merdeka.com (2025-04-10); lintasatlantik.com (2025-12)"\n    verifiedOn: "2025-01-15"'));
+    // The first entry of the file is the KP2MI call centre: its check is made two years old.
+    copy.edit('content/contacts.yaml', (text) => text.replace('verifiedOn: "2026-11"', 'verifiedOn: "2025-01-15"'));
     const run = pelita(['content', 'stale', '--days', '180', '--json'], { PELITA_CONTENT_DIR: copy.content });
-    const report = JSON.parse(run.stdout) as { stale: { id: string; ageDays: number }[] };
+    const report = JSON.parse(run.stdout) as { stale: { id: string; ageDays: number; reasons: string[] }[] };
     expect(report.stale[0]?.id).toBe('kp2mi_call_centre');
-    expect(report.stale.every((entry) => entry.ageDays > 180)).toBe(true);
-    const recent = JSON.parse(pelita(['content', 'stale', '--days', '100000', '--json']).stdout) as { stale: unknown[] };
-    expect(recent.stale).toEqual([]);
+    expect(report.stale[0]?.reasons).toEqual(['checked']);
+    expect(report.stale.filter((entry) => entry.reasons.includes('checked')).every((entry) => entry.ageDays > 180)).toBe(true);
+    const recent = JSON.parse(pelita(['content', 'stale', '--days', '100000', '--json']).stdout) as { stale: { reasons: string[] }[] };
+    expect(recent.stale.every((entry) => entry.reasons.join() === 'old_source')).toBe(true);
+  });
+
+  it('lists numbers whose newest source is older than CONTACT_SOURCE_MAX_AGE_MONTHS, and the bot labels them', () => {
+    const run = (months: string) =>
+      (JSON.parse(pelita(['content', 'stale', '--days', '100000', '--json'], { CONTACT_SOURCE_MAX_AGE_MONTHS: months }).stdout) as { stale: { id: string; sourceDate: string }[] }).stale;
+    // The Foreign Ministry's protection line is sourced from 2020 only: old at three years, not at ten.
+    expect(run('36').map((entry) => entry.id)).toContain('kemlu_pwni');
+    expect(run('120').map((entry) => entry.id)).not.toContain('kemlu_pwni');
   });
 
   it('has a source and a date for every number it ships', () => {

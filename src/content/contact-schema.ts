@@ -47,6 +47,12 @@ export const contactSchema = z
     /** Approximate position, for "nearest to a shared location". */
     coordinates: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict().optional(),
     source: z.string({ error: 'missing: every contact needs a source' }).min(3),
+    /**
+     * The date of the newest source that gives this value (YYYY, YYYY-MM or YYYY-MM-DD).
+     * A number checked recently against an old source may still be out of date: past the
+     * configured age the bot says so next to it, and `pelita content stale` lists it.
+     */
+    sourceDate: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, { error: 'expected YYYY, YYYY-MM or YYYY-MM-DD' }).optional(),
     verifiedOn,
   })
   .strict()
