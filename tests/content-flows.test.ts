@@ -38,7 +38,7 @@ describe('find services', () => {
     const { said, session } = talk(['find services', 'lombok timur'], 'en');
     expect(said[0]).toMatch(/Which district or city are you in/);
     expect(said[1]).toMatch(/^Services in Kabupaten Lombok Timur:/);
-    expect(session.vars.home).toBe('52.03');
+    expect(session.situation?.district).toBe('52.03');
   });
 
   it('lists the offices nearest to a shared location', () => {
@@ -97,12 +97,13 @@ describe('delete my data', () => {
     expect(said[0]).toMatch(/Hapus semua data Anda/);
     expect(said[1]).toMatch(/Data Anda sudah dihapus/);
     expect(session.vars).toEqual({});
+    expect(session.situation).toBeUndefined();
   });
 
   it('keeps everything when the person says no', () => {
     const start: Session = { ...newSession('console:content', 'x'), language: 'en', vars: { welcomed: true, home: '52.03' } };
     const { said, session } = talk(['delete my data', 'no'], undefined, start);
     expect(said[1]).toMatch(/has not been deleted/);
-    expect(session.vars.home).toBe('52.03');
+    expect(session.situation?.district).toBe('52.03');
   });
 });

@@ -15,6 +15,13 @@ export interface EngineContext {
   offers: OfferChecker;
   agencies: AgencyList;
   actions: ActionRegistry;
+  /**
+   * Whether a human answers cases here (an operators' channel is configured). Without one
+   * Pelita never promises a human answer; flows read it as the `case_workers` variable.
+   */
+  caseWorkers?: boolean;
+  /** Months after which a contact's newest source is labelled as old next to the number. */
+  contactSourceMaxAgeMonths?: number;
   /** Nodes run for one message before a loop is declared; keeps a content mistake from hanging a worker. */
   maxSteps?: number;
 }

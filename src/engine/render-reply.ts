@@ -1,7 +1,9 @@
-import type { Choice, QuestionNode } from '../flows/flow-schema.ts';
+import type { Choice, QuestionNode, VariableValue } from '../flows/flow-schema.ts';
 import type { Reply, ReplyChoice } from '../messages/reply.ts';
+import { dialledAs, sourceIsOld } from './dial-contact.ts';
 import type { EngineContext } from './engine-context.ts';
 import { BUILT_IN_CHOICE_LABELS } from './engine-keys.ts';
+import { readSituationVariable, situationNames, SITUATION_VARIABLES, whereabouts } from './situation.ts';
 import { languageOf, type Turn } from './turn.ts';
 
 /** Choice ids the engine adds itself; flows must not use them. */
@@ -9,19 +11,37 @@ export const BUILT_IN_CHOICES = { yes: 'yes', no: 'no', skip: 'skip' } as const;
 
 /** A text key with the session's variables interpolated, and its contact lines, in one language. */
 export function renderText(turn: Turn, key: string, language: string, contactIds: readonly string[] = []): string {
-  const { ctx, session } = turn;
-  const lines = [ctx.translator.t(key, language, { ...session.vars, language })];
+  const { ctx } = turn;
+  const lines = [ctx.translator.t(key, language, textVariables(turn, language))];
+  const where = whereabouts(turn.session.situation ?? {});
   for (const id of expandContactIds(turn, contactIds)) {
     const contact = ctx.contacts.get(id);
     // The loader and the linter refuse unknown ids; a gap here must not crash a conversation.
     if (!contact) continue;
+    // A number that cannot be dialled from where the person is would be a wrong number.
+    const value = contact.value === undefined ? ctx.translator.t('common.no_checked_number', language) : dialledAs(contact, where);
+    if (value === undefined) continue;
     const name = contact.name[language] ?? contact.name[ctx.translator.fallback] ?? id;
     const note = contact.note?.[language];
-    const checked = ctx.translator.t('common.checked_on', language, { date: contact.verifiedOn });
-    const value = contact.value ?? ctx.translator.t('common.no_checked_number', language);
+    const old = contact.sourceDate !== undefined && sourceIsOld(contact.sourceDate, turn.inbound.receivedAt, ctx.contactSourceMaxAgeMonths);
+    const checked = ctx.translator.t(old ? 'common.checked_on_old_source' : 'common.checked_on', language, { date: contact.verifiedOn, source: contact.sourceDate?.slice(0, 4) ?? '' });
     lines.push(`• ${name}: ${value}${note ? ` (${note})` : ''} [${checked}]`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The values a sentence may insert: the session's variables, the situation's codes and its
+ * place names in the reader's language ("Arab Saudi", "Saudi Arabia").
+ */
+export function textVariables(turn: Turn, language: string): Record<string, VariableValue> {
+  const situation = turn.session.situation ?? {};
+  const values: Record<string, VariableValue> = { ...turn.session.vars, language };
+  for (const name of SITUATION_VARIABLES) {
+    const value = readSituationVariable(situation, name);
+    if (value !== undefined) values[name] = value;
+  }
+  return { ...values, ...situationNames(situation, turn.ctx.places, language) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { VariableValue } from '../flows/flow-schema.ts';
+import type { Situation } from './situation.ts';
 
 export const SESSION_VERSION = 1;
 
@@ -12,6 +13,8 @@ export interface Session {
   language?: string;
   waiting?: { flow: string; node: string; retries: number };
   vars: Record<string, VariableValue>;
+  /** Where the person is, their stage and sector: flows read it as variables (situation.ts). */
+  situation?: Situation;
   updatedAt: string;
 }
 

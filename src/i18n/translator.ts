@@ -9,7 +9,7 @@ export type Language = string;
 export interface Translator {
   readonly languages: readonly Language[];
   readonly fallback: Language;
-  t(key: string, language: Language, values?: Record<string, string | number>): string;
+  t(key: string, language: Language, values?: Record<string, string | number | boolean>): string;
   /** Whether `language` itself has the key (or its plural forms), without falling back. */
   has(key: string, language: Language): boolean;
   /** Every key `language` defines, as `namespace.path`, plural suffixes removed. */

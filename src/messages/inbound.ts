@@ -1,6 +1,26 @@
 import { z } from 'zod';
 import { CHANNELS } from './channel.ts';
 
+/** `danger`: harm now; `suicidal`: answered with care first; `unclear`: a bare "help" to ask about. */
+export const EMERGENCY_KINDS = ['danger', 'suicidal', 'unclear'] as const;
+export type EmergencyKind = (typeof EMERGENCY_KINDS)[number];
+
+const placeCue = z.object({ kind: z.enum(['country', 'province', 'district']), code: z.string() }).strict();
+
+/** What one message says of the writer's situation (see nlu/situation-cues.ts). */
+const situationCuesSchema = z
+  .object({
+    here: placeCue.optional(),
+    origin: placeCue.optional(),
+    mentioned: z.string().optional(),
+    destination: z.string().optional(),
+    atSea: z.boolean().optional(),
+    stage: z.enum(['planning', 'abroad', 'returned']).optional(),
+    sector: z.enum(['domestic', 'care', 'factory', 'plantation', 'construction', 'fishing', 'online_scam']).optional(),
+    aboutOther: z.boolean().optional(),
+  })
+  .strict();
+
 /**
  * One message from a person, as every channel hands it to the pipeline. Channels only
  * translate platform updates into this shape; nothing above the channel line knows where
@@ -31,8 +51,16 @@ export const inboundSchema = z.object({
       confidence: z.number(),
       emergency: z.boolean(),
       emergencyByRule: z.boolean(),
+      /** What kind of danger: harm now, suicidal words (answered with care first), or a bare cry to ask about. */
+      emergencyKind: z.enum(EMERGENCY_KINDS).optional(),
       entities: z
-        .object({ country: z.string().optional(), province: z.string().optional(), district: z.string().optional(), agency: z.string().optional() })
+        .object({
+          country: z.string().optional(),
+          province: z.string().optional(),
+          district: z.string().optional(),
+          agency: z.string().optional(),
+          situation: situationCuesSchema.optional(),
+        })
         .strict()
         .optional(),
     })

@@ -1,4 +1,5 @@
 import type { PlaceDirectory } from '../places/place-directory.ts';
+import { situationCues, type SituationCues } from './situation-cues.ts';
 
 /** What a message names that the flows can use without asking again. */
 export interface Entities {
@@ -9,6 +10,8 @@ export interface Entities {
   district?: string;
   /** A company named the way people write one: "PT Bunga Mas", "lpk maju jaya". */
   agency?: string;
+  /** What the message says of where the writer is, their stage and sector. */
+  situation?: SituationCues;
 }
 
 /** Words that begin a company's name in Indonesia. */
@@ -51,5 +54,7 @@ export function findEntities(text: string, places: PlaceDirectory): Entities {
   if (province) entities.province = province.code;
   const agency = findAgency(text);
   if (agency) entities.agency = agency;
+  const situation = situationCues(text, places);
+  if (Object.keys(situation).length > 0) entities.situation = situation;
   return entities;
 }

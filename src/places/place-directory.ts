@@ -11,6 +11,8 @@ export interface Place {
   /** ISO 3166-1 alpha-2 for countries, the Kemendagri code for provinces and districts. */
   code: string;
   name: string;
+  /** The name in each language where it differs ("Arab Saudi", "Saudi Arabia"). */
+  names?: Record<string, string>;
   /** For a district, its province's code. */
   provinceCode?: string;
 }
@@ -47,6 +49,34 @@ export class PlaceDirectory {
     return this.byCode.get(`${kind}:${code}`);
   }
 
+  /** A place's name as a person reading `language` knows it. */
+  nameOf(kind: PlaceKind, code: string, language: string): string | undefined {
+    const place = this.get(kind, code);
+    return place ? (place.names?.[language] ?? place.name) : undefined;
+  }
+
+  /**
+   * Every place of `kind` named in a sentence with the word position where its name
+   * starts, longest names first, so the words around it can be read ("mau ke Taiwan",
+   * "sekarang di Batam").
+   */
+  locateIn(kind: PlaceKind, text: string): { place: Place; start: number; end: number }[] {
+    const words = normalizeAnswer(text).split(' ').filter(Boolean);
+    const found: { place: Place; start: number; end: number }[] = [];
+    const taken = new Set<number>();
+    for (let size = Math.min(MAX_WORDS, words.length); size >= 1; size--) {
+      for (let start = 0; start + size <= words.length; start++) {
+        if (taken.has(start)) continue;
+        for (const place of this.byAlias.get(words.slice(start, start + size).join(' ')) ?? []) {
+          if (place.kind !== kind || found.some((entry) => entry.place === place)) continue;
+          found.push({ place, start, end: start + size });
+          for (let index = start; index < start + size; index++) taken.add(index);
+        }
+      }
+    }
+    return found.sort((a, b) => a.start - b.start);
+  }
+
   /** The places of `kind` the whole answer names ("Lombok Timur", "kab lombok timur"). */
   match(kind: PlaceKind, text: string): Place[] {
     return (this.byAlias.get(stripAreaWords(normalizeAnswer(text))) ?? this.byAlias.get(normalizeAnswer(text)) ?? []).filter(
@@ -79,7 +109,10 @@ export function loadPlaces(placesDir: string): PlaceDirectory {
   const countries = readContentYaml(path.join(placesDir, 'countries.yaml'), countriesSchema);
   for (const country of countries.countries) {
     const names = Object.values(country.names);
-    entries.push({ place: { kind: 'country', code: country.code, name: country.names.en ?? names[0] ?? country.code }, aliases: [...names, ...country.aliases] });
+    entries.push({
+      place: { kind: 'country', code: country.code, name: country.names.en ?? names[0] ?? country.code, names: country.names },
+      aliases: [...names, ...country.aliases],
+    });
   }
   for (const [code, name] of readCsv(path.join(placesDir, 'provinces.csv'), 2)) {
     entries.push({ place: { kind: 'province', code: code!, name: name! }, aliases: provinceAliases(name!) });

@@ -14,7 +14,7 @@ function resolveInput(value: unknown, turn: Turn): unknown {
   if (typeof value === 'string') {
     const reference = value.match(VARIABLE_REFERENCE);
     if (reference?.[1] === 'message') return turn.inbound.text ?? '';
-    if (reference) return readVariable(turn.session, reference[1]!);
+    if (reference) return readVariable(turn, reference[1]!);
   }
   return value;
 }

@@ -27,6 +27,7 @@ export function runNode(node: FlowNode, turn: Turn): NodeOutcome {
       // language so the confirmation is still in the person's language.
       turn.effects.push({ type: 'delete_data' });
       turn.session.vars = {};
+      delete turn.session.situation;
       return node.next ? { kind: 'next', target: node.next } : { kind: 'stop' };
     case 'goto':
       return { kind: 'next', target: node.target };

@@ -4,6 +4,6 @@ import type { NodeOutcome, Turn } from '../turn.ts';
 
 /** `switch`: the first case whose condition holds, else the default. */
 export function runSwitch(node: SwitchNode, turn: Turn): NodeOutcome {
-  const match = node.cases.find((c) => holds(c.when, turn.session));
+  const match = node.cases.find((c) => holds(c.when, turn));
   return { kind: 'next', target: match ? match.goto : node.default };
 }

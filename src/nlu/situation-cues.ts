@@ -1,0 +1,104 @@
+import type { Sector, Stage } from '../engine/situation.ts';
+import type { PlaceDirectory, PlaceKind } from '../places/place-directory.ts';
+import { normalizeAnswer } from '../text/normalize.ts';
+
+/** What one message says of the writer's situation. Every field is optional: most messages say nothing. */
+export interface SituationCues {
+  /** A place the message says they are in now ("saya di Malaysia", "sekarang sudah di Batam", "im in HK"). */
+  here?: { kind: PlaceKind; code: string };
+  /** An Indonesian district or province they come from ("saya dari Cilacap"). */
+  origin?: { kind: PlaceKind; code: string };
+  /** A country named with no word that says whether they are there or going there. */
+  mentioned?: string;
+  /** Where they plan to go ("mau kerja ke Taiwan", "want to work in Japan"). */
+  destination?: string;
+  atSea?: boolean;
+  stage?: Stage;
+  sector?: Sector;
+  /** The message is about someone else: "teman saya", "my sister", "suami sy". */
+  aboutOther?: boolean;
+}
+
+const PRESENCE = new Set(['di', 'in', 'at', 'dalam', 'skrg', 'skg', 'sekarang', 'now', 'currently', 'here', 'disini']);
+const TOWARDS = new Set(['ke', 'to', 'kesana']);
+const ORIGIN = new Set(['dari', 'from', 'asal']);
+/** Words before a place that make it a plan, not a whereabouts. */
+const PLANNING = new Set(['mau', 'ingin', 'pengen', 'pingin', 'pengin', 'rencana', 'berencana', 'akan', 'want', 'wanna', 'plan', 'planning', 'going', 'apply', 'daftar', 'berangkat', 'lowongan', 'loker', 'job', 'jobs', 'vacancy']);
+/** Words before a place that make it the past: they were there, they are not now. */
+const PAST = new Set(['pernah', 'dulu', 'dahulu', 'mantan', 'used', 'worked', 'returned', 'back', 'pulang', 'balik', 'dipulangkan', 'dideportasi', 'deported', 'ex']);
+
+const AT_SEA = /\b(di|atas)\s+kapal\b|\bdi\s+(tengah\s+)?laut\b|\btengah\s+laut\b|\bat\s+sea\b|\bon\s+(a|the|our|my|this)?\s*(fishing\s+)?(boat|ship|vessel)\b|\bkapal\s+(ikan|saya|sy|kami|kita|ini)\b|\bkapten\b|\bcaptain\b|\bsekapal\b|\btidak\s+pulang\s+ke\s+darat\b|\b(gk|gak|ga|tdk|tidak|blm|belum)\s+(pernah\s+)?(turun|pulang|sandar)\s+(ke\s+)?darat\b/;
+
+const STAGE_PATTERNS: [Stage, RegExp][] = [
+  ['returned', /\b(sudah|sdh|udah|udh|baru|br)\s+(pulang|balik|kembali)\b|\bpurna\s*(pmi|tki|migran)?\b|\bmantan\s+(tki|pmi|tkw)\b|\bex\s+(tki|pmi|tkw)\b|\b(back|returned|came\s+back)\s+(home|from)\b|\bdideportasi\b|\bdeported\b|\bdipulangkan\b/],
+  ['planning', /\b(mau|ingin|pengen|pingin|rencana|berencana|akan)\s+(kerja|bekerja|berangkat|daftar|jadi\s+(tki|pmi|tkw))\b|\bcalon\s+(pmi|tki|tkw)\b|\b(want|plan|planning|wanna|going)\s+to\s+(work|go)\s+(abroad|to|in|overseas)\b/],
+];
+
+const SECTOR_PATTERNS: [Sector, RegExp][] = [
+  ['fishing', /\b(abk|nelayan|kapal\s+ikan|fishing|fisherman|fishermen|crew|pelaut|seafarer)\b/],
+  ['online_scam', /\b(admin\s+online|cs\s+online|customer\s+service\s+online|scam\s+(company|compound)|judi\s+online|online\s+scam|operator\s+online)\b/],
+  ['care', /\b(caregiver|perawat\s+(lansia|jompo)|jaga\s+(lansia|jompo|orang\s+tua)|care\s*worker|elderly)\b/],
+  ['domestic', /\b(prt|art|pembantu|asisten\s+rumah\s+tangga|domestic\s+(helper|worker)|maid|helper|madam|amah)\b/],
+  ['factory', /\b(pabrik|factory|kilang|manufaktur|manufacturing)\b/],
+  ['plantation', /\b(sawit|kebun|ladang|perkebunan|plantation|palm\s+oil|farm)\b/],
+  ['construction', /\b(bangunan|konstruksi|proyek|construction|building\s+site)\b/],
+];
+
+const ABOUT_OTHER =
+  /\b(teman|temen|tmn|kawan|adik|adek|ade|kakak|kaka|abang|suami|istri|isteri|anak|ibu|bapak|ayah|mama|papa|sepupu|ponakan|keponakan|tetangga|saudara|sodara|paman|bibi|tante|om|pacar)\s+(saya|sy|aku|ku|gw|gue|kami|kita)\b|\b(temanku|adikku|kakakku|suamiku|istriku|anakku|ibuku|sepupuku|tetanggaku)\b|\bteman\s+sekapal\b|\b(my|our)\s+(friend|sister|brother|husband|wife|son|daughter|mother|mom|mum|father|dad|cousin|neighbou?r|niece|nephew|aunt|uncle|relative|crew\s*mates?|colleague|co\s+worker|girlfriend|boyfriend)\b/;
+
+/**
+ * Reads what a message says of the writer's situation, from the words around the places it
+ * names: "di"/"in"/"sekarang" make a place where they are, "ke"/"mau kerja" a destination,
+ * "pernah"/"pulang dari" the past, "dari" an Indonesian home district. Kept to plain
+ * patterns on purpose: a case worker must be able to see why Pelita thought someone was in
+ * Malaysia.
+ */
+export function situationCues(text: string, places: PlaceDirectory): SituationCues {
+  const normalized = normalizeAnswer(text);
+  const words = normalized.split(' ');
+  const cues: SituationCues = {};
+  const padded = ` ${normalized} `;
+
+  for (const kind of ['district', 'province', 'country'] as const) {
+    for (const { place, start } of places.locateIn(kind, normalized)) {
+      const before = words.slice(Math.max(0, start - 4), start);
+      const right = before.at(-1);
+      const context = new Set(before);
+      const isIndonesia = kind !== 'country' || place.code === 'ID';
+      if (kind === 'country' && place.code === 'ID' && !right) continue;
+      if ([...context].some((word) => PAST.has(word))) continue;
+      if (kind === 'country' && !isIndonesia && (TOWARDS.has(right ?? '') || [...context].some((word) => PLANNING.has(word)))) {
+        cues.destination ??= place.code;
+        continue;
+      }
+      if (isIndonesia && ORIGIN.has(right ?? '')) {
+        cues.origin ??= { kind, code: place.code };
+        continue;
+      }
+      if (PRESENCE.has(right ?? '') || [...context].some((word) => PRESENCE.has(word))) {
+        // The most precise place wins: districts are read first.
+        cues.here ??= { kind, code: place.code };
+        continue;
+      }
+      if (kind === 'country') cues.mentioned ??= place.code;
+    }
+  }
+  if (AT_SEA.test(padded)) cues.atSea = true;
+  for (const [stage, pattern] of STAGE_PATTERNS) {
+    if (pattern.test(padded)) {
+      cues.stage = stage;
+      break;
+    }
+  }
+  if (!cues.stage && cues.here?.kind === 'country' && cues.here.code !== 'ID') cues.stage = 'abroad';
+  if (!cues.stage && cues.atSea) cues.stage = 'abroad';
+  for (const [sector, pattern] of SECTOR_PATTERNS) {
+    if (pattern.test(padded)) {
+      cues.sector = sector;
+      break;
+    }
+  }
+  if (ABOUT_OTHER.test(padded)) cues.aboutOther = true;
+  return cues;
+}

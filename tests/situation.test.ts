@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { loadEngineContext } from '../src/app/load-engine-context.ts';
+import type { Contact } from '../src/content/contact-schema.ts';
+import { dialledAs, sourceIsOld } from '../src/engine/dial-contact.ts';
+import { describeSituation, readSituationVariable, setSituationVariable, situationNames, unsetSituationVariable, whereabouts, type Situation } from '../src/engine/situation.ts';
+import { situationCues } from '../src/nlu/situation-cues.ts';
+
+const { places } = loadEngineContext();
+
+describe('what a message says of the situation', () => {
+  it.each([
+    ['saya kerja di malaysia jadi PRT', { here: { kind: 'country', code: 'MY' }, stage: 'abroad', sector: 'domestic' }],
+    ['sekarang saya sudah di Batam', { here: { kind: 'district', code: '21.71' } }],
+    ['im in HK now, helper', { here: { kind: 'country', code: 'HK' }, stage: 'abroad', sector: 'domestic' }],
+    ['mau kerja ke taiwan tahun depan', { destination: 'TW', stage: 'planning' }],
+    ['i want to work in japan as caregiver', { destination: 'JP', stage: 'planning', sector: 'care' }],
+    ['saya dari Cilacap', { origin: { kind: 'district', code: '33.01' } }],
+    ['pernah kerja di saudi, sudah pulang', { stage: 'returned' }],
+    ['kapal saya tidak pulang ke darat sudah 1 tahun', { atSea: true, stage: 'abroad' }],
+    ['teman saya dikurung majikan di arab saudi', { here: { kind: 'country', code: 'SA' }, stage: 'abroad', aboutOther: true }],
+    ['my sister is locked in by her employer', { aboutOther: true }],
+    ['i was arrested by malaysian police', { mentioned: 'MY' }],
+  ] as const)('%s', (text, expected) => {
+    expect(situationCues(text, places)).toEqual(expected);
+  });
+
+  it('reads nothing into words that only look like places', () => {
+    expect(situationCues('the captain beats us every day', places).here).toBeUndefined();
+    expect(situationCues('the captain beats us every day', places).mentioned).toBeUndefined();
+  });
+});
+
+describe('the situation record', () => {
+  it('replaces a place whole: a country abroad clears the district, a district means Indonesia', () => {
+    const situation: Situation = {};
+    setSituationVariable(situation, 'home', '52.03');
+    expect(situation).toEqual({ district: '52.03', country: 'ID' });
+    expect(readSituationVariable(situation, 'home_province')).toBe('52');
+    setSituationVariable(situation, 'country', 'MY');
+    expect(situation).toEqual({ country: 'MY' });
+    expect(whereabouts(situation)).toBe('abroad');
+    setSituationVariable(situation, 'at_sea', true);
+    expect(whereabouts(situation)).toBe('at_sea');
+    setSituationVariable(situation, 'home', '21.71');
+    expect(situation).toEqual({ district: '21.71', country: 'ID' });
+    unsetSituationVariable(situation, 'country');
+    expect(situation).toEqual({});
+  });
+
+  it('refuses values that are not codes, and derived names cannot be set', () => {
+    const situation: Situation = {};
+    setSituationVariable(situation, 'country', 'Malaysia');
+    setSituationVariable(situation, 'country_name', 'Malaysia');
+    setSituationVariable(situation, 'stage', 'astronaut');
+    expect(situation).toEqual({});
+  });
+
+  it('names places in the reader language and describes itself to case workers in codes', () => {
+    const situation: Situation = { country: 'SA', sector: 'domestic', stage: 'abroad' };
+    expect(situationNames(situation, places, 'id').country_name).toBe('Arab Saudi');
+    expect(situationNames(situation, places, 'en').country_name).toBe('Saudi Arabia');
+    expect(describeSituation(situation)).toEqual({ where: 'abroad', country: 'SA', stage: 'abroad', sector: 'domestic' });
+  });
+});
+
+describe('contacts as the person must dial them', () => {
+  const contact = (value: string, kind: Contact['kind'] = 'phone', country?: string): Contact => ({
+    id: 'x',
+    name: { en: 'x' },
+    type: 'hotline',
+    kind,
+    value,
+    ...(country ? { area: { country } } : {}),
+    source: 'test',
+    verifiedOn: '2026-11',
+  });
+
+  it('gives Indonesian numbers +62 from abroad and at sea, and their local form at home', () => {
+    expect(dialledAs(contact('0811-8080-141', 'whatsapp'), 'abroad')).toBe('+62 811-8080-141');
+    expect(dialledAs(contact('0811-8080-141', 'whatsapp'), 'at_sea')).toBe('+62 811-8080-141');
+    expect(dialledAs(contact('0811-8080-141', 'whatsapp'), 'indonesia')).toBe('0811-8080-141');
+    expect(dialledAs(contact('0811-8080-141', 'whatsapp'), undefined)).toBe('0811-8080-141');
+  });
+
+  it('leaves out short codes and toll-free numbers that cannot be dialled from abroad', () => {
+    expect(dialledAs(contact('110'), 'abroad')).toBeUndefined();
+    expect(dialledAs(contact('0800-1000'), 'abroad')).toBeUndefined();
+    expect(dialledAs(contact('110'), 'indonesia')).toBe('110');
+  });
+
+  it("shows another country's numbers and international numbers as they are", () => {
+    expect(dialledAs(contact('999', 'phone', 'MY'), 'abroad')).toBe('999');
+    expect(dialledAs(contact('+62 21 29244800'), 'abroad')).toBe('+62 21 29244800');
+    expect(dialledAs(contact('siskop2mi.bp2mi.go.id', 'website'), 'abroad')).toBe('siskop2mi.bp2mi.go.id');
+  });
+
+  it('calls a source old past the configured months', () => {
+    expect(sourceIsOld('2020-02', '2026-12-01T00:00:00Z', 36)).toBe(true);
+    expect(sourceIsOld('2025-12', '2026-12-01T00:00:00Z', 36)).toBe(false);
+    expect(sourceIsOld('2023', '2026-12-01T00:00:00Z', 36)).toBe(false);
+    expect(sourceIsOld('2022', '2026-12-01T00:00:00Z', 36)).toBe(true);
+  });
+});
