@@ -15,10 +15,12 @@ for (const lang of ['id', 'en']) data[lang] = (parse(readFileSync(`nlu/training/
 /** A way of deciding "emergency" from the rules' verdict and the classifier's score. */
 type Policy = { name: string; decide: (rule: RuleVerdict, score: number, words: number) => boolean };
 const policies: Policy[] = [];
-for (const alone of [0.3, 0.35, 0.4, 0.5]) {
+for (const alone of [0.35, 0.4, 0.5, 0.6, 0.7]) {
   policies.push({ name: `rule or score>=${alone}`, decide: (r, s, w) => r.emergency || (w >= 2 && s >= alone) });
   for (const confirm of [0.05, 0.1, 0.2, 0.3]) {
     policies.push({ name: `always or rule&score>=${confirm} or score>=${alone}`, decide: (r, s, w) => r.always || (r.emergency && s >= confirm) || (w >= 2 && s >= alone) });
+    policies.push({ name: `always or specific or rule&score>=${confirm} or score>=${alone}`, decide: (r, s, w) => r.always || r.specific === true || (r.emergency && s >= confirm) || (w >= 2 && s >= alone) });
+    policies.push({ name: `always or specific or rule&score>=${confirm} or (score>=${alone} and not money)`, decide: (r, s, w) => r.always || r.specific === true || (r.emergency && s >= confirm) || (w >= 2 && s >= alone && !r.aboutMoney) });
     policies.push({ name: `(always or rule)&score>=${confirm} or score>=${alone}`, decide: (r, s, w) => (r.emergency && s >= confirm) || (w >= 2 && s >= alone) });
   }
 }

@@ -18,6 +18,10 @@ beforeAll(async () => {
 
 const heldOut = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'heldout.yaml'));
 const trainLike = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'train-like.yaml'));
+/** Written apart from the training data; never read while tuning (see README, Understanding free text). */
+const heldOutListening = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'heldout-listening.yaml'));
+/** Read freely while tuning rules and training data: it chooses, the held-out sets measure. */
+const development = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -35,7 +39,18 @@ describe('NLU evaluation data', () => {
           .map((text) => String(text).toLowerCase().trim()),
       ),
     );
-    expect(heldOut.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
+    for (const set of [heldOut, heldOutListening]) {
+      expect(set.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
+    }
+  });
+
+  it('has a second held-out set of at least 150 messages: chat spelling, chatter, danger to others, arrests, the sea', () => {
+    expect(heldOutListening.length).toBeGreaterThanOrEqual(150);
+    expect(new Set(heldOutListening.map((message) => message.language))).toEqual(new Set(['id', 'en']));
+    expect(heldOutListening.filter((message) => message.intent === 'unknown').length).toBeGreaterThanOrEqual(40);
+    expect(heldOutListening.filter((message) => message.emergency).length).toBeGreaterThanOrEqual(40);
+    const texts = new Set(heldOut.map((message) => message.text.toLowerCase().trim()));
+    expect(heldOutListening.filter((message) => texts.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
 });
 
@@ -61,6 +76,33 @@ describe('NLU on held-out messages', () => {
 });
 
 describe('NLU behaviour', () => {
+  it('tells the kind of danger: suicidal words get care first, a bare cry a question', async () => {
+    expect(await nlu.analyse('aku pengen mati aja')).toMatchObject({ emergency: true, emergencyKind: 'suicidal' });
+    expect(await nlu.analyse('i dont want to live anymore')).toMatchObject({ emergency: true, emergencyKind: 'suicidal' });
+    expect(await nlu.analyse('help')).toMatchObject({ emergency: true, emergencyKind: 'unclear' });
+    expect(await nlu.analyse('tolong')).toMatchObject({ emergency: true, emergencyKind: 'unclear' });
+    expect(await nlu.analyse('tolong saya dikurung majikan')).toMatchObject({ emergency: true, emergencyKind: 'danger' });
+  });
+
+  it('knows arrest, detention, the sea, threats and third-person danger', async () => {
+    for (const text of [
+      'saya ditangkap polisi malaysia',
+      'saya di tahanan imigrasi',
+      'kapal saya tidak pulang ke darat sudah 1 tahun, kapten suka pukul',
+      'majikan ancam lapor polisi kalau saya kabur',
+      'my friend is trapped in her employer house in dubai',
+      'i am sick with fever and madam not allow me to see doctor',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+  });
+
+  it('takes money complaints, chatter and figures of speech for what they are', async () => {
+    for (const text of ['my agent cheated me, I paid 20 million', 'sy di tipu agen', 'who won the football last night', 'ngakak sampe mau mati liat video ini', 'sy kerja di malaysia', 'sy di hongkong']) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
   it('flags danger in chat spelling and in English, and not questions about signs or the past', async () => {
     for (const text of ['tlg sy dkurung majikan gk boleh keluar', 'dia mukulin sy terus', 'my boss locked me in the room', 'saya mau bunuh diri']) {
       expect((await nlu.analyse(text)).emergency, text).toBe(true);

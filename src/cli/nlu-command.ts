@@ -3,16 +3,32 @@ import { contentPathsFrom } from '../app/content-paths.ts';
 import path from 'node:path';
 import { Nlu } from '../nlu/nlu.ts';
 import { findEntities } from '../nlu/entities.ts';
+import { evaluateNlu, loadLabelledMessages } from '../nlu/evaluate-nlu.ts';
 import { loadPlaces } from '../places/place-directory.ts';
 
 /**
  * `pelita nlu`: one message per stdin line, one result per line:
  * {"text","language","intent","confidence","emergency","entities"} (tab-separated without --json).
  */
-export async function nluCommand(options: { json: boolean; lang: string | undefined }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function nluCommand(options: { json: boolean; lang: string | undefined; evaluate?: string | undefined; errors?: boolean }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const paths = contentPathsFrom(env);
   const places = loadPlaces(path.join(paths.content, 'places'));
   const nlu = await Nlu.load(paths.nlu);
+  if (options.evaluate !== undefined) {
+    // The figures the tests hold and `npm run bench` reports, for any labelled file.
+    const messages = loadLabelledMessages(options.evaluate);
+    const metrics = await evaluateNlu(nlu, messages);
+    if (options.errors) {
+      // For tuning on a development set; never read a held-out set this way.
+      for (const message of messages) {
+        const result = await nlu.analyse(message.text);
+        if (result.intent === message.intent && result.emergency === message.emergency) continue;
+        process.stdout.write(`${message.emergency ? 'E' : '-'}>${result.emergency ? 'E' : '-'}\t${message.intent}>${result.intent}\t${result.confidence}\t${message.text}\n`);
+      }
+    }
+    process.stdout.write(options.json ? `${JSON.stringify({ file: options.evaluate, ...metrics })}\n` : `${Object.entries(metrics).map(([name, value]) => `${name}\t${value}`).join('\n')}\n`);
+    return 0;
+  }
   for await (const line of createInterface({ input: process.stdin })) {
     if (line.trim() === '') continue;
     const result = await nlu.analyse(line, options.lang);

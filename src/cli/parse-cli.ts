@@ -11,6 +11,9 @@ export const USAGE = `Usage:
   pelita content stale [--days N] [--json]   list contacts due for re-checking (default 180 days)
   pelita agencies import FILE --source TEXT  load the official P3MI licence list from a CSV export
   pelita nlu [--json] [--lang id|en]         language, intent and emergency for each stdin line
+  pelita nlu --evaluate FILE [--json] [--errors]
+                                            intent accuracy, emergency recall and false alarms on labelled
+                                            messages; --errors also lists each message it got wrong
   pelita cases list [--status open|claimed|resolved|overdue] [--json]
                                              cases for case workers, newest first
   pelita cases show ID [--json]              one case and its audit trail
@@ -25,7 +28,7 @@ export type Command =
   | { name: 'check-offer'; json: boolean; lang: string | undefined }
   | { name: 'content-stale'; days: number; json: boolean }
   | { name: 'agencies-import'; file: string; source: string }
-  | { name: 'nlu'; json: boolean; lang: string | undefined }
+  | { name: 'nlu'; json: boolean; lang: string | undefined; evaluate: string | undefined; errors: boolean }
   | { name: 'cases-list'; status: 'open' | 'claimed' | 'resolved' | 'overdue' | undefined; json: boolean }
   | { name: 'cases-show'; id: string; json: boolean }
   | { name: 'help' };
@@ -68,8 +71,8 @@ export function parseCli(argv: string[]): Command {
         return { name: 'content-stale', days, json: values.json ?? false };
       }
       case 'nlu': {
-        const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false }, lang: { type: 'string' } }, strict: true });
-        return { name: 'nlu', json: values.json ?? false, lang: values.lang };
+        const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false }, lang: { type: 'string' }, evaluate: { type: 'string' }, errors: { type: 'boolean', default: false } }, strict: true });
+        return { name: 'nlu', json: values.json ?? false, lang: values.lang, evaluate: values.evaluate, errors: values.errors ?? false };
       }
       case 'cases': {
         const [sub, ...options] = rest;

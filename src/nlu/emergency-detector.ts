@@ -2,16 +2,31 @@ import { z } from 'zod';
 import { normalizeAnswer } from '../text/normalize.ts';
 import { regexSource } from '../text/regex-source.ts';
 import { readContentYaml } from '../content/read-content-yaml.ts';
+import type { EmergencyKind } from '../messages/inbound.ts';
 
 
 export const emergencyRulesSchema = z
   .object({
     /** Someone is in danger: violence, sexual violence, confinement, threats, suicide, being held. */
     danger: z.array(regexSource).min(1),
+    /** Danger in specific words (arrest, detention, held at sea, threats, sold): no classifier agreement needed. */
+    specific: z.array(regexSource),
+    /** Further specific danger, as people spell it; treated like `specific`. */
+    more_specific: z.array(regexSource),
     /** Not about now: a question about signs in general, a past event, a hypothetical. */
     not_now: z.array(regexSource),
-    /** Danger that no "not now" can cancel (suicidal intent, "right now"). */
+    /** Figures of speech and jokes ("ngakak sampe mau mati"): no rule fires on them. */
+    figurative: z.array(regexSource),
+    /** Laughter: cancels danger rules, never suicidal words. */
+    joking: z.array(regexSource),
+    /** Complaints about money: never an emergency on the classifier's score alone. */
+    money_only: z.array(regexSource),
+    /** Danger that no "not now" can cancel ("right now"). */
     always: z.array(regexSource),
+    /** Suicidal words: always an emergency, answered with care first. */
+    suicidal: z.array(regexSource).min(1),
+    /** A bare cry ("tolong", "help"): Pelita asks whether they are in danger rather than open a case. */
+    ask_first: z.array(regexSource),
   })
   .strict();
 
@@ -19,8 +34,16 @@ export type EmergencyRules = z.infer<typeof emergencyRulesSchema>;
 
 export interface RuleVerdict {
   emergency: boolean;
-  /** Matched an `always` rule: danger that no "not now" cancels. */
+  /** Matched an `always`, `suicidal` or `ask_first` rule: danger that no "not now" cancels. */
   always: boolean;
+  /** Laughter in the message: the classifier alone must not call it danger. */
+  joking?: boolean;
+  /** The message is about money (cheated, unpaid): the classifier alone must not call it danger. */
+  aboutMoney?: boolean;
+  /** Matched a `specific` rule: explicit enough to need no agreement from the classifier. */
+  specific?: boolean;
+  /** Which kind of rule matched, when one did. */
+  kind?: EmergencyKind;
   /** The words that matched. */
   evidence?: string;
 }
@@ -32,24 +55,48 @@ export interface RuleVerdict {
  */
 export class EmergencyDetector {
   private readonly danger: RegExp[];
+  private readonly specific: RegExp[];
   private readonly notNow: RegExp[];
   private readonly always: RegExp[];
+  private readonly suicidal: RegExp[];
+  private readonly askFirst: RegExp[];
+  private readonly moneyOnly: RegExp[];
+  private readonly figurative: RegExp[];
+  private readonly joking: RegExp[];
 
   constructor(rules: EmergencyRules) {
     const compile = (sources: string[]) => sources.map((source) => new RegExp(source, 'u'));
     this.danger = compile(rules.danger);
+    this.specific = compile([...rules.specific, ...rules.more_specific]);
     this.notNow = compile(rules.not_now);
     this.always = compile(rules.always);
+    this.suicidal = compile(rules.suicidal);
+    this.askFirst = compile(rules.ask_first);
+    this.moneyOnly = compile(rules.money_only);
+    this.figurative = compile(rules.figurative);
+    this.joking = compile(rules.joking);
   }
 
   detect(text: string): RuleVerdict {
     const normalized = ` ${normalizeAnswer(text)} `;
-    const strong = this.always.map((pattern) => pattern.exec(normalized)).find(Boolean);
-    if (strong) return { emergency: true, always: true, evidence: strong[0].trim() };
-    const danger = this.danger.map((pattern) => pattern.exec(normalized)).find(Boolean);
-    if (!danger) return { emergency: false, always: false };
-    if (this.notNow.some((pattern) => pattern.test(normalized))) return { emergency: false, always: false };
-    return { emergency: true, always: false, evidence: danger[0].trim() };
+    const first = (patterns: RegExp[]) => patterns.map((pattern) => pattern.exec(normalized)).find(Boolean);
+    // Emoji are gone from the normalised text; laughter emoji still mark a joke.
+    if (this.figurative.some((pattern) => pattern.test(normalized))) return { emergency: false, always: false };
+    const suicidal = first(this.suicidal);
+    if (suicidal) return { emergency: true, always: true, kind: 'suicidal', evidence: suicidal[0].trim() };
+    // Emoji are gone from the normalised text; laughter emoji still mark a joke. A joke
+    // about danger is no alarm on the classifier's score alone either.
+    if (this.joking.some((pattern) => pattern.test(normalized) || pattern.test(text))) return { emergency: false, always: false, joking: true };
+    const strong = first(this.always);
+    if (strong) return { emergency: true, always: true, kind: 'danger', evidence: strong[0].trim() };
+    const cry = first(this.askFirst);
+    if (cry) return { emergency: true, always: true, kind: 'unclear', evidence: cry[0].trim() };
+    const specific = first(this.specific);
+    const danger = specific ?? first(this.danger);
+    const aboutMoney = this.moneyOnly.some((pattern) => pattern.test(normalized));
+    if (!danger) return { emergency: false, always: false, aboutMoney };
+    if (this.notNow.some((pattern) => pattern.test(normalized))) return { emergency: false, always: false, aboutMoney };
+    return { emergency: true, always: false, specific: specific !== undefined, kind: 'danger', evidence: danger[0].trim() };
   }
 }
 

@@ -1,3 +1,5 @@
+import type { EmergencyKind } from '../messages/inbound.ts';
+
 /** Intent names are an interface: flows' triggers and the evaluation data use them. */
 export const INTENTS = [
   'greeting',
@@ -34,4 +36,6 @@ export interface NluResult {
   languageConfidence: number;
   /** The emergency was found by a rule (explicit words), not only by the classifier's score. */
   emergencyByRule: boolean;
+  /** Harm now, suicidal words, or a bare cry to ask about; set with `emergency`. */
+  emergencyKind?: EmergencyKind;
 }

@@ -16,8 +16,13 @@ const trainingFileSchema = z.object({ intents: z.record(z.string(), z.array(z.co
  * classifier, which has learnt questions and old stories that use the same words; the
  * classifier alone raises an alarm from a lower score for what the rules do not know.
  */
-const RULE_CONFIRMING_SCORE = 0.2;
-const CLASSIFIER_EMERGENCY_SCORE = 0.35;
+export interface EmergencyPolicy {
+  /** The classifier's emergency score a broad danger rule needs to raise an alarm. */
+  ruleConfirmingScore: number;
+  /** The score at which the classifier alone raises one (two words or more). */
+  classifierScore: number;
+}
+export const EMERGENCY_POLICY: EmergencyPolicy = { ruleConfirmingScore: 0.2, classifierScore: 0.4 };
 
 /**
  * Understanding one message: its language, its intent and whether someone is in danger.
@@ -29,9 +34,11 @@ export class Nlu {
     private readonly languages: LanguageIdentifier,
     private readonly intents: IntentClassifier,
     private readonly emergencies: EmergencyDetector,
+    private readonly policy: EmergencyPolicy,
   ) {}
 
-  static async load(nluDir: string): Promise<Nlu> {
+  /** `policy`: only for calibration (bench/nlu-calibrate.ts); the shipped one is EMERGENCY_POLICY. */
+  static async load(nluDir: string, policy: EmergencyPolicy = EMERGENCY_POLICY): Promise<Nlu> {
     const trainingDir = path.join(nluDir, 'training');
     const utterances: Record<string, Record<string, string[]>> = {};
     for (const file of readdirSync(trainingDir).filter((name) => name.endsWith('.yaml')).sort()) {
@@ -43,6 +50,7 @@ export class Nlu {
       new LanguageIdentifier(languageTraining),
       await IntentClassifier.train(utterances),
       loadEmergencyDetector(path.join(nluDir, 'emergency.yaml')),
+      policy,
     );
   }
 
@@ -55,13 +63,23 @@ export class Nlu {
     // from two words on. Suicidal words and a bare "tolong!" (`always` rules) need nothing more.
     const words = text.trim().split(/\s+/).length;
     const score = classified.emergencyScore;
-    const byRule = rule.always || (rule.emergency && score >= RULE_CONFIRMING_SCORE);
-    const emergency = byRule || (words >= 2 && score >= CLASSIFIER_EMERGENCY_SCORE);
+    const byRule = rule.always || rule.specific === true || (rule.emergency && score >= this.policy.ruleConfirmingScore);
+    const emergency = byRule || (words >= 2 && score >= this.policy.classifierScore && !rule.aboutMoney && !rule.joking);
     // The detector decides emergencies; otherwise the best intent that is not one.
     const best = emergency
       ? { intent: 'emergency' as Intent, score: byRule ? 1 : score }
       : (classified.ranked.find((entry) => entry.intent !== 'emergency') ?? { intent: 'unknown' as Intent, score: 0 });
     const intent: Intent = best.score < INTENT_CONFIDENCE_FLOOR && !emergency ? 'unknown' : best.intent;
-    return { text, language, intent, confidence: Math.round(best.score * 1000) / 1000, emergency, languageConfidence, emergencyByRule: byRule };
+    const emergencyKind = emergency ? (rule.kind ?? 'danger') : undefined;
+    return {
+      text,
+      language,
+      intent,
+      confidence: Math.round(best.score * 1000) / 1000,
+      emergency,
+      languageConfidence,
+      emergencyByRule: byRule,
+      ...(emergencyKind ? { emergencyKind } : {}),
+    };
   }
 }

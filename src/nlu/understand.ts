@@ -10,7 +10,10 @@ import type { Nlu } from './nlu.ts';
 export async function understand(nlu: Nlu | undefined, inbound: Inbound, language: string | undefined, places: PlaceDirectory): Promise<Inbound> {
   // A bare number ("2") answers a menu: it has no language, intent or danger to find.
   if (!nlu || inbound.text === undefined || inbound.choice !== undefined || /^[\s\d.,)]*$/.test(inbound.text)) return inbound;
-  const { language: detected, languageConfidence, intent, confidence, emergency, emergencyByRule } = await nlu.analyse(inbound.text, language);
+  const { language: detected, languageConfidence, intent, confidence, emergency, emergencyByRule, emergencyKind } = await nlu.analyse(inbound.text, language);
   const entities = findEntities(inbound.text, places);
-  return { ...inbound, nlu: { language: detected, languageConfidence, intent, confidence, emergency, emergencyByRule, entities } };
+  return {
+    ...inbound,
+    nlu: { language: detected, languageConfidence, intent, confidence, emergency, emergencyByRule, ...(emergencyKind ? { emergencyKind } : {}), entities },
+  };
 }
