@@ -56,7 +56,7 @@ describe('escalation to case workers on Telegram', () => {
     const before = (await waitForBotMessages(bed.emulator, person, (messages) => messages.length >= 4)).length;
     await client.sendMessage(client.makeMessage('tolong saya dikurung majikan tidak boleh keluar'));
     const after = await waitForBotMessages(bed.emulator, person, (messages) => messages.slice(before).some((message) => /hapus percakapan ini/.test(message.text)));
-    expect(after.slice(before).map((message) => message.text).join('\n')).toMatch(/110[\s\S]*112[\s\S]*SAPA 129/);
+    expect(after.slice(before).map((message) => message.text).join('\n')).toMatch(/110[\s\S]*SAPA 129[\s\S]*\+62 21 29244800/);
 
     const found = await expect.poll(() => runtime.cases.store.activeFor(`telegram:${person}`)).toBeDefined();
     void found;

@@ -90,6 +90,7 @@ export class CaseDesk {
       ...(request.language ? { language: request.language } : {}),
       ...(request.country ? { country: request.country } : {}),
       ...(request.screening ? { screening: request.screening } : {}),
+      ...(request.situation && Object.keys(request.situation).length > 0 ? { situation: request.situation } : {}),
       reason: request.reason,
       status: 'open',
       overdue: false,

@@ -22,19 +22,38 @@ export class CaseStore {
    * notes the new request in its audit). Idempotent for the same id.
    */
   async open(candidate: Case): Promise<{ case: Case; opened: boolean }> {
-    const active = await this.activeFor(candidate.conversationId);
-    if (active) {
-      if (active.id !== candidate.id) await this.audit(active.id, { event: 'asked_again', by: 'person', detail: candidate.reason });
-      return { case: active, opened: false };
+    const pointer = this.keys.activeCase(candidate.conversationId);
+    // Claiming the conversation's pointer is the one atomic step: of two requests at the
+    // same moment (two emergency messages 9 ms apart) only one can open a case.
+    const claimed = (await this.redis.set(pointer, candidate.id, 'EX', RETENTION_SECONDS, 'NX')) !== null;
+    if (!claimed) {
+      const activeId = await this.redis.get(pointer);
+      const active = activeId === null || activeId === candidate.id ? undefined : await this.getActive(activeId);
+      if (active) return { case: await this.addRequest(active, candidate), opened: false };
+      // The pointer is this very request's (a retry), or names a case that is gone or resolved.
+      if (activeId !== candidate.id) await this.redis.set(pointer, candidate.id, 'EX', RETENTION_SECONDS);
     }
     const stored = await this.redis.set(this.keys.case(candidate.id), JSON.stringify(candidate), 'EX', RETENTION_SECONDS, 'NX');
     if (stored === null) return { case: (await this.get(candidate.id))!, opened: false };
     await this.redis.zadd(this.keys.casesByTime(), Date.parse(candidate.openedAt), candidate.id);
-    await this.redis.set(this.keys.activeCase(candidate.conversationId), candidate.id, 'EX', RETENTION_SECONDS);
     await this.redis.sadd(this.keys.casesOf(candidate.conversationId), candidate.id);
     await this.redis.expire(this.keys.casesOf(candidate.conversationId), RETENTION_SECONDS);
     await this.audit(candidate.id, { event: 'opened', by: 'system', detail: candidate.reason });
     return { case: candidate, opened: true };
+  }
+
+  /**
+   * A new request on a conversation's open case: noted in its audit, and what the new
+   * request knows of the person's situation (where they are now) replaces the old.
+   */
+  private async addRequest(active: Case, request: Case): Promise<Case> {
+    const situation = request.situation ?? active.situation;
+    const country = request.country ?? active.country;
+    return this.update(
+      active.id,
+      (current) => ({ ...current, ...(situation ? { situation } : {}), ...(country ? { country } : {}) }),
+      { event: 'asked_again', by: 'person', detail: request.reason },
+    );
   }
 
   async get(id: string): Promise<Case | undefined> {
@@ -51,6 +70,16 @@ export class CaseStore {
   async getActive(id: string): Promise<Case | undefined> {
     const found = await this.get(id);
     return found && found.status !== 'resolved' ? found : undefined;
+  }
+
+  /** A conversation's cases, oldest first. */
+  async forConversation(conversationId: string): Promise<Case[]> {
+    const cases: Case[] = [];
+    for (const id of await this.redis.smembers(this.keys.casesOf(conversationId))) {
+      const found = await this.get(id);
+      if (found) cases.push(found);
+    }
+    return cases.sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id));
   }
 
   /** Newest first; `overdue` lists open cases past their SLA. */
@@ -108,7 +137,7 @@ export class CaseStore {
     let count = 0;
     for (const id of await this.redis.smembers(this.keys.casesOf(conversationId))) {
       if (!(await this.get(id))) continue;
-      await this.update(id, (current) => ({ ...current, conversationId: pseudonym, screening: undefined }), { event: 'anonymised', by: 'person' });
+      await this.update(id, (current) => ({ ...current, conversationId: pseudonym, screening: undefined, situation: undefined, country: undefined }), { event: 'anonymised', by: 'person' });
       count += 1;
     }
     await this.redis.del(this.keys.casesOf(conversationId));

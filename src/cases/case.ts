@@ -13,6 +13,8 @@ export const caseSchema = z.object({
   country: z.string().optional(),
   /** emergency, talk_to_person, screening... (the escalate node's reason). */
   reason: z.string(),
+  /** What Pelita knew of the person's situation (where, stage, sector), as codes; see situation.ts. */
+  situation: z.record(z.string(), z.string()).optional(),
   /** The warning-signs screening's answers and score, when they took it. */
   screening: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   status: z.enum(CASE_STATUSES),

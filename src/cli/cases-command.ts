@@ -22,7 +22,7 @@ async function withCases<T>(work: (store: CaseStore) => Promise<T>, env: NodeJS.
 
 function line(found: Case): string {
   const flags = [found.status, ...(found.overdue && found.status === 'open' ? ['OVERDUE'] : [])].join(' ');
-  return `${found.id}\t${flags}\t${found.reason}\t${found.conversationId}\t${found.language ?? '-'}\t${found.country ?? '-'}\topened ${found.openedAt}${found.operator ? `\tby ${found.operator.name}` : ''}`;
+  return `${found.id}\t${flags}\t${found.reason}\t${found.conversationId}\t${found.language ?? '-'}\t${found.country ?? '-'}\t${found.situation ? Object.entries(found.situation).map(([name, value]) => `${name}=${value}`).join(',') : '-'}\topened ${found.openedAt}${found.operator ? `\tby ${found.operator.name}` : ''}`;
 }
 
 /** `pelita cases list [--status open|claimed|resolved|overdue] [--json]`: newest first. */

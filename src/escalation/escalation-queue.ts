@@ -15,6 +15,8 @@ export interface EscalationRequest {
   requestedAt: string;
   /** Where the person is, when a flow learnt it. */
   country?: string;
+  /** Where the person is, their stage and sector, as a case worker reads them. */
+  situation?: Record<string, string>;
   /** The warning-signs screening's answers, when they took it (with their consent: it is their answer). */
   screening?: Record<string, string | number | boolean>;
 }

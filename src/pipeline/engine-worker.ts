@@ -1,6 +1,8 @@
 import type { EngineContext } from '../engine/engine-context.ts';
 import type { EscalationQueue, EscalationRequest } from '../escalation/escalation-queue.ts';
 import { step } from '../engine/step.ts';
+import type { Session } from '../engine/session.ts';
+import { describeSituation } from '../engine/situation.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Inbound } from '../messages/inbound.ts';
 import { addressReplies, type OutboundBatch } from '../messages/reply.ts';
@@ -11,13 +13,15 @@ import type { SessionStore } from '../session/session-store.ts';
 import type { Nlu } from '../nlu/nlu.ts';
 import { understand } from '../nlu/understand.ts';
 
-/** What a case worker needs from the session: where the person is, and screening answers. */
-function caseFacts(vars: Record<string, unknown>): Pick<EscalationRequest, 'country' | 'screening'> {
+/** What a case worker needs from the session: the person's situation, and screening answers. */
+function caseFacts(session: Session): Pick<EscalationRequest, 'country' | 'screening' | 'situation'> {
   const screening = Object.fromEntries(
-    Object.entries(vars).filter((entry): entry is [string, string | number | boolean] => entry[0].startsWith('ws_') && ['string', 'number', 'boolean'].includes(typeof entry[1])),
+    Object.entries(session.vars).filter((entry): entry is [string, string | number | boolean] => entry[0].startsWith('ws_') && ['string', 'number', 'boolean'].includes(typeof entry[1])),
   );
+  const situation = describeSituation(session.situation);
   return {
-    ...(typeof vars.country === 'string' ? { country: vars.country } : {}),
+    ...(situation.country ? { country: situation.country } : {}),
+    ...(Object.keys(situation).length > 0 ? { situation } : {}),
     ...(Object.keys(screening).length > 0 ? { screening } : {}),
   };
 }
@@ -111,7 +115,7 @@ export function createEngineHandler(deps: {
           reason: effect.reason,
           language: result.session.language,
           requestedAt: inbound.receivedAt,
-          ...caseFacts(result.session.vars),
+          ...caseFacts(result.session),
         },
         position,
       );

@@ -41,6 +41,7 @@ export class TelegramOperators implements OperatorChannel {
       reason: found.reason,
       language: found.language ?? say('operators.unknown'),
       country: found.country ?? say('operators.unknown'),
+      situation: found.situation ? Object.entries(found.situation).map(([name, value]) => `${name} ${value}`).join(' · ') : say('operators.unknown'),
       openedAt: found.openedAt,
     });
     const sent = await this.deps.api.sendMessage(this.deps.chatId, escapeHtml(text), {
