@@ -169,7 +169,16 @@ export class PelitaRuntime {
   }
 
   private startEngine(): void {
-    const { ctx, config, log } = this.options;
+    const { config, log } = this.options;
+    // A human answer is promised only where an operators' channel exists to give one.
+    const caseWorkers = this.operators !== undefined || config.CASE_WORKERS_USE_ADMIN_API;
+    const ctx = { ...this.options.ctx, caseWorkers, contactSourceMaxAgeMonths: config.CONTACT_SOURCE_MAX_AGE_MONTHS };
+    if (!caseWorkers) {
+      log.warn(
+        { settings: ['OPERATORS_TELEGRAM_CHAT_ID', 'CASE_WORKERS_USE_ADMIN_API'] },
+        'nobody answers cases here: no operators group and no case workers on the admin API are configured. Cases are still opened and listed (pelita cases list), but replies say this chat is automatic and point to hotlines instead of promising a case worker',
+      );
+    }
     const sessions = new SessionStore(this.redis, this.keys, config.SESSION_TTL_DAYS * 24 * 3600);
     const handler = createEngineHandler({
       ctx,

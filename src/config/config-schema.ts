@@ -114,9 +114,12 @@ export const configSchema = z.object({
     .optional()
     .transform((value) => (value ? value.split(',').map((id) => Number(id.trim())) : [])),
   /** A case not claimed within this many minutes is posted again and marked overdue. */
+  CONTACT_SOURCE_MAX_AGE_MONTHS: z.coerce.number({ error: 'expected a number of months' }).int({ error: 'expected a whole number of months' }).positive({ error: 'expected a number of months above 0' }).default(36),
   ESCALATION_SLA_MINUTES: z.coerce.number({ error: 'expected a number of minutes' }).positive({ error: 'expected a number of minutes above 0' }).default(10),
   /** Bearer token for the admin API (/v1/cases); unset: the admin API refuses everything. */
   ADMIN_TOKEN: optionalText,
+  /** Case workers answer cases through the admin API (an NGO's own console): replies may promise a human answer. */
+  CASE_WORKERS_USE_ADMIN_API: flag,
 }).superRefine((config, context) => {
   const cloud = ['WHATSAPP_CLOUD_ACCESS_TOKEN', 'WHATSAPP_CLOUD_PHONE_NUMBER_ID', 'WHATSAPP_CLOUD_APP_SECRET', 'WHATSAPP_CLOUD_VERIFY_TOKEN'] as const;
   const cloudSet = cloud.filter((name) => config[name] !== undefined);
@@ -124,6 +127,9 @@ export const configSchema = z.object({
     for (const name of cloud.filter((variable) => config[variable] === undefined)) {
       context.addIssue({ code: 'custom', path: [name], message: `required with ${cloudSet.join(', ')}: the Cloud API needs all four` });
     }
+  }
+  if (config.CASE_WORKERS_USE_ADMIN_API && !config.ADMIN_TOKEN) {
+    context.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'required with CASE_WORKERS_USE_ADMIN_API: case workers reach cases through the admin API' });
   }
   if (config.OPERATORS_TELEGRAM_CHAT_ID !== undefined && !config.TELEGRAM_BOT_TOKEN) {
     context.addIssue({ code: 'custom', path: ['TELEGRAM_BOT_TOKEN'], message: 'required with OPERATORS_TELEGRAM_CHAT_ID: the bot posts the cases' });
