@@ -159,12 +159,12 @@ describe('engine with understood free text (the NLU)', () => {
     const waiting: Session = { ...newSession('console:t', 'x'), language: 'id', vars: {}, waiting: { flow: 'services', node: 'ask_where', retries: 0 } };
     const [result] = converse([{ text: 'sy di lombok timur', nlu: { ...understood('emergency', 0.6, true), emergencyByRule: false } }], waiting);
     expect(result?.trail[0]).toBe('services:after_where');
-    expect(result?.session.vars.home).toBe('52.03');
+    expect(result?.session.situation?.district).toBe('52.03');
   });
 
   it('answers a clear first message in its own language', () => {
     const [result] = converse([{ text: 'help I am locked in', nlu: understood('emergency', 1, true) }]);
     expect(result?.session.language).toBe('en');
-    expect(result?.replies[0]?.text).toMatch(/^If you are in danger/);
+    expect(result?.replies[0]?.text).toMatch(/^If someone is in danger/);
   });
 });

@@ -47,7 +47,7 @@ describe('transcript coverage', () => {
             session.language ?? conversation.lang,
             context.places,
           );
-          const result = step(session, inbound, context);
+          const result = step(session, inbound, { ...context, caseWorkers: conversation.case_workers === true });
           result.trail.forEach((node) => visited.add(node));
           session = result.session;
         }

@@ -11,15 +11,19 @@ import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
  * inbound queue -> engine worker -> outbound queue -> reply log, on a real Redis.
  */
 let redis: TestRedis;
-let runtime: PelitaRuntime;
+let automatic: PelitaRuntime;
+/** A second Pelita, apart under its own key prefix, where case workers answer on the admin API. */
+let staffed: PelitaRuntime;
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  ({ runtime } = await startTestPelita(redis, {}, 'all'));
+  ({ runtime: automatic } = await startTestPelita(redis, {}, 'all'));
+  ({ runtime: staffed } = await startTestPelita(redis, { REDIS_PREFIX: `${redis.prefix}-staffed`, ADMIN_TOKEN: 'transcripts-admin', CASE_WORKERS_USE_ADMIN_API: '1' }, 'all'));
 });
 
 afterAll(async () => {
-  await runtime?.stop();
+  await automatic?.stop();
+  await staffed?.stop();
   await redis?.stop();
 });
 
@@ -28,6 +32,7 @@ const transcripts = loadTranscripts();
 describe('conversation transcripts', () => {
   for (const conversation of transcripts) {
     it(`${conversation.file} #${conversation.index + 1} (${conversation.language})`, async () => {
+      const runtime = conversation.case_workers ? staffed : automatic;
       const user = `transcript-${conversation.file}-${conversation.index}`;
       const channel = new ConsoleChannel(runtime.gateway, runtime.replyLog, user, conversation.lang, 15_000);
       await channel.open();
@@ -37,6 +42,7 @@ describe('conversation transcripts', () => {
         const said = replies.map((reply) => reply.text).join('\n');
         const where = `turn ${number + 1} ("${turn.user ?? 'a location'}") answered:\n${said}`;
         for (const fragment of turn.bot) expect(said.toLowerCase(), where).toContain(fragment.toLowerCase());
+        for (const fragment of turn.not ?? []) expect(said.toLowerCase(), where).not.toContain(fragment.toLowerCase());
         if (turn.choices) {
           const menu = replies.filter((reply) => reply.choices.length > 0).at(-1);
           expect(menu?.choices.map((choice) => choice.id), where).toEqual(turn.choices);
@@ -48,6 +54,17 @@ describe('conversation transcripts', () => {
             async () => {
               const requests = await runtime.escalations.forConversation(channel.conversationId);
               expect(requests.map((request) => request.reason), where).toContain(turn.escalation);
+            },
+            { timeout: 5000, interval: 20 },
+          );
+        }
+        if (turn.cases !== undefined || turn.case_situation) {
+          // Cases are opened by the escalation worker right after the turn: wait for them.
+          await vi.waitFor(
+            async () => {
+              const cases = await runtime.cases.store.forConversation(channel.conversationId);
+              if (turn.cases !== undefined) expect(cases.length, where).toBe(turn.cases);
+              if (turn.case_situation) expect(cases.at(-1)?.situation, where).toMatchObject(turn.case_situation);
             },
             { timeout: 5000, interval: 20 },
           );

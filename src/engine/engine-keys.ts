@@ -13,6 +13,9 @@ export const INVALID_KEYS: Record<InputKind | 'menu', string> = {
   location: 'ask.invalid_location',
 };
 
+/** Where the engine sends a person who was not understood: a kind word, the menu, a person to talk to. */
+export const NOT_UNDERSTOOD = { flow: 'main', node: 'not_understood' } as const;
+
 /** Keys the engine itself uses, whatever the flows say: every language needs them. */
 export const ENGINE_KEYS = ['common.error', 'common.checked_on'] as const;
 

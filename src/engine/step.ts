@@ -5,11 +5,12 @@ import type { Inbound } from '../messages/inbound.ts';
 import type { Reply } from '../messages/reply.ts';
 import type { Effect } from './effects.ts';
 import type { EngineContext } from './engine-context.ts';
-import { ENGINE_CONTACTS, INVALID_KEYS } from './engine-keys.ts';
+import { ENGINE_CONTACTS, INVALID_KEYS, NOT_UNDERSTOOD } from './engine-keys.ts';
 import { chooseFrom, parseAnswer } from './inputs/parse-answer.ts';
 import { runNode } from './nodes/run-node.ts';
-import { choicesOf, renderChoices, renderText } from './render-reply.ts';
+import { choicesOf, renderChoices, renderText, textVariables } from './render-reply.ts';
 import type { Session } from './session.ts';
+import { adoptLegacyPlace, whereabouts } from './situation.ts';
 import { setVariables } from './set-variables.ts';
 import { findTrigger } from './triggers.ts';
 import { languageOf, type Turn } from './turn.ts';
@@ -25,6 +26,9 @@ export interface StepResult {
 }
 
 const DEFAULT_MAX_STEPS = 50;
+const LEGACY_PLACE = ['country', 'home'] as const;
+/** Re-asks of a question (a district, a yes/no) before the way out is offered instead. */
+const MAX_ASK_RETRIES = 2;
 /** How sure the detected language must be to answer a first message in it. */
 const LANGUAGE_CONFIDENCE = 0.95;
 
@@ -45,12 +49,13 @@ export function step(previous: Session, inbound: Inbound, ctx: EngineContext): S
   if (!session.language && detected && detected.languageConfidence >= LANGUAGE_CONFIDENCE && words >= 3 && ctx.translator.languages.includes(detected.language)) {
     session.language = detected.language;
   }
-  rememberEntities(session, inbound, ctx.places);
-  const turn: Turn = { ctx, inbound, session, replies: [], effects: [], trail: [] };
+  if (LEGACY_PLACE.some((name) => session.vars[name] !== undefined)) adoptLegacyPlace(session.vars, (session.situation ??= {}));
   const waiting = session.waiting;
   const waitingNode = waiting ? ctx.flows.node(waiting.flow, waiting.node) : undefined;
   // A stored question that a content change removed is forgotten, not a crash.
   const question = waiting && waitingNode && isQuestion(waitingNode) ? { node: waitingNode, at: waiting } : undefined;
+  rememberEntities(session, inbound, question?.node.type === 'ask' && question.node.input === 'text');
+  const turn: Turn = { ctx, inbound, session, replies: [], effects: [], trail: [] };
 
   const trigger = findTrigger(turn, question?.node);
   if (trigger) return run(turn, ctx.flows.resolve('main', trigger.goto));
@@ -62,6 +67,7 @@ function answer(turn: Turn, node: QuestionNode, at: Position & { retries: number
   const go = (target: string) => run(turn, turn.ctx.flows.resolve(at.flow, target));
   if (node.type === 'say') {
     const picked = chooseFrom(turn, node.choices);
+    if (!picked && saysWhereTheyAre(turn)) return noted(turn, node, at);
     if (!picked) return reask(turn, node, at);
     setVariables(turn, picked.set ?? {});
     // The linter makes sure every menu choice leads somewhere: a goto, or the say's next.
@@ -73,15 +79,41 @@ function answer(turn: Turn, node: QuestionNode, at: Position & { retries: number
   return go((result.kind === 'valid' && result.goto) || node.next);
 }
 
-/** One short message: what was wrong and the same menu, not the whole question again. */
+/**
+ * "Saya kerja di Malaysia" typed at a menu is no answer to it, but no miss either: Pelita
+ * says what it noted (where they are) and shows the same menu again.
+ */
+function saysWhereTheyAre(turn: Turn): boolean {
+  const cues = turn.inbound.nlu?.entities?.situation;
+  return cues !== undefined && (cues.here !== undefined || cues.atSea === true) && whereabouts(turn.session.situation ?? {}) !== undefined;
+}
+
+function noted(turn: Turn, node: QuestionNode, at: Position & { retries: number }): StepResult {
+  const language = languageOf(turn);
+  const key = whereabouts(turn.session.situation ?? {}) === 'at_sea' ? 'common.noted_at_sea' : 'common.noted_situation';
+  turn.replies.push({ text: renderText(turn, key, language), choices: renderChoices(turn, choicesOf(node)) });
+  turn.session.waiting = { flow: at.flow, node: at.node, retries: at.retries };
+  return result(turn);
+}
+
+/**
+ * One short message: what was wrong and the same menu, not the whole question again. Never
+ * a dead end: a menu not understood twice (a one-item menu at once), or a question not
+ * answered three times, leads to `main:not_understood` (the menu and "talk to a person").
+ */
 function reask(turn: Turn, node: QuestionNode, at: Position & { retries: number }): StepResult {
   const retries = at.retries + 1;
   if (node.type === 'ask' && node.on_fail && node.max_retries !== undefined && retries > node.max_retries) {
     return run(turn, turn.ctx.flows.resolve(at.flow, node.on_fail));
   }
   const choices = choicesOf(node);
+  const giveUpAfter = node.type === 'say' ? (choices.length <= 1 ? 0 : 1) : MAX_ASK_RETRIES;
+  const notUnderstood = turn.ctx.flows.node(NOT_UNDERSTOOD.flow, NOT_UNDERSTOOD.node);
+  if (retries > giveUpAfter && notUnderstood) {
+    return run(turn, { flow: NOT_UNDERSTOOD.flow, node: NOT_UNDERSTOOD.node });
+  }
   const key = (node.type === 'ask' && node.invalid) || INVALID_KEYS[node.type === 'ask' ? node.input : 'menu'];
-  const text = turn.ctx.translator.t(key, languageOf(turn), { ...turn.session.vars, count: choices.length });
+  const text = turn.ctx.translator.t(key, languageOf(turn), { ...textVariables(turn, languageOf(turn)), count: choices.length });
   turn.replies.push(choices.length > 0 ? { text, choices: renderChoices(turn, choices) } : { text });
   turn.session.waiting = { flow: at.flow, node: at.node, retries };
   return result(turn);

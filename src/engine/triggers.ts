@@ -15,6 +15,12 @@ interface TriggerWords {
 
 const wordsOfTrigger = new WeakMap<Trigger, TriggerWords>();
 
+/** A question typed where free text was asked for is shorter than this; offers are longer. */
+const SHORT_QUESTION_CHARS = 120;
+const TEXT_QUESTION_CONFIDENCE = 0.8;
+/** Intents that are what a free-text question (an offer, a company name) is there to receive. */
+const OFFER_INTENTS = new Set(['check_job_offer', 'check_agency', 'unknown']);
+
 function wordsOf(trigger: Trigger): TriggerWords {
   let words = wordsOfTrigger.get(trigger);
   if (!words) {
@@ -54,19 +60,37 @@ export function findTrigger(turn: Turn, waiting: QuestionNode | undefined): Trig
   };
 
   const waitsForAPick = waiting !== undefined && (waiting.type === 'say' || waiting.input === 'choice' || waiting.input === 'yes_no');
-  const mayInterrupt = (trigger: Trigger) => !waiting || trigger.interrupts === true || (trigger.interrupts === 'menus' && waitsForAPick);
+  // A question for a place ("which district?") met with something else ("cek lowongan ini
+  // ...", "where is the disnaker") follows what was said; so does a short question typed
+  // where an offer or a company name was asked for, unless it is about offers itself.
+  const waitsForAPlace = waiting?.type === 'ask' && (waiting.input === 'district' || waiting.input === 'province' || waiting.input === 'country');
+  const shortQuestionAtText =
+    waiting?.type === 'ask' &&
+    waiting.input === 'text' &&
+    (inbound.text?.length ?? 0) < SHORT_QUESTION_CHARS &&
+    (inbound.nlu?.confidence ?? 0) >= TEXT_QUESTION_CONFIDENCE &&
+    !OFFER_INTENTS.has(inbound.nlu?.intent ?? '');
+  // A "menus" trigger never takes what answers the question ("iya" to a yes/no is a yes, not thanks).
+  const mayInterrupt = (trigger: Trigger) => !waiting || trigger.interrupts === true || (trigger.interrupts === 'menus' && waitsForAPick && !answering);
   // The classifier's intent counts like a keyword, but never cuts into a free-text answer
   // (a pasted offer reads like "check_job_offer"), and a number or a menu label is an answer.
   const nlu = inbound.nlu;
   const intentMatches = (trigger: Trigger) =>
-    nlu !== undefined && trigger.intent === nlu.intent && nlu.confidence >= INTENT_CONFIDENCE_FLOOR && (!waiting || (waitsForAPick && !answering));
+    nlu !== undefined &&
+    trigger.intent === nlu.intent &&
+    nlu.confidence >= INTENT_CONFIDENCE_FLOOR &&
+    (!waiting || ((waitsForAPick || waitsForAPlace) && !answering) || shortQuestionAtText);
   // An answer to the open question ("sy di lombok timur" to "where are you?") raises an
   // emergency only on explicit words; the classifier's score alone is for free text.
   const answering = waiting !== undefined && answersTheQuestion(turn, waiting);
   const inDanger = nlu?.emergency === true && (nlu.emergencyByRule || !answering);
+  // Each kind of danger has its own trigger when the flows give one (care first for
+  // suicidal words, a safety question for a bare "tolong"), else the emergency trigger's.
   const triggers = ctx.flows.triggers;
+  const kindIntent = nlu?.emergencyKind && nlu.emergencyKind !== 'danger' ? `emergency_${nlu.emergencyKind}` : 'emergency';
+  const dangerIntent = triggers.some((trigger) => trigger.always && trigger.intent === kindIntent) ? kindIntent : 'emergency';
   return (
-    triggers.find((trigger) => trigger.always && (matches(trigger) || (inDanger && trigger.intent === 'emergency'))) ??
+    triggers.find((trigger) => trigger.always && (matches(trigger) || (inDanger && trigger.intent === dangerIntent))) ??
     triggers.find((trigger) => mayInterrupt(trigger) && matches(trigger)) ??
     triggers.find((trigger) => !trigger.always && intentMatches(trigger))
   );

@@ -12,6 +12,9 @@ export type Answer =
   | { kind: 'skipped' }
   | { kind: 'invalid' };
 
+/** Longer than this, an answer to "where are you?" is something else: a pasted offer, a story. */
+const MAX_PLACE_ANSWER_WORDS = 12;
+
 const SKIP_WORDS = new Set(['skip', 'lewati', 'lewat', 'lompati', 'nanti saja', 'nanti aja', 'pass']);
 
 const normalizedLabels = new WeakMap<Translator, Map<string, readonly string[]>>();
@@ -76,12 +79,18 @@ export function parseAnswer(turn: Turn, node: AskNode): Answer {
     case 'country':
     case 'province':
     case 'district': {
+      // A place question may offer the common answers as buttons ("Malaysia", "Di Indonesia").
+      if (picked && picked.id !== BUILT_IN_CHOICES.skip) return valid({ ...(picked.set ?? {}) }, picked);
       // A shared location answers "where are you?" too; flows use the coordinates.
       if (inbound.location && node.input !== 'country') return valid(coordinates(into, inbound.location));
+      // A pasted text (a job offer) names places that are not where the person is.
+      if (text.split(/\s+/).length > MAX_PLACE_ANSWER_WORDS) return { kind: 'invalid' };
       const places = turn.ctx.places.match(node.input, text);
       const found = places.length > 0 ? places : turn.ctx.places.findIn(node.input, text);
       const place = found[0];
-      if (!place) return { kind: 'invalid' };
+      // "Which district?" answered "Malaysia" or "di kapal": where they are, all the same.
+      if (!place && node.input !== 'country') return placeElsewhere(turn, text);
+      if (!place) return AT_SEA_ANSWER.test(` ${normalizeAnswer(text)} `) ? valid({ at_sea: true }) : { kind: 'invalid' };
       return valid({
         [into]: place.code,
         [`${into}_name`]: place.name,
@@ -94,6 +103,17 @@ export function parseAnswer(turn: Turn, node: AskNode): Answer {
       return valid(coordinates(into, location));
     }
   }
+}
+
+/** "At sea", as people answer "where are you?". */
+const AT_SEA_ANSWER = / (di |atas )?(kapal|laut|tengah laut|at sea|on (a |the )?(boat|ship|vessel)|sea|boat|ship) /;
+
+/** The answer to a question for an Indonesian place that names a country, or the sea, instead. */
+function placeElsewhere(turn: Turn, text: string): Answer {
+  const country = turn.ctx.places.match('country', text)[0] ?? turn.ctx.places.findIn('country', text)[0];
+  if (country) return { kind: 'valid', values: { country: country.code } };
+  if (AT_SEA_ANSWER.test(` ${normalizeAnswer(text)} `)) return { kind: 'valid', values: { at_sea: true } };
+  return { kind: 'invalid' };
 }
 
 /**
