@@ -17,7 +17,7 @@ export const INVALID_KEYS: Record<InputKind | 'menu', string> = {
 export const NOT_UNDERSTOOD = { flow: 'main', node: 'not_understood' } as const;
 
 /** Keys the engine itself uses, whatever the flows say: every language needs them. */
-export const ENGINE_KEYS = ['common.error', 'common.checked_on'] as const;
+export const ENGINE_KEYS = ['common.error', 'common.checked_on', 'common.checked_on_old_source', 'common.noted_situation', 'common.noted_at_sea', 'ask.out_of_scope'] as const;
 
 /** Labels of the choices the engine adds itself. */
 export const BUILT_IN_CHOICE_LABELS = { yes: 'common.yes', no: 'common.no', skip: 'common.skip' } as const;

@@ -23,7 +23,9 @@ export function renderText(turn: Turn, key: string, language: string, contactIds
     if (value === undefined) continue;
     const name = contact.name[language] ?? contact.name[ctx.translator.fallback] ?? id;
     const note = contact.note?.[language];
-    const old = contact.sourceDate !== undefined && sourceIsOld(contact.sourceDate, turn.inbound.receivedAt, ctx.contactSourceMaxAgeMonths);
+    // Numbers go out of date; a portal's or an app's name rarely does.
+    const dialled = contact.kind === 'phone' || contact.kind === 'whatsapp';
+    const old = dialled && contact.sourceDate !== undefined && sourceIsOld(contact.sourceDate, turn.inbound.receivedAt, ctx.contactSourceMaxAgeMonths);
     const checked = ctx.translator.t(old ? 'common.checked_on_old_source' : 'common.checked_on', language, { date: contact.verifiedOn, source: contact.sourceDate?.slice(0, 4) ?? '' });
     lines.push(`• ${name}: ${value}${note ? ` (${note})` : ''} [${checked}]`);
   }

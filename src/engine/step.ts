@@ -29,6 +29,8 @@ const DEFAULT_MAX_STEPS = 50;
 const LEGACY_PLACE = ['country', 'home'] as const;
 /** Re-asks of a question (a district, a yes/no) before the way out is offered instead. */
 const MAX_ASK_RETRIES = 2;
+/** How sure the classifier must be that a message is out of Pelita's scope to say so. */
+const CHATTER_CONFIDENCE = 0.8;
 /** How sure the detected language must be to answer a first message in it. */
 const LANGUAGE_CONFIDENCE = 0.95;
 
@@ -112,7 +114,9 @@ function reask(turn: Turn, node: QuestionNode, at: Position & { retries: number 
   if (retries > giveUpAfter && notUnderstood) {
     return run(turn, { flow: NOT_UNDERSTOOD.flow, node: NOT_UNDERSTOOD.node });
   }
-  const key = (node.type === 'ask' && node.invalid) || INVALID_KEYS[node.type === 'ask' ? node.input : 'menu'];
+  // Chatter Pelita cannot help with ("who won the football?") is told so, kindly, at a menu.
+  const chatter = node.type === 'say' && turn.inbound.nlu?.intent === 'unknown' && turn.inbound.nlu.confidence >= CHATTER_CONFIDENCE;
+  const key = chatter ? 'ask.out_of_scope' : (node.type === 'ask' && node.invalid) || INVALID_KEYS[node.type === 'ask' ? node.input : 'menu'];
   const text = turn.ctx.translator.t(key, languageOf(turn), { ...textVariables(turn, languageOf(turn)), count: choices.length });
   turn.replies.push(choices.length > 0 ? { text, choices: renderChoices(turn, choices) } : { text });
   turn.session.waiting = { flow: at.flow, node: at.node, retries };
