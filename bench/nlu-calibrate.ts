@@ -6,6 +6,9 @@
  */
 import { Nlu } from '../src/nlu/nlu.ts';
 import { evaluateNlu, loadLabelledMessages } from '../src/nlu/evaluate-nlu.ts';
+import { loadPlaces } from '../src/places/place-directory.ts';
+
+const places = loadPlaces('content/places');
 
 const sets = { dev: loadLabelledMessages('tests/nlu/dev-listening.yaml'), train_like: loadLabelledMessages('tests/nlu/train-like.yaml') };
 const rows = [];
@@ -14,7 +17,7 @@ for (const classifierScore of [0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 1.01]) {
     const nlu = await Nlu.load('nlu', { classifierScore, ruleConfirmingScore });
     const row: Record<string, number> = { classifierScore, ruleConfirmingScore };
     for (const [name, messages] of Object.entries(sets)) {
-      const metrics = await evaluateNlu(nlu, messages);
+      const metrics = await evaluateNlu(nlu, messages, places);
       row[`${name}_recall`] = metrics.emergency_recall;
       row[`${name}_false_alarms`] = metrics.false_alarm_rate;
     }

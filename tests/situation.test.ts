@@ -10,11 +10,11 @@ const { places } = loadEngineContext();
 describe('what a message says of the situation', () => {
   it.each([
     ['saya kerja di malaysia jadi PRT', { here: { kind: 'country', code: 'MY' }, stage: 'abroad', sector: 'domestic' }],
-    ['sekarang saya sudah di Batam', { here: { kind: 'district', code: '21.71' } }],
+    ['sekarang saya sudah di Batam', { here: { kind: 'district', code: '21.71' }, placeOnly: true }],
     ['im in HK now, helper', { here: { kind: 'country', code: 'HK' }, stage: 'abroad', sector: 'domestic' }],
     ['mau kerja ke taiwan tahun depan', { destination: 'TW', stage: 'planning' }],
     ['i want to work in japan as caregiver', { destination: 'JP', stage: 'planning', sector: 'care' }],
-    ['saya dari Cilacap', { origin: { kind: 'district', code: '33.01' } }],
+    ['saya dari Cilacap', { origin: { kind: 'district', code: '33.01' }, placeOnly: true }],
     ['pernah kerja di saudi, sudah pulang', { stage: 'returned' }],
     ['kapal saya tidak pulang ke darat sudah 1 tahun', { atSea: true, stage: 'abroad' }],
     ['teman saya dikurung majikan di arab saudi', { here: { kind: 'country', code: 'SA' }, stage: 'abroad', aboutOther: true }],
@@ -99,5 +99,14 @@ describe('contacts as the person must dial them', () => {
     expect(sourceIsOld('2025-12', '2026-12-01T00:00:00Z', 36)).toBe(false);
     expect(sourceIsOld('2023', '2026-12-01T00:00:00Z', 36)).toBe(false);
     expect(sourceIsOld('2022', '2026-12-01T00:00:00Z', 36)).toBe(true);
+  });
+});
+
+describe('a message that only says where the person is', () => {
+  it('is marked as such, and the past is not where they are now', () => {
+    expect(situationCues('sy skrg di cilacap kak', places).placeOnly).toBe(true);
+    expect(situationCues('saya dari malang', places).placeOnly).toBe(true);
+    expect(situationCues('sy di indramayu, majikan sy galak', places).placeOnly).toBeUndefined();
+    expect(situationCues('gaji sy dipotong terus waktu di taiwan', places).here).toBeUndefined();
   });
 });

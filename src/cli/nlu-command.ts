@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Nlu } from '../nlu/nlu.ts';
 import { findEntities } from '../nlu/entities.ts';
 import { evaluateNlu, loadLabelledMessages } from '../nlu/evaluate-nlu.ts';
+import { understandText } from '../nlu/understand.ts';
 import { loadPlaces } from '../places/place-directory.ts';
 
 /**
@@ -17,11 +18,11 @@ export async function nluCommand(options: { json: boolean; lang: string | undefi
   if (options.evaluate !== undefined) {
     // The figures the tests hold and `npm run bench` reports, for any labelled file.
     const messages = loadLabelledMessages(options.evaluate);
-    const metrics = await evaluateNlu(nlu, messages);
+    const metrics = await evaluateNlu(nlu, messages, places);
     if (options.errors) {
       // For tuning on a development set; never read a held-out set this way.
       for (const message of messages) {
-        const result = await nlu.analyse(message.text);
+        const result = await understandText(nlu, message.text, undefined, places);
         if (result.intent === message.intent && result.emergency === message.emergency) continue;
         process.stdout.write(`${message.emergency ? 'E' : '-'}>${result.emergency ? 'E' : '-'}\t${message.intent}>${result.intent}\t${result.confidence}\t${message.text}\n`);
       }

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import type { VariableValue } from '../flows/flow-schema.ts';
+import { SECTORS, STAGES } from '../messages/inbound.ts';
 import type { PlaceDirectory } from '../places/place-directory.ts';
-
-export const STAGES = ['planning', 'abroad', 'returned'] as const;
-export const SECTORS = ['domestic', 'care', 'factory', 'plantation', 'construction', 'fishing', 'online_scam'] as const;
 export type Stage = (typeof STAGES)[number];
 export type Sector = (typeof SECTORS)[number];
 

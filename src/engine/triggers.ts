@@ -59,7 +59,14 @@ export function findTrigger(turn: Turn, waiting: QuestionNode | undefined): Trig
     return words.keywords.has(text) || words.phrases.some((phrase) => padded.includes(phrase));
   };
 
+  const nlu = inbound.nlu;
   const waitsForAPick = waiting !== undefined && (waiting.type === 'say' || waiting.input === 'choice' || waiting.input === 'yes_no');
+  // A valid answer to the open question ("sy di lombok timur" to "where are you?", "iya" to a
+  // yes/no) stays an answer: it raises an emergency only on explicit words, and no "menus"
+  // trigger or intent takes it.
+  const answering = waiting !== undefined && answersTheQuestion(turn, waiting);
+  const inDanger = nlu?.emergency === true && (nlu.emergencyByRule || !answering);
+  const mayInterrupt = (trigger: Trigger) => !waiting || trigger.interrupts === true || (trigger.interrupts === 'menus' && waitsForAPick && !answering);
   // A question for a place ("which district?") met with something else ("cek lowongan ini
   // ...", "where is the disnaker") follows what was said; so does a short question typed
   // where an offer or a company name was asked for, unless it is about offers itself.
@@ -68,22 +75,15 @@ export function findTrigger(turn: Turn, waiting: QuestionNode | undefined): Trig
     waiting?.type === 'ask' &&
     waiting.input === 'text' &&
     (inbound.text?.length ?? 0) < SHORT_QUESTION_CHARS &&
-    (inbound.nlu?.confidence ?? 0) >= TEXT_QUESTION_CONFIDENCE &&
-    !OFFER_INTENTS.has(inbound.nlu?.intent ?? '');
-  // A "menus" trigger never takes what answers the question ("iya" to a yes/no is a yes, not thanks).
-  const mayInterrupt = (trigger: Trigger) => !waiting || trigger.interrupts === true || (trigger.interrupts === 'menus' && waitsForAPick && !answering);
+    (nlu?.confidence ?? 0) >= TEXT_QUESTION_CONFIDENCE &&
+    !OFFER_INTENTS.has(nlu?.intent ?? '');
   // The classifier's intent counts like a keyword, but never cuts into a free-text answer
   // (a pasted offer reads like "check_job_offer"), and a number or a menu label is an answer.
-  const nlu = inbound.nlu;
   const intentMatches = (trigger: Trigger) =>
     nlu !== undefined &&
     trigger.intent === nlu.intent &&
     nlu.confidence >= INTENT_CONFIDENCE_FLOOR &&
     (!waiting || ((waitsForAPick || waitsForAPlace) && !answering) || shortQuestionAtText);
-  // An answer to the open question ("sy di lombok timur" to "where are you?") raises an
-  // emergency only on explicit words; the classifier's score alone is for free text.
-  const answering = waiting !== undefined && answersTheQuestion(turn, waiting);
-  const inDanger = nlu?.emergency === true && (nlu.emergencyByRule || !answering);
   // Each kind of danger has its own trigger when the flows give one (care first for
   // suicidal words, a safety question for a bare "tolong"), else the emergency trigger's.
   const triggers = ctx.flows.triggers;

@@ -5,6 +5,10 @@ import { CHANNELS } from './channel.ts';
 export const EMERGENCY_KINDS = ['danger', 'suicidal', 'unclear'] as const;
 export type EmergencyKind = (typeof EMERGENCY_KINDS)[number];
 
+/** A person's stage and sector, as Pelita records them (see engine/situation.ts). */
+export const STAGES = ['planning', 'abroad', 'returned'] as const;
+export const SECTORS = ['domestic', 'care', 'factory', 'plantation', 'construction', 'fishing', 'online_scam'] as const;
+
 const placeCue = z.object({ kind: z.enum(['country', 'province', 'district']), code: z.string() }).strict();
 
 /** What one message says of the writer's situation (see nlu/situation-cues.ts). */
@@ -15,9 +19,10 @@ const situationCuesSchema = z
     mentioned: z.string().optional(),
     destination: z.string().optional(),
     atSea: z.boolean().optional(),
-    stage: z.enum(['planning', 'abroad', 'returned']).optional(),
-    sector: z.enum(['domestic', 'care', 'factory', 'plantation', 'construction', 'fishing', 'online_scam']).optional(),
+    stage: z.enum(STAGES).optional(),
+    sector: z.enum(SECTORS).optional(),
     aboutOther: z.boolean().optional(),
+    placeOnly: z.boolean().optional(),
   })
   .strict();
 

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import type { PlaceDirectory } from '../places/place-directory.ts';
 import type { Nlu } from './nlu.ts';
+import { understandText } from './understand.ts';
 
 export const labelledMessageSchema = z
   .object({ text: z.coerce.string(), language: z.string(), intent: z.string(), emergency: z.boolean() })
@@ -21,8 +23,8 @@ export interface NluMetrics {
   ms_per_message: number;
 }
 
-/** Scores the NLU on labelled messages, the way the tests and `npm run bench` report it. */
-export async function evaluateNlu(nlu: Nlu, messages: LabelledMessage[]): Promise<NluMetrics> {
+/** Scores the NLU on labelled messages as the engine gets them, the way the tests and `npm run bench` report it. */
+export async function evaluateNlu(nlu: Nlu, messages: LabelledMessage[], places: PlaceDirectory): Promise<NluMetrics> {
   let intents = 0;
   let languages = 0;
   let caught = 0;
@@ -30,7 +32,7 @@ export async function evaluateNlu(nlu: Nlu, messages: LabelledMessage[]): Promis
   let falseAlarms = 0;
   const started = performance.now();
   for (const message of messages) {
-    const result = await nlu.analyse(message.text);
+    const result = await understandText(nlu, message.text, undefined, places);
     if (result.intent === message.intent) intents += 1;
     if (result.language === message.language) languages += 1;
     if (message.emergency) {

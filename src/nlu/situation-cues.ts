@@ -17,15 +17,22 @@ export interface SituationCues {
   sector?: Sector;
   /** The message is about someone else: "teman saya", "my sister", "suami sy". */
   aboutOther?: boolean;
+  /** The message says only where the person is or comes from ("sy di indramayu", "saya dari Malang"). */
+  placeOnly?: boolean;
 }
+
+/** Words that say nothing but where: what is left of "sy skrg di cilacap kak" once the place is gone. */
+const PLACE_FILLER = new Set(
+  'sy saya aku gw gue sya i im am m is now skrg skg sekarang lagi masih sudah udah udh sdh di dari dr from in at the kak ka min mbak mas bang sis sir ya yah nih kok tinggal kerja bekerja work working live living here'.split(' '),
+);
 
 const PRESENCE = new Set(['di', 'in', 'at', 'dalam', 'skrg', 'skg', 'sekarang', 'now', 'currently', 'here', 'disini']);
 const TOWARDS = new Set(['ke', 'to', 'kesana']);
-const ORIGIN = new Set(['dari', 'from', 'asal']);
+const ORIGIN = new Set(['dari', 'dr', 'from', 'asal']);
 /** Words before a place that make it a plan, not a whereabouts. */
 const PLANNING = new Set(['mau', 'ingin', 'pengen', 'pingin', 'pengin', 'rencana', 'berencana', 'akan', 'want', 'wanna', 'plan', 'planning', 'going', 'apply', 'daftar', 'berangkat', 'lowongan', 'loker', 'job', 'jobs', 'vacancy']);
 /** Words before a place that make it the past: they were there, they are not now. */
-const PAST = new Set(['pernah', 'dulu', 'dahulu', 'mantan', 'used', 'worked', 'returned', 'back', 'pulang', 'balik', 'dipulangkan', 'dideportasi', 'deported', 'ex']);
+const PAST = new Set(['pernah', 'dulu', 'dahulu', 'mantan', 'waktu', 'wkt', 'pas', 'selama', 'ketika', 'when', 'while', 'during', 'used', 'worked', 'returned', 'back', 'pulang', 'balik', 'dipulangkan', 'dideportasi', 'deported', 'ex']);
 
 const AT_SEA = /\b(di|atas)\s+kapal\b|\bdi\s+(tengah\s+)?laut\b|\btengah\s+laut\b|\bat\s+sea\b|\bon\s+(a|the|our|my|this)?\s*(fishing\s+)?(boat|ship|vessel)\b|\bkapal\s+(ikan|saya|sy|kami|kita|ini)\b|\bkapten\b|\bcaptain\b|\bsekapal\b|\btidak\s+pulang\s+ke\s+darat\b|\b(gk|gak|ga|tdk|tidak|blm|belum)\s+(pernah\s+)?(turun|pulang|sandar)\s+(ke\s+)?darat\b/;
 
@@ -59,9 +66,11 @@ export function situationCues(text: string, places: PlaceDirectory): SituationCu
   const words = normalized.split(' ');
   const cues: SituationCues = {};
   const padded = ` ${normalized} `;
+  const placeWords = new Set<number>();
 
   for (const kind of ['district', 'province', 'country'] as const) {
-    for (const { place, start } of places.locateIn(kind, normalized)) {
+    for (const { place, start, end } of places.locateIn(kind, normalized)) {
+      for (let index = start; index < end; index++) placeWords.add(index);
       const before = words.slice(Math.max(0, start - 4), start);
       const right = before.at(-1);
       const context = new Set(before);
@@ -100,5 +109,6 @@ export function situationCues(text: string, places: PlaceDirectory): SituationCu
     }
   }
   if (ABOUT_OTHER.test(padded)) cues.aboutOther = true;
+  if ((cues.here || cues.origin) && words.every((word, index) => placeWords.has(index) || PLACE_FILLER.has(word))) cues.placeOnly = true;
   return cues;
 }
