@@ -1,7 +1,7 @@
 /**
  * `npm run bench:nlu-calibrate`: how the emergency policy's two thresholds trade recall for
- * false alarms on the development set (tests/nlu/dev-listening.yaml, read freely while
- * tuning) next to the training-like set. Never run it on a held-out set: those measure,
+ * false alarms on the two development sets (tests/nlu/dev-listening*.yaml, read freely
+ * while tuning) next to the training-like set. Never run it on a held-out set: those measure,
  * they do not choose.
  */
 import { Nlu } from '../src/nlu/nlu.ts';
@@ -10,10 +10,14 @@ import { loadPlaces } from '../src/places/place-directory.ts';
 
 const places = loadPlaces('content/places');
 
-const sets = { dev: loadLabelledMessages('tests/nlu/dev-listening.yaml'), train_like: loadLabelledMessages('tests/nlu/train-like.yaml') };
+const sets = {
+  dev: loadLabelledMessages('tests/nlu/dev-listening.yaml'),
+  dev2: loadLabelledMessages('tests/nlu/dev-listening-2.yaml'),
+  train_like: loadLabelledMessages('tests/nlu/train-like.yaml'),
+};
 const rows = [];
-for (const classifierScore of [0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 1.01]) {
-  for (const ruleConfirmingScore of [0.05, 0.1, 0.2, 0.3]) {
+for (const classifierScore of [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.65, 0.75, 1.01]) {
+  for (const ruleConfirmingScore of [0.1, 0.2, 0.3]) {
     const nlu = await Nlu.load('nlu', { classifierScore, ruleConfirmingScore });
     const row: Record<string, number> = { classifierScore, ruleConfirmingScore };
     for (const [name, messages] of Object.entries(sets)) {

@@ -131,6 +131,9 @@ describe('pelita start', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let log = '';
+    child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
     try {
       const base = `http://127.0.0.1:${port}`;
       let health: Response | undefined;
@@ -160,5 +163,9 @@ describe('pelita start', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
+    // No operators channel is configured here: the start log says so, once, naming the settings.
+    expect(log.match(/nobody answers cases here/g)).toHaveLength(1);
+    expect(log).toContain('OPERATORS_TELEGRAM_CHAT_ID');
+    expect(log).toContain('CASE_WORKERS_USE_ADMIN_API');
   });
 });

@@ -22,8 +22,11 @@ const heldOut = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'held
 const trainLike = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'train-like.yaml'));
 /** Written apart from the training data; never read while tuning (see README, Understanding free text). */
 const heldOutListening = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'heldout-listening.yaml'));
-/** Read freely while tuning rules and training data: it chooses, the held-out sets measure. */
-const development = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening.yaml'));
+/** Read freely while tuning rules and training data: they choose, the held-out sets measure. */
+const development = [
+  loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening.yaml')),
+  loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-2.yaml')),
+];
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -56,10 +59,10 @@ describe('NLU evaluation data', () => {
   });
 });
 
-// Issue 5's bar. Measured 2026-11-26: intent 0.922, recall 1.00, false alarms 0.020,
-// language 0.988 — intent and false alarms sit just at it, so a change to the training data
-// that costs one or two held-out messages fails here: look at cross-validation
-// (`npm run bench:nlu-cv`) to improve, never at the held-out messages themselves.
+// The first held-out set's bar. Measured 2026-12-01: intent 0.936, recall 0.985 (one
+// emergency missed), false alarms 0.006, language 0.993. Improve on the development sets and
+// by cross-validation (`npm run bench:nlu-calibrate`, `bench:nlu-cv`), never by reading the
+// held-out messages.
 describe('NLU on held-out messages', () => {
   it('meets the targets', async () => {
     const metrics = await evaluateNlu(nlu, heldOut, places);
@@ -67,6 +70,27 @@ describe('NLU on held-out messages', () => {
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);
     expect(metrics.emergency_recall).toBeGreaterThanOrEqual(0.98);
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.02);
+  });
+
+  // Measured 2026-12-01 on the second held-out set (220 messages, measured twice, never read):
+  // intent 0.900, recall 1.00, false alarms 0.043, language 0.991. The bar asked for is
+  // recall 1.00, false alarms <= 0.01 and intent >= 0.95: recall holds it, false alarms and
+  // intent do not yet. This holds what was reached, so nothing slips back unseen.
+  it('finds every emergency in the second held-out set', async () => {
+    const metrics = await evaluateNlu(nlu, heldOutListening, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.05);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.89);
+    expect(metrics.language_accuracy).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('keeps every emergency of the development sets it was tuned on, with few false alarms', async () => {
+    for (const messages of development) {
+      const metrics = await evaluateNlu(nlu, messages, places);
+      expect(metrics.emergency_recall).toBe(1);
+      expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.02);
+      expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.9);
+    }
   });
 
   it('does well on the training-like messages it was tuned with', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PelitaRuntime } from '../src/app/pelita-runtime.ts';
+import { loadEngineContext } from '../src/app/load-engine-context.ts';
 import { ConsoleChannel } from '../src/channels/console/console-channel.ts';
 import type { LoggedReply } from '../src/channels/reply-log/reply-log.ts';
 import { loadTranscripts } from './harness/transcripts.ts';
@@ -28,6 +29,9 @@ afterAll(async () => {
 });
 
 const transcripts = loadTranscripts();
+const { translator } = loadEngineContext();
+/** The sentences that promise a case worker's answer, in every language. */
+const humanPromises = ['emergency.next_steps_human', 'talk_to_person.info'].flatMap((key) => translator.languages.map((language) => translator.t(key, language)));
 
 describe('conversation transcripts', () => {
   for (const conversation of transcripts) {
@@ -43,6 +47,10 @@ describe('conversation transcripts', () => {
         const where = `turn ${number + 1} ("${turn.user ?? 'a location'}") answered:\n${said}`;
         for (const fragment of turn.bot) expect(said.toLowerCase(), where).toContain(fragment.toLowerCase());
         for (const fragment of turn.not ?? []) expect(said.toLowerCase(), where).not.toContain(fragment.toLowerCase());
+        // Where nobody answers cases, no reply may promise that someone will.
+        if (!conversation.case_workers) {
+          for (const promise of humanPromises) expect(said, where).not.toContain(promise);
+        }
         if (turn.choices) {
           const menu = replies.filter((reply) => reply.choices.length > 0).at(-1);
           expect(menu?.choices.map((choice) => choice.id), where).toEqual(turn.choices);
