@@ -40,9 +40,12 @@ describe('delete my data, through the pipeline', () => {
     await channel.open();
     await say(channel, 'halo');
     await say(channel, '1');
-    await say(channel, 'petugas');
-    expect(await say(channel, 'Malaysia')).toContain('+60 17-668 8032');
-    expect((await runtime.escalations.forConversation(channel.conversationId)).map((request) => request.reason)).toEqual(['talk_to_person']);
+    // Where the person is: remembered, and carried to the request for a human and the case.
+    await say(channel, 'saya kerja di malaysia jadi PRT');
+    expect(await say(channel, 'petugas')).toContain('+60 17-668 8032');
+    const requests = await runtime.escalations.forConversation(channel.conversationId);
+    expect(requests.map((request) => request.reason)).toEqual(['talk_to_person']);
+    expect(requests[0]?.situation).toMatchObject({ country: 'MY', sector: 'domestic' });
     expect(await keysAbout(channel.conversationId)).toContain(`${redis.prefix}:session:{${channel.conversationId}}`);
     const caseId = (await runtime.cases.store.activeFor(channel.conversationId))?.id;
     expect(caseId).toBeDefined();
@@ -59,8 +62,15 @@ describe('delete my data, through the pipeline', () => {
     ]);
     expect(left.every((key) => key.includes(':replies:'))).toBe(true);
     expect(await runtime.escalations.forConversation(channel.conversationId)).toEqual([]);
-    // The case stays for the case workers, but no longer says whose it was.
-    expect((await runtime.cases.store.get(caseId!))?.conversationId).toMatch(/^deleted:/);
+    // The case stays for the case workers, but no longer says whose it was, nor where they were.
+    const kept = await runtime.cases.store.get(caseId!);
+    expect(kept?.conversationId).toMatch(/^deleted:/);
+    expect(kept?.situation).toBeUndefined();
+    expect(kept?.country).toBeUndefined();
+    const anonymised = await runtime.escalations.forConversation(kept!.conversationId);
+    expect(anonymised).toHaveLength(1);
+    expect(anonymised[0]).not.toHaveProperty('situation');
+    expect(anonymised[0]).not.toHaveProperty('country');
     expect(await runtime.cases.store.activeFor(channel.conversationId)).toBeUndefined();
     const counts = await runtime.escalations.counts();
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(1);

@@ -80,13 +80,15 @@ export class EscalationQueue {
       .map((job) => job.data);
   }
 
-  /** Replaces the conversation id in its requests with a pseudonym; returns how many. */
+  /** Replaces the conversation id in its requests with a pseudonym and drops what they said of the person; returns how many. */
   async anonymise(conversationId: string, pseudonym: string): Promise<number> {
     const jobs = await this.queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized']);
     let count = 0;
     for (const job of jobs) {
       if (job?.data.conversationId !== conversationId) continue;
-      await job.updateData({ ...job.data, conversationId: pseudonym });
+      // Nothing that describes the person stays: not who, not where, not their answers.
+      const { situation: _situation, country: _country, screening: _screening, ...kept } = job.data;
+      await job.updateData({ ...kept, conversationId: pseudonym });
       count += 1;
     }
     return count;
