@@ -88,9 +88,9 @@ export function parseAnswer(turn: Turn, node: AskNode): Answer {
       const places = turn.ctx.places.match(node.input, text);
       const found = places.length > 0 ? places : turn.ctx.places.findIn(node.input, text);
       const place = found[0];
-      // "Which district?" answered "Malaysia" or "di kapal": where they are, all the same.
-      if (!place && node.input !== 'country') return placeElsewhere(turn, text);
-      if (!place) return AT_SEA_ANSWER.test(` ${normalizeAnswer(text)} `) ? valid({ at_sea: true }) : { kind: 'invalid' };
+      // "Which district?" answered "Malaysia", or any place question answered "di kapal":
+      // where they are, all the same.
+      if (!place) return node.input === 'country' ? atSea(text) : (countryNamed(turn, text) ?? atSea(text));
       return valid({
         [into]: place.code,
         [`${into}_name`]: place.name,
@@ -108,12 +108,14 @@ export function parseAnswer(turn: Turn, node: AskNode): Answer {
 /** "At sea", as people answer "where are you?". */
 const AT_SEA_ANSWER = / (di |atas )?(kapal|laut|tengah laut|at sea|on (a |the )?(boat|ship|vessel)|sea|boat|ship) /;
 
-/** The answer to a question for an Indonesian place that names a country, or the sea, instead. */
-function placeElsewhere(turn: Turn, text: string): Answer {
+function atSea(text: string): Answer {
+  return AT_SEA_ANSWER.test(` ${normalizeAnswer(text)} `) ? { kind: 'valid', values: { at_sea: true } } : { kind: 'invalid' };
+}
+
+/** The answer to a question for an Indonesian place that names a country instead. */
+function countryNamed(turn: Turn, text: string): Answer | undefined {
   const country = turn.ctx.places.match('country', text)[0] ?? turn.ctx.places.findIn('country', text)[0];
-  if (country) return { kind: 'valid', values: { country: country.code } };
-  if (AT_SEA_ANSWER.test(` ${normalizeAnswer(text)} `)) return { kind: 'valid', values: { at_sea: true } };
-  return { kind: 'invalid' };
+  return country ? { kind: 'valid', values: { country: country.code } } : undefined;
 }
 
 /**
