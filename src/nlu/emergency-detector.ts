@@ -36,7 +36,7 @@ export interface RuleVerdict {
   emergency: boolean;
   /** Matched an `always`, `suicidal` or `ask_first` rule: danger that no "not now" cancels. */
   always: boolean;
-  /** Laughter in the message: the classifier alone must not call it danger. */
+  /** Laughter or a figure of speech in the message: the classifier alone must not call it danger. */
   joking?: boolean;
   /** The message is about money (cheated, unpaid): the classifier alone must not call it danger. */
   aboutMoney?: boolean;
@@ -81,7 +81,8 @@ export class EmergencyDetector {
     const normalized = ` ${normalizeAnswer(text)} `;
     const first = (patterns: RegExp[]) => patterns.map((pattern) => pattern.exec(normalized)).find(Boolean);
     // Emoji are gone from the normalised text; laughter emoji still mark a joke.
-    if (this.figurative.some((pattern) => pattern.test(normalized))) return { emergency: false, always: false };
+    // A figure of speech is no alarm for the rules, nor for the classifier's score alone.
+    if (this.figurative.some((pattern) => pattern.test(normalized))) return { emergency: false, always: false, joking: true };
     const suicidal = first(this.suicidal);
     if (suicidal) return { emergency: true, always: true, kind: 'suicidal', evidence: suicidal[0].trim() };
     // Emoji are gone from the normalised text; laughter emoji still mark a joke. A joke
