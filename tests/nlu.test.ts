@@ -118,6 +118,8 @@ describe('NLU behaviour', () => {
       'majikan ancam lapor polisi kalau saya kabur',
       'my friend is trapped in her employer house in dubai',
       'i am sick with fever and madam not allow me to see doctor',
+      // At the employer's house is not 'safe at home now'.
+      'sy sekarang di rumah majikan, dia barusan mukul kepala sy sampe berdarah',
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(true);
     }
