@@ -118,11 +118,14 @@ describe('NLU behaviour', () => {
       'majikan ancam lapor polisi kalau saya kabur',
       'my friend is trapped in her employer house in dubai',
       'i am sick with fever and madam not allow me to see doctor',
-      // At the employer's house is not 'safe at home now'.
-      'sy sekarang di rumah majikan, dia barusan mukul kepala sy sampe berdarah',
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(true);
     }
+  });
+
+  it("reads 'at the employer's house now' as no safe home: the rule itself raises the alarm", async () => {
+    expect(await nlu.analyse('sy sekarang di rumah majikan, dia barusan mukul kepala sy sampe berdarah')).toMatchObject({ emergency: true, emergencyByRule: true });
+    expect(await nlu.analyse('dulu dipukul majikan, skrg udh di rumah')).toMatchObject({ emergency: false });
   });
 
   it('takes money complaints, chatter and figures of speech for what they are', async () => {
