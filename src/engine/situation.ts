@@ -2,8 +2,6 @@ import { z } from 'zod';
 import type { VariableValue } from '../flows/flow-schema.ts';
 import { SECTORS, STAGES } from '../messages/inbound.ts';
 import type { PlaceDirectory } from '../places/place-directory.ts';
-export type Stage = (typeof STAGES)[number];
-export type Sector = (typeof SECTORS)[number];
 
 /**
  * What Pelita knows of the person's situation, from anything they said at any time: where

@@ -8,6 +8,8 @@ export type EmergencyKind = (typeof EMERGENCY_KINDS)[number];
 /** A person's stage and sector, as Pelita records them (see engine/situation.ts). */
 export const STAGES = ['planning', 'abroad', 'returned'] as const;
 export const SECTORS = ['domestic', 'care', 'factory', 'plantation', 'construction', 'fishing', 'online_scam'] as const;
+export type Stage = (typeof STAGES)[number];
+export type Sector = (typeof SECTORS)[number];
 
 const placeCue = z.object({ kind: z.enum(['country', 'province', 'district']), code: z.string() }).strict();
 

@@ -1,4 +1,4 @@
-import type { Sector, Stage } from '../engine/situation.ts';
+import type { Sector, Stage } from '../messages/inbound.ts';
 import type { PlaceDirectory, PlaceKind } from '../places/place-directory.ts';
 import { normalizeAnswer } from '../text/normalize.ts';
 
