@@ -224,7 +224,10 @@ const LEGACY_PLACE_VARIABLES = ['country', 'country_name', 'home', 'home_name', 
  * A session saved before the situation record existed keeps its place in plain variables:
  * moved into the record once, so the person is not asked again.
  */
-export function adoptLegacyPlace(vars: Record<string, VariableValue>, situation: Situation): void {
+export function adoptLegacyPlace(session: { vars: Record<string, VariableValue>; situation?: Situation }): void {
+  const { vars } = session;
+  if (!LEGACY_PLACE_VARIABLES.some((name) => vars[name] !== undefined)) return;
+  const situation = (session.situation ??= {});
   if (typeof vars.home === 'string') setSituationVariable(situation, 'home', vars.home);
   else if (typeof vars.country === 'string') setSituationVariable(situation, 'country', vars.country);
   for (const name of LEGACY_PLACE_VARIABLES) delete vars[name];

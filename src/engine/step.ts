@@ -26,7 +26,6 @@ export interface StepResult {
 }
 
 const DEFAULT_MAX_STEPS = 50;
-const LEGACY_PLACE = ['country', 'home'] as const;
 /** Re-asks of a question (a district, a yes/no) before the way out is offered instead. */
 const MAX_ASK_RETRIES = 2;
 /** How sure the classifier must be that a message is out of Pelita's scope to say so. */
@@ -51,7 +50,7 @@ export function step(previous: Session, inbound: Inbound, ctx: EngineContext): S
   if (!session.language && detected && detected.languageConfidence >= LANGUAGE_CONFIDENCE && words >= 3 && ctx.translator.languages.includes(detected.language)) {
     session.language = detected.language;
   }
-  if (LEGACY_PLACE.some((name) => session.vars[name] !== undefined)) adoptLegacyPlace(session.vars, (session.situation ??= {}));
+  adoptLegacyPlace(session);
   const waiting = session.waiting;
   const waitingNode = waiting ? ctx.flows.node(waiting.flow, waiting.node) : undefined;
   // A stored question that a content change removed is forgotten, not a crash.
