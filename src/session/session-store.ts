@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { SESSION_VERSION, newSession, type Session } from '../engine/session.ts';
+import { situationSchema } from '../engine/situation.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
 import { LuaScript, type ScriptCall } from '../redis/lua-script.ts';
 
@@ -22,6 +23,9 @@ export class SessionStore {
     const session = JSON.parse(raw) as Partial<Session>;
     // A session from a future or unknown schema is not guessed at: the person starts over.
     if (session.v !== SESSION_VERSION) return newSession(conversationId, now);
+    // A situation that does not read back as one (a hand edit, a bug) is forgotten, not
+    // trusted: a wrong country would mean wrong numbers.
+    if (session.situation !== undefined && !situationSchema.safeParse(session.situation).success) delete session.situation;
     return session as Session;
   }
 
