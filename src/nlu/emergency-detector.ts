@@ -40,6 +40,8 @@ export interface RuleVerdict {
   joking?: boolean;
   /** The message is about money (cheated, unpaid): the classifier alone must not call it danger. */
   aboutMoney?: boolean;
+  /** Matched a "not now" rule (a question about rules, the past, a hypothetical): the classifier alone must not call it danger. */
+  notNow?: boolean;
   /** Matched a `specific` rule: explicit enough to need no agreement from the classifier. */
   specific?: boolean;
   /** Which kind of rule matched, when one did. */
@@ -95,8 +97,8 @@ export class EmergencyDetector {
     const specific = first(this.specific);
     const danger = specific ?? first(this.danger);
     const aboutMoney = this.moneyOnly.some((pattern) => pattern.test(normalized));
-    if (!danger) return { emergency: false, always: false, aboutMoney };
-    if (this.notNow.some((pattern) => pattern.test(normalized))) return { emergency: false, always: false, aboutMoney };
+    const notNow = this.notNow.some((pattern) => pattern.test(normalized));
+    if (!danger || notNow) return { emergency: false, always: false, aboutMoney, notNow };
     return { emergency: true, always: false, specific: specific !== undefined, kind: 'danger', evidence: danger[0].trim() };
   }
 }
