@@ -30,7 +30,7 @@ function checkOfferCli(offer: string, args: string[] = ['--json']) {
 describe.each(['high', 'medium', 'low'] as const)('job offers labelled %s', (level) => {
   const offers = corpus(level);
 
-  it('has at least 20 offers', () => expect(offers.length).toBeGreaterThanOrEqual(20));
+  it('has at least 40 offers', () => expect(offers.length).toBeGreaterThanOrEqual(40));
 
   it.each(offers.map((offer) => [offer.id, offer] as const))('%s is rated ' + level, (_id, offer) => {
     const result = checker.check(offer.text);
