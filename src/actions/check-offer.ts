@@ -15,12 +15,14 @@ export const checkOffer: ActionDefinition<z.infer<typeof input>> = {
   name: 'check_offer',
   description: 'Rates a job offer low, medium or high risk from red-flag patterns in content/red-flags.yaml.',
   input,
-  outputs: ['risk', 'score', 'flag_ids', 'flags_text', 'length'],
+  outputs: ['risk', 'score', 'flag_ids', 'flags_text', 'length', 'illegal'],
   run: ({ text }, ctx) => {
     const result = ctx.offers.check(text);
     const lines = result.flags
       .slice(0, SHOWN_FLAGS)
       .map((flag) => ctx.t('offer_flags.flag_line', { explanation: ctx.t(flag.explanation), evidence: flag.evidence.slice(0, 60) }));
-    return { risk: result.risk, score: result.score, flag_ids: result.flags.map((flag) => flag.id).join(','), flags_text: lines.join('\n'), length: text.trim().length };
+    // A banned placement is reported, not checked: no licence makes it legal.
+    const illegal = result.flags.some((flag) => ctx.offers.isIllegal(flag.id));
+    return { risk: result.risk, score: result.score, flag_ids: result.flags.map((flag) => flag.id).join(','), flags_text: lines.join('\n'), length: text.trim().length, illegal };
   },
 };

@@ -41,6 +41,11 @@ export class OfferChecker {
     }));
   }
 
+  /** Whether the flag marks a job that is illegal as offered (see the schema's `illegal`). */
+  isIllegal(flagId: string): boolean {
+    return this.flags.some((flag) => flag.id === flagId && flag.illegal === true);
+  }
+
   check(offer: string): OfferCheck {
     // Chat text: fold spaces and line breaks so patterns need not care about layout.
     const text = offer.normalize('NFKC').replace(/\s+/g, ' ');

@@ -15,6 +15,11 @@ export const redFlagSchema = z
     patterns: z.array(regexSource).min(1),
     with: z.array(regexSource).min(1).optional(),
     source: z.string().min(3),
+    /**
+     * The job as offered is against the law whoever recruits (a banned placement, no
+     * passport, a child): the advice is to report it, never to check the agency's licence.
+     */
+    illegal: z.boolean().optional(),
   })
   .strict();
 
