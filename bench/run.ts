@@ -16,6 +16,9 @@ import { Redis } from 'ioredis';
 import { franc } from 'franc-min';
 import { contentPaths, PACKAGE_ROOT } from '../src/app/content-paths.ts';
 import { loadEngineContext } from '../src/app/load-engine-context.ts';
+import { ANSWER_POLICY } from '../src/engine/answer-cards.ts';
+import { AnswerRetriever } from '../src/nlu/answer-retriever.ts';
+import { evaluateAnswers, loadLabelledQuestions } from '../src/nlu/evaluate-answers.ts';
 import { evaluateNlu, loadLabelledMessages } from '../src/nlu/evaluate-nlu.ts';
 import { Nlu } from '../src/nlu/nlu.ts';
 import { PelitaRuntime } from '../src/app/pelita-runtime.ts';
@@ -207,10 +210,12 @@ async function main(): Promise<void> {
 
     progress('NLU: held-out messages, and franc for comparison on language');
     const heldOut = loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout.yaml'));
-    const { places } = loadEngineContext();
+    const { places, answers } = loadEngineContext();
     const nluMetrics = await evaluateNlu(nlu, heldOut, places);
     // The second held-out set: chat spelling, chatter, danger to others, arrests, the sea.
     const listening = await evaluateNlu(nlu, loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout-listening.yaml')), places);
+    progress('Answer bank: held-out questions');
+    const answerMetrics = evaluateAnswers(new AnswerRetriever(answers!), loadLabelledQuestions(path.join(PACKAGE_ROOT, 'tests', 'answers', 'heldout-questions.yaml')), ANSWER_POLICY);
     // franc (a general detector) on the same messages: ind for Indonesian, eng for English.
     const francCorrect = heldOut.filter((message) => franc(message.text, { minLength: 1 }) === (message.language === 'id' ? 'ind' : 'eng')).length;
 
@@ -256,6 +261,12 @@ async function main(): Promise<void> {
       listening_emergency_recall: listening.emergency_recall,
       listening_false_alarm_rate: listening.false_alarm_rate,
       listening_language_accuracy: listening.language_accuracy,
+      answers_questions: answerMetrics.questions,
+      answers_top1: answerMetrics.top1,
+      answers_top3: answerMetrics.top3,
+      answers_answered_right: answerMetrics.answered_right,
+      answers_answered_wrong: answerMetrics.answered_wrong,
+      answers_ms_per_lookup: answerMetrics.ms_per_lookup,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -72,6 +72,15 @@ describe('pelita content stale', () => {
     expect(recent.stale.every((entry) => entry.reasons.join() === 'old_source')).toBe(true);
   });
 
+  it('lists answer cards last checked longer ago than --days', () => {
+    const copy = copyContent();
+    copy.edit('content/answers/home-family.yaml', (text) => text.replace('verifiedOn: "2026-11"', 'verifiedOn: "2024-06"'));
+    const report = JSON.parse(pelita(['content', 'stale', '--days', '365', '--json'], { PELITA_CONTENT_DIR: copy.content }).stdout) as { cards: { id: string; ageDays: number }[] };
+    expect(report.cards).toHaveLength(1);
+    expect(report.cards[0]?.id).toMatch(/^hf-/);
+    expect(report.cards[0]?.ageDays).toBeGreaterThan(365);
+  });
+
   it('lists numbers whose newest source is older than CONTACT_SOURCE_MAX_AGE_MONTHS, and the bot labels them', () => {
     const run = (months: string) =>
       (JSON.parse(pelita(['content', 'stale', '--days', '100000', '--json'], { CONTACT_SOURCE_MAX_AGE_MONTHS: months }).stdout) as { stale: { id: string; sourceDate: string }[] }).stale;

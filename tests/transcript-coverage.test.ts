@@ -5,6 +5,7 @@ import { ContactDirectory } from '../src/content/contact-directory.ts';
 import { loadEngineContext } from '../src/app/load-engine-context.ts';
 import { newSession } from '../src/engine/session.ts';
 import { step } from '../src/engine/step.ts';
+import { AnswerRetriever } from '../src/nlu/answer-retriever.ts';
 import { understand } from '../src/nlu/understand.ts';
 import type { Nlu } from '../src/nlu/nlu.ts';
 import { loadTranscripts } from './harness/transcripts.ts';
@@ -27,6 +28,7 @@ const contexts = [
   { ...shipped, contacts: new ContactDirectory([]) },
 ];
 const transcripts = loadTranscripts();
+const answers = shipped.answers ? new AnswerRetriever(shipped.answers) : undefined;
 
 describe('transcript coverage', () => {
   let nlu: Nlu;
@@ -46,6 +48,7 @@ describe('transcript coverage', () => {
             { channel: 'console', conversationId: session.conversationId, messageId: `m${number}`, text: turn.user, location: turn.location, languageHint: conversation.lang, receivedAt: 'now' },
             session.language ?? conversation.lang,
             context.places,
+            answers,
           );
           const result = step(session, inbound, { ...context, caseWorkers: conversation.case_workers === true });
           result.trail.forEach((node) => visited.add(node));

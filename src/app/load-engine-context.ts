@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { builtInActions } from '../actions/built-in-actions.ts';
 import { loadAgencyList } from '../agencies/agency-list.ts';
+import { loadAnswerBank } from '../content/answer-bank.ts';
 import { loadContacts } from '../content/contact-directory.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import { loadFlows } from '../flows/load-flows.ts';
@@ -11,10 +12,12 @@ import { contentPaths } from './content-paths.ts';
 
 /** Reads flows, locales and content once at start; a broken file stops start-up with its name. */
 export function loadEngineContext(paths = contentPaths): EngineContext {
+  const contacts = loadContacts(paths.content);
   return {
     flows: loadFlows(paths.flows),
     translator: loadTranslator(paths.locales),
-    contacts: loadContacts(paths.content),
+    contacts,
+    answers: loadAnswerBank(paths.content, contacts),
     places: loadPlaces(path.join(paths.content, 'places')),
     offers: loadOfferChecker(paths.content),
     agencies: loadAgencyList(paths.content),

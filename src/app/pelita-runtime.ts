@@ -24,6 +24,7 @@ import { PelitaMetrics } from '../metrics/pelita-metrics.ts';
 import { countDelivered, CountingSender } from '../outbound/counting-sender.ts';
 import { PacedSender, type ChannelPacing } from '../outbound/paced-sender.ts';
 import type { Nlu } from '../nlu/nlu.ts';
+import { AnswerCounts } from '../pipeline/answer-counts.ts';
 import { createEngineHandler } from '../pipeline/engine-worker.ts';
 import { PersonDataEraser } from '../privacy/person-data-eraser.ts';
 import { InboundGateway } from '../pipeline/inbound-gateway.ts';
@@ -196,6 +197,7 @@ export class PelitaRuntime {
         relay: (conversationId, messageId, text, activeCaseId) => this.cases.relayFromPerson(conversationId, messageId, text, activeCaseId),
       },
       nlu: this.options.nlu,
+      answerCounts: new AnswerCounts(this.redis, this.keys),
       onEscalation: (reason) => this.metrics.escalations.inc({ reason }),
       log,
     });

@@ -2,12 +2,7 @@ import { contentPathsFrom } from '../app/content-paths.ts';
 import { loadTranslator } from '../i18n/translator.ts';
 import { loadOfferChecker } from '../offers/offer-checker.ts';
 import { UsageError } from './parse-cli.ts';
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8');
-}
+import { readAll } from './read-stdin.ts';
 
 /**
  * `pelita check-offer`: the job-offer check on stdin, for NGO staff and scripts. Needs no

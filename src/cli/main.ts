@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/load-config.ts';
 import { ReplyTimeoutError } from '../channels/console/console-channel.ts';
 import { agenciesImportCommand } from './agencies-import-command.ts';
+import { answerCommand } from './answer-command.ts';
 import { casesListCommand, casesShowCommand } from './cases-command.ts';
 import { chatCommand } from './chat-command.ts';
 import { checkOfferCommand } from './check-offer-command.ts';
@@ -30,6 +31,8 @@ export async function main(argv: string[]): Promise<number> {
         return agenciesImportCommand(command);
       case 'nlu':
         return await nluCommand(command);
+      case 'answer':
+        return await answerCommand(command);
       case 'cases-list':
         return await casesListCommand(command);
       case 'cases-show':

@@ -10,6 +10,10 @@ export const USAGE = `Usage:
   pelita check-offer [--json] [--lang id|en] rate a job offer (read on stdin) for red flags
   pelita content stale [--days N] [--json]   list contacts due for re-checking (default 180 days)
   pelita agencies import FILE --source TEXT  load the official P3MI licence list from a CSV export
+  pelita answer [--json] [--lang id|en]      the answer card a message (read on stdin) asks for
+  pelita answer --evaluate FILE [--json] [--errors]
+                                            top-1 and top-3 accuracy of the answer bank on labelled questions
+  pelita answer --stats [--json]             how often each card was shown and rated helpful (reads Redis)
   pelita nlu [--json] [--lang id|en]         language, intent and emergency for each stdin line
   pelita nlu --evaluate FILE [--json] [--errors]
                                             intent accuracy, emergency recall and false alarms on labelled
@@ -28,6 +32,7 @@ export type Command =
   | { name: 'check-offer'; json: boolean; lang: string | undefined }
   | { name: 'content-stale'; days: number; json: boolean }
   | { name: 'agencies-import'; file: string; source: string }
+  | { name: 'answer'; json: boolean; lang: string | undefined; evaluate: string | undefined; errors: boolean; stats: boolean }
   | { name: 'nlu'; json: boolean; lang: string | undefined; evaluate: string | undefined; errors: boolean }
   | { name: 'cases-list'; status: 'open' | 'claimed' | 'resolved' | 'overdue' | undefined; json: boolean }
   | { name: 'cases-show'; id: string; json: boolean }
@@ -69,6 +74,14 @@ export function parseCli(argv: string[]): Command {
         const days = Number(values.days);
         if (!Number.isInteger(days) || days < 0) throw new UsageError(`--days must be a whole number (got ${values.days})`);
         return { name: 'content-stale', days, json: values.json ?? false };
+      }
+      case 'answer': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { json: { type: 'boolean', default: false }, lang: { type: 'string' }, evaluate: { type: 'string' }, errors: { type: 'boolean', default: false }, stats: { type: 'boolean', default: false } },
+          strict: true,
+        });
+        return { name: 'answer', json: values.json ?? false, lang: values.lang, evaluate: values.evaluate, errors: values.errors ?? false, stats: values.stats ?? false };
       }
       case 'nlu': {
         const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false }, lang: { type: 'string' }, evaluate: { type: 'string' }, errors: { type: 'boolean', default: false } }, strict: true });

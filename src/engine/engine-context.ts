@@ -1,5 +1,6 @@
 import type { ActionRegistry } from '../actions/action-registry.ts';
 import type { AgencyList } from '../agencies/agency-list.ts';
+import type { AnswerBank } from '../content/answer-bank.ts';
 import type { ContactDirectory } from '../content/contact-directory.ts';
 import type { FlowSet } from '../flows/flow-set.ts';
 import type { Translator } from '../i18n/translator.ts';
@@ -15,6 +16,8 @@ export interface EngineContext {
   offers: OfferChecker;
   agencies: AgencyList;
   actions: ActionRegistry;
+  /** Sourced answers to typed questions (content/answers/); without it, questions get the menus. */
+  answers?: AnswerBank;
   /**
    * Whether a human answers cases here (an operators' channel is configured). Without one
    * Pelita never promises a human answer; flows read it as the `case_workers` variable.

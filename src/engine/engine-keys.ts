@@ -13,11 +13,27 @@ export const INVALID_KEYS: Record<InputKind | 'menu', string> = {
   location: 'ask.invalid_location',
 };
 
+/** How sure the classifier must be that a message is out of Pelita's scope to say so (and to offer no card). */
+export const CHATTER_CONFIDENCE = 0.8;
+
 /** Where the engine sends a person who was not understood: a kind word, the menu, a person to talk to. */
 export const NOT_UNDERSTOOD = { flow: 'main', node: 'not_understood' } as const;
 
+/** Where the engine waits after an answer from the answer bank, and after "did you mean ...?". */
+export const ANSWER_FEEDBACK = { flow: 'answers', node: 'feedback' } as const;
+export const DID_YOU_MEAN = { flow: 'answers', node: 'did_you_mean' } as const;
+
 /** Keys the engine itself uses, whatever the flows say: every language needs them. */
-export const ENGINE_KEYS = ['common.error', 'common.checked_on', 'common.checked_on_old_source', 'common.noted_situation', 'common.noted_at_sea', 'ask.out_of_scope'] as const;
+export const ENGINE_KEYS = [
+  'common.error',
+  'common.checked_on',
+  'common.checked_on_old_source',
+  'common.noted_situation',
+  'common.noted_at_sea',
+  'ask.out_of_scope',
+  'answers.was_it_helpful',
+  'answers.did_you_mean',
+] as const;
 
 /** Labels of the choices the engine adds itself. */
 export const BUILT_IN_CHOICE_LABELS = { yes: 'common.yes', no: 'common.no', skip: 'common.skip' } as const;

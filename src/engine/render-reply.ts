@@ -11,10 +11,17 @@ export const BUILT_IN_CHOICES = { yes: 'yes', no: 'no', skip: 'skip' } as const;
 
 /** A text key with the session's variables interpolated, and its contact lines, in one language. */
 export function renderText(turn: Turn, key: string, language: string, contactIds: readonly string[] = []): string {
+  const lines = [turn.ctx.translator.t(key, language, textVariables(turn, language))];
+  lines.push(...renderContactLines(turn, expandContactIds(turn, contactIds), language));
+  return lines.join('\n');
+}
+
+/** One line per contact, dialled as it works from where the person is, with the date it was checked. */
+export function renderContactLines(turn: Turn, contactIds: readonly string[], language: string): string[] {
   const { ctx } = turn;
-  const lines = [ctx.translator.t(key, language, textVariables(turn, language))];
+  const lines: string[] = [];
   const where = whereabouts(turn.session.situation ?? {});
-  for (const id of expandContactIds(turn, contactIds)) {
+  for (const id of contactIds) {
     const contact = ctx.contacts.get(id);
     // The loader and the linter refuse unknown ids; a gap here must not crash a conversation.
     if (!contact) continue;
@@ -29,7 +36,7 @@ export function renderText(turn: Turn, key: string, language: string, contactIds
     const checked = ctx.translator.t(old ? 'common.checked_on_old_source' : 'common.checked_on', language, { date: contact.verifiedOn, source: contact.sourceDate?.slice(0, 4) ?? '' });
     lines.push(`• ${name}: ${value}${note ? ` (${note})` : ''} [${checked}]`);
   }
-  return lines.join('\n');
+  return lines;
 }
 
 /**

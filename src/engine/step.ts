@@ -5,7 +5,7 @@ import type { Inbound } from '../messages/inbound.ts';
 import type { Reply } from '../messages/reply.ts';
 import type { Effect } from './effects.ts';
 import type { EngineContext } from './engine-context.ts';
-import { ENGINE_CONTACTS, INVALID_KEYS, NOT_UNDERSTOOD } from './engine-keys.ts';
+import { CHATTER_CONFIDENCE, ENGINE_CONTACTS, INVALID_KEYS, NOT_UNDERSTOOD } from './engine-keys.ts';
 import { chooseFrom, parseAnswer } from './inputs/parse-answer.ts';
 import { runNode } from './nodes/run-node.ts';
 import { choicesOf, renderChoices, renderText, textVariables } from './render-reply.ts';
@@ -13,6 +13,7 @@ import type { Session } from './session.ts';
 import { adoptLegacyPlace, whereabouts } from './situation.ts';
 import { setVariables } from './set-variables.ts';
 import { findTrigger } from './triggers.ts';
+import { ANSWERS_FLOW, bankDecision, pickAfterAnswer, showCard, suggestCards } from './answer-cards.ts';
 import { languageOf, type Turn } from './turn.ts';
 
 export interface StepResult {
@@ -28,8 +29,6 @@ export interface StepResult {
 const DEFAULT_MAX_STEPS = 50;
 /** Re-asks of a question (a district, a yes/no) before the way out is offered instead. */
 const MAX_ASK_RETRIES = 2;
-/** How sure the classifier must be that a message is out of Pelita's scope to say so. */
-const CHATTER_CONFIDENCE = 0.8;
 /** How sure the detected language must be to answer a first message in it. */
 const LANGUAGE_CONFIDENCE = 0.95;
 
@@ -58,9 +57,22 @@ export function step(previous: Session, inbound: Inbound, ctx: EngineContext): S
   rememberEntities(session, inbound, question?.node.type === 'ask' && question.node.input === 'text');
   const turn: Turn = { ctx, inbound, session, replies: [], effects: [], trail: [] };
 
-  const trigger = findTrigger(turn, question?.node);
-  if (trigger) return run(turn, ctx.flows.resolve('main', trigger.goto));
+  // Danger, whole-message keywords and phrases of flows that answer ("nomor hotline") first;
+  // then a typed question the answer bank knows, which answers it better than the menu its
+  // topic's words or intent would open.
+  const found = findTrigger(turn, question?.node);
+  const wordsWin = found && (found.by === 'danger' || found.by === 'keyword' || (found.by === 'phrase' && !found.trigger.topic));
+  if (found && wordsWin) return run(turn, ctx.flows.resolve('main', found.trigger.goto));
+  const fromBank = bankDecision(turn, question?.node, question?.at);
+  if (fromBank?.kind === 'answer' && showCard(turn, fromBank.card)) return result(turn);
+  // Unsure between cards: a topic's own words ("jalur resmi") open its menu instead.
+  if (fromBank?.kind === 'suggest' && fromBank.cards.length > 0 && found?.by !== 'phrase') {
+    suggestCards(turn, fromBank.cards);
+    return result(turn);
+  }
+  if (found) return run(turn, ctx.flows.resolve('main', found.trigger.goto));
   if (!question) return run(turn, ctx.flows.entry);
+  if (question.at.flow === ANSWERS_FLOW) return afterAnswer(turn, question.node, question.at);
   return answer(turn, question.node, question.at);
 }
 
@@ -78,6 +90,26 @@ function answer(turn: Turn, node: QuestionNode, at: Position & { retries: number
   if (result.kind === 'invalid') return reask(turn, node, at);
   if (result.kind === 'valid') setVariables(turn, result.values);
   return go((result.kind === 'valid' && result.goto) || node.next);
+}
+
+/**
+ * After an answer or a "did you mean": the buttons on screen are the card's own (its
+ * follow-ups) and the flow's ("helpful?", the menu). Anything else leads to the clarifying
+ * path (the menu and "talk to a person"), never to "choose from the menu".
+ */
+function afterAnswer(turn: Turn, node: QuestionNode, at: Position & { retries: number }): StepResult {
+  const picked = pickAfterAnswer(turn, node);
+  if (picked?.startsWith('card:') && showCard(turn, picked.slice('card:'.length))) return result(turn);
+  if (picked?.startsWith('flow:')) return run(turn, turn.ctx.flows.resolve(at.flow, picked.slice('flow:'.length)));
+  const card = turn.session.vars.answer_card;
+  if ((picked === 'helpful' || picked === 'not_helpful') && typeof card === 'string') turn.effects.push({ type: 'answer_count', card, event: picked });
+  const choice = choicesOf(node).find((candidate) => candidate.id === picked);
+  if (choice) {
+    setVariables(turn, choice.set ?? {});
+    return run(turn, turn.ctx.flows.resolve(at.flow, choice.goto ?? node.next ?? ''));
+  }
+  if (saysWhereTheyAre(turn)) return noted(turn, node, at);
+  return run(turn, { flow: NOT_UNDERSTOOD.flow, node: NOT_UNDERSTOOD.node });
 }
 
 /**

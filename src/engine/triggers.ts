@@ -40,13 +40,23 @@ function answersTheQuestion(turn: Turn, question: QuestionNode): boolean {
 }
 
 /**
+ * A trigger a message fires, and how: danger, the whole message as a keyword ("menu"), a
+ * phrase inside it ("jalur resmi"), or only the classifier's intent. A phrase or an intent
+ * names a topic; a typed question on that topic is better answered by the answer bank.
+ */
+export interface FoundTrigger {
+  trigger: Trigger;
+  by: 'danger' | 'keyword' | 'phrase' | 'intent';
+}
+
+/**
  * Finds the global trigger a message fires, if any. `always` triggers (emergencies) win
  * in every state; `interrupts: true` triggers may cut into any open question, `menus`
  * ones only into a question answered by picking (never into free text, such as a pasted
  * offer); the others only start something when no question is open. A pressed button is
  * an answer, never a trigger.
  */
-export function findTrigger(turn: Turn, waiting: QuestionNode | undefined): Trigger | undefined {
+export function findTrigger(turn: Turn, waiting: QuestionNode | undefined): FoundTrigger | undefined {
   const { inbound, ctx } = turn;
   if (inbound.text === undefined) return undefined;
   // Typing a menu's own label ("Nomor bantuan", "Klaim BPJS") answers it, whatever words it holds.
@@ -89,9 +99,10 @@ export function findTrigger(turn: Turn, waiting: QuestionNode | undefined): Trig
   const triggers = ctx.flows.triggers;
   const kindIntent = nlu?.emergencyKind && nlu.emergencyKind !== 'danger' ? `emergency_${nlu.emergencyKind}` : 'emergency';
   const dangerIntent = triggers.some((trigger) => trigger.always && trigger.intent === kindIntent) ? kindIntent : 'emergency';
-  return (
-    triggers.find((trigger) => trigger.always && (matches(trigger) || (inDanger && trigger.intent === dangerIntent))) ??
-    triggers.find((trigger) => mayInterrupt(trigger) && matches(trigger)) ??
-    triggers.find((trigger) => !trigger.always && intentMatches(trigger))
-  );
+  const danger = triggers.find((trigger) => trigger.always && (matches(trigger) || (inDanger && trigger.intent === dangerIntent)));
+  if (danger) return { trigger: danger, by: 'danger' };
+  const byWords = triggers.find((trigger) => mayInterrupt(trigger) && matches(trigger));
+  if (byWords) return { trigger: byWords, by: wordsOf(byWords).keywords.has(text) ? 'keyword' : 'phrase' };
+  const byIntent = triggers.find((trigger) => !trigger.always && intentMatches(trigger));
+  return byIntent ? { trigger: byIntent, by: 'intent' } : undefined;
 }

@@ -70,6 +70,8 @@ export const inboundSchema = z.object({
         })
         .strict()
         .optional(),
+      /** The answer-bank cards the message may be asking for, best first, with how alike it is (0-1). */
+      answers: z.array(z.object({ card: z.string(), confidence: z.number() }).strict()).max(5).optional(),
     })
     .strict()
     .optional(),

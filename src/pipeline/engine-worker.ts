@@ -1,3 +1,5 @@
+import { AnswerRetriever } from '../nlu/answer-retriever.ts';
+import type { AnswerCounts } from './answer-counts.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import type { EscalationQueue, EscalationRequest } from '../escalation/escalation-queue.ts';
 import { step } from '../engine/step.ts';
@@ -72,6 +74,8 @@ export function createEngineHandler(deps: {
   eraser: PersonDataEraser;
   /** Understanding free text; without it only exact keywords and menus work. */
   nlu?: Nlu | undefined;
+  /** Counts answer cards shown and rated, for the content team. */
+  answerCounts?: AnswerCounts | undefined;
   /** Told of every escalation requested (for /metrics). */
   onEscalation?: (reason: string) => void;
   /** While a case worker has the conversation, the person's messages go to them instead. */
@@ -79,6 +83,8 @@ export function createEngineHandler(deps: {
   log: Logger;
 }): EngineHandler {
   const { operatorRelay } = deps;
+  // The answer bank's index is built once per worker from the loaded cards.
+  const answers = deps.nlu && deps.ctx.answers ? new AnswerRetriever(deps.ctx.answers) : undefined;
   const readAhead = (conversationId: string) => [
     deps.sessions.keyOf(conversationId),
     ...(operatorRelay ? [operatorRelay.activeCaseKey(conversationId)] : []),
@@ -94,7 +100,7 @@ export function createEngineHandler(deps: {
     ]);
     if (relayed) return;
     // Understanding happens here, not in the engine, which stays pure and synchronous.
-    const understood = await understand(deps.nlu, inbound, session.language, deps.ctx.places);
+    const understood = await understand(deps.nlu, inbound, session.language, deps.ctx.places, answers);
     const result = step(session, understood, deps.ctx);
     if (result.contentError) deps.log.error({ err: result.contentError }, 'flow content error; sent the fallback reply');
     const batch = { ...addressReplies(conversationId, inbound.messageId, result.replies, inbound.receivedAt), ...(result.session.language ? { language: result.session.language } : {}) };
@@ -121,6 +127,8 @@ export function createEngineHandler(deps: {
       );
       deps.onEscalation?.(effect.reason);
     }
+    // A statistic must never hold up or fail a person's turn.
+    await deps.answerCounts?.record(result.effects).catch((err: unknown) => deps.log.warn({ err }, 'answer counts not recorded'));
     deps.log.debug(
       { channel: inbound.channel, replyCount: batch.replies.length, ms: Math.round(performance.now() - started) },
       'message handled',

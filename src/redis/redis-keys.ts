@@ -47,6 +47,11 @@ export class RedisKeys {
     return `${this.prefix}:telegram:offset`;
   }
 
+  /** How often each answer card was shown and rated (counters, nobody's data). */
+  answerCounts(): string {
+    return `${this.prefix}:answer-counts`;
+  }
+
   /** One case (JSON), its audit trail (a stream), and the indexes to find cases. */
   case(id: string): string {
     return `${this.prefix}:case:${id}`;

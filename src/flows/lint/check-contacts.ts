@@ -23,7 +23,7 @@ export const checkContactReferences: Check = ({ flows, contacts, localesDir }) =
 ];
 
 // +62 812 9007 0027, 0800-1000, (021) 27808211, 08111-129-129: seven or more digits.
-const PHONE_PATTERN = /(?:\+|\(0|\b0)[\d\s().-]{6,}\d|\b\d{3,4}[\s.-]\d{3,4}[\s.-]?\d{2,4}\b/g;
+export const PHONE_PATTERN = /(?:\+|\(0|\b0)[\d\s().-]{6,}\d|\b\d{3,4}[\s.-]\d{3,4}[\s.-]?\d{2,4}\b/g;
 
 /**
  * Numbers belong in content/ with a source and a date, never in prose or flows: a number

@@ -1,11 +1,13 @@
-import { NOT_UNDERSTOOD } from '../../engine/engine-keys.ts';
+import { ANSWER_FEEDBACK, DID_YOU_MEAN, NOT_UNDERSTOOD } from '../../engine/engine-keys.ts';
 import { exitsOf } from '../load-flows.ts';
 import { eachNode, type Check } from './lint-context.ts';
 
 /** A node nothing leads to is content nobody sees: usually a typo in a goto. */
 export const checkReachability: Check = ({ flows }) => {
   const reached = new Set<string>();
-  const queue = [flows.entry, ...flows.triggers.map((trigger) => flows.resolve('main', trigger.goto)), ...(flows.node(NOT_UNDERSTOOD.flow, NOT_UNDERSTOOD.node) ? [NOT_UNDERSTOOD] : [])];
+  // The engine itself leads to "not understood" and to what follows an answer-bank card.
+  const engineEntries = [NOT_UNDERSTOOD, ANSWER_FEEDBACK, DID_YOU_MEAN].filter((position) => flows.node(position.flow, position.node));
+  const queue = [flows.entry, ...flows.triggers.map((trigger) => flows.resolve('main', trigger.goto)), ...engineEntries];
   while (queue.length > 0) {
     const position = queue.pop()!;
     const key = `${position.flow}:${position.node}`;

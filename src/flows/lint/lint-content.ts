@@ -5,6 +5,7 @@ import { loadTranslator } from '../../i18n/translator.ts';
 import type { FlowProblem } from '../flow-problem.ts';
 import { readFlows } from '../load-flows.ts';
 import { checkActions } from './check-actions.ts';
+import { checkAnswerBank } from './check-answer-bank.ts';
 import { checkChannelLimits } from './check-channel-limits.ts';
 import { checkContactReferences, checkPhoneNumbers } from './check-contacts.ts';
 import { checkLocaleKeys } from './check-locale-keys.ts';
@@ -13,7 +14,7 @@ import { checkReachability } from './check-reachability.ts';
 import { checkRedFlags } from './check-red-flags.ts';
 import type { Check } from './lint-context.ts';
 
-const CHECKS: Check[] = [checkReachability, checkQuestions, checkActions, checkLocaleKeys, checkChannelLimits, checkContactReferences, checkPhoneNumbers, checkRedFlags];
+const CHECKS: Check[] = [checkReachability, checkQuestions, checkActions, checkLocaleKeys, checkChannelLimits, checkContactReferences, checkPhoneNumbers, checkRedFlags, checkAnswerBank];
 
 /** Everything `pelita flows check` reports, for flows, locales and content together, in file order. */
 export function lintContent(paths: { flows: string; locales: string; content: string }): FlowProblem[] {
