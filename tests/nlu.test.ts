@@ -63,7 +63,7 @@ describe('NLU evaluation data', () => {
 });
 
 // The first held-out set's bar. Measured 2026-12-01 after the third development set: intent
-// 0.929, recall 0.955 (three emergencies missed; one before the first two development sets
+// 0.931, recall 0.955 (three emergencies missed; one before the first two development sets
 // joined the training data), false alarms 0.011, language 0.993. Improve on the development
 // set and by cross-validation (`npm run bench:nlu-calibrate`, `bench:nlu-cv`), never by
 // reading the held-out messages.
@@ -76,7 +76,7 @@ describe('NLU on held-out messages', () => {
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.02);
   });
 
-  // Measured 2026-12-01 on the second held-out set (220 messages, scored six times in all,
+  // Measured 2026-12-01 on the second held-out set (220 messages, scored eight times in all,
   // never read): intent 0.950, recall 1.00, false alarms 0.012 (two messages), language 0.991.
   // The bar asked for is recall 1.00, false alarms <= 0.01 and intent >= 0.95: false alarms
   // miss it by one message. This holds what was reached, so nothing slips back unseen.
@@ -91,7 +91,7 @@ describe('NLU on held-out messages', () => {
   it('keeps every emergency of the development set it was tuned on, with few false alarms', async () => {
     const metrics = await evaluateNlu(nlu, development, places);
     expect(metrics.emergency_recall).toBe(1);
-    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.02);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
