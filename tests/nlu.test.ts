@@ -27,6 +27,8 @@ const heldOutListening = loadLabelledMessages(path.join(import.meta.dirname, 'nl
  * The first two development sets joined the training data (nlu/training/*.second-authors.yaml).
  */
 const development = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-3.yaml'));
+/** A fourth development set, written to stress false alarms (hard negatives, chatter). */
+const falseAlarmDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-4.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -48,7 +50,7 @@ describe('NLU evaluation data', () => {
       expect(set.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
     }
     // A bare "tolong" or "ok" is everyone's; a sentence is not.
-    const sentences = development.filter((message) => message.text.trim().split(/\s+/).length >= 3);
+    const sentences = [...development, ...falseAlarmDevelopment].filter((message) => message.text.trim().split(/\s+/).length >= 3);
     expect(sentences.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
 
@@ -76,7 +78,7 @@ describe('NLU on held-out messages', () => {
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.02);
   });
 
-  // Measured 2026-12-01 on the second held-out set (220 messages, scored eight times in all,
+  // Measured 2026-12-01 on the second held-out set (220 messages, scored nine times in all,
   // never read): intent 0.950, recall 1.00, false alarms 0.012 (two messages), language 0.991.
   // The bar asked for is recall 1.00, false alarms <= 0.01 and intent >= 0.95: false alarms
   // miss it by one message. This holds what was reached, so nothing slips back unseen.
@@ -93,6 +95,13 @@ describe('NLU on held-out messages', () => {
     expect(metrics.emergency_recall).toBe(1);
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('keeps every emergency of the false-alarm development set, with few false alarms', async () => {
+    const metrics = await evaluateNlu(nlu, falseAlarmDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.015);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.84);
   });
 
   it('does well on the training-like messages it was tuned with', async () => {
