@@ -27,6 +27,7 @@ import { createLogger } from '../src/log/logger.ts';
 import { findOnPath, startPrivateRedisServer } from '../src/redis/private-redis-server.ts';
 import { freePort } from '../tests/harness/free-port.ts';
 import { median, sleep, waitFor } from './bench-rounds.ts';
+import { emergencyUnderBacklogMs } from './emergency-backlog.ts';
 import { withWorkerProcesses } from './multi-process.ts';
 
 /** Warm-up: 2,000 messages from 100 conversations (20 turns each, as the fault tests send). */
@@ -214,6 +215,8 @@ async function main(): Promise<void> {
     const nluMetrics = await evaluateNlu(nlu, heldOut, places);
     // The second held-out set: chat spelling, chatter, danger to others, arrests, the sea.
     const listening = await evaluateNlu(nlu, loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout-listening.yaml')), places);
+    progress('An emergency under a backlog of 5,000 Telegram replies');
+    const emergencyUnderBacklog = await emergencyUnderBacklogMs(server.url, nlu);
     progress('Answer bank: held-out questions');
     const answerMetrics = evaluateAnswers(new AnswerRetriever(answers!), loadLabelledQuestions(path.join(PACKAGE_ROOT, 'tests', 'answers', 'heldout-questions.yaml')), ANSWER_POLICY);
     // franc (a general detector) on the same messages: ind for Indonesian, eng for English.
@@ -261,6 +264,7 @@ async function main(): Promise<void> {
       listening_emergency_recall: listening.emergency_recall,
       listening_false_alarm_rate: listening.false_alarm_rate,
       listening_language_accuracy: listening.language_accuracy,
+      emergency_under_backlog_ms: emergencyUnderBacklog,
       answers_questions: answerMetrics.questions,
       answers_top1: answerMetrics.top1,
       answers_top3: answerMetrics.top3,

@@ -51,6 +51,60 @@ async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void
 }
 
 describe('ConversationQueue', () => {
+  it('sets an item aside after maxAttempts failures, goes on with the next, and can queue it again', async () => {
+    queueNumber += 1;
+    const queue = new ConversationQueue<string>({ name: `test-${queueNumber}`, redis: connection, keys: new RedisKeys(redis.prefix), dedupeTtlSeconds: 60, lockTtlMs: 1000, maxAttempts: 3 });
+    queues.push(queue as ConversationQueue<unknown>);
+    const handled: string[] = [];
+    const setAside: string[] = [];
+    let failing = true;
+    queue.process(
+      async (_conversationId, item: QueuedItem<string>) => {
+        if (item.payload === 'poison' && failing) throw new Error('cannot handle this one');
+        handled.push(item.payload);
+      },
+      { concurrency: 2, log: memoryLogger().log, onDeadLetter: async (letter) => void setAside.push(letter.item.id) },
+    );
+    await queue.enqueue('c', { id: 'p', payload: 'poison' });
+    await queue.enqueue('c', { id: 'n', payload: 'next' });
+    await until(() => handled.includes('next'));
+    expect(setAside).toEqual(['p']);
+    expect((await queue.deadLetters()).map((letter) => [letter.conversationId, letter.item.id, letter.attempts])).toEqual([['c', 'p', 3]]);
+    // Fixed: queued again, at the end of the conversation, and handled.
+    failing = false;
+    expect(await queue.resolveDeadLetter('c', 'p', true)).toBe(true);
+    await until(() => handled.includes('poison'));
+    expect(await queue.deadLetters()).toEqual([]);
+    expect(await queue.resolveDeadLetter('c', 'p', false)).toBe(false);
+  });
+
+  it('takes a conversation with an urgent item before every conversation waiting, and keeps its order', async () => {
+    const queue = newQueue<string>();
+    const handled: string[] = [];
+    // 200 conversations wait; the handler is slow, one at a time.
+    for (let n = 0; n < 200; n++) await queue.enqueue(`waiting-${n}`, { id: `w${n}`, payload: `waiting-${n}` });
+    // The urgent conversation already had an ordinary item waiting: it keeps its place in
+    // the conversation, ahead of the urgent one.
+    await queue.enqueue('in-danger', { id: 'earlier', payload: 'in-danger earlier' });
+    queue.process(
+      async (_conversationId, item: QueuedItem<string>) => {
+        handled.push(item.payload);
+        await pause(5);
+      },
+      { concurrency: 1, log: memoryLogger().log },
+    );
+    await until(() => handled.length >= 3);
+    await queue.enqueue('in-danger', { id: 'urgent', payload: 'in-danger urgent' }, { urgent: true });
+    await until(() => handled.includes('in-danger urgent'));
+    const at = handled.indexOf('in-danger urgent');
+    // Next or nearly (the item in hand when it came is finished first), far ahead of the 200.
+    expect(at).toBeLessThanOrEqual(6);
+    expect(handled.indexOf('in-danger earlier')).toBe(at - 1);
+    // Its wake-up on the ready list, taken later, finds it drained: handled once each.
+    await until(() => handled.length === 202);
+    expect(handled.filter((payload) => payload.startsWith('in-danger'))).toEqual(['in-danger earlier', 'in-danger urgent']);
+  });
+
   it('hands each conversation its items one at a time, in order, with conversations in parallel', async () => {
     const queue = newQueue<number>();
     const handled = new Map<string, number[]>();

@@ -26,6 +26,20 @@ describe('the pace limiter (a token bucket in Redis)', () => {
     expect(waits[5]! - waits[3]!).toBeLessThanOrEqual(70);
   });
 
+  it('books nothing ahead for a sender that can wait, so an urgent booking is next', async () => {
+    const limiter = new PaceLimiter(connection, `${redis.prefix}:pace:d`, { perSecond: 1, burst: 1 });
+    expect(await limiter.takeNow(1)).toEqual({ booked: true, waitMs: 0 });
+    // The slot is taken: a sender that can wait is told when to ask again, and books nothing...
+    const refused = await limiter.takeNow(1);
+    expect(refused.booked).toBe(false);
+    expect(refused.waitMs).toBeGreaterThan(900);
+    expect((await limiter.takeNow(1)).booked).toBe(false);
+    // ...so the urgent one gets the very next slot, not one behind the refused askers.
+    const urgent = await limiter.take(1);
+    expect(urgent).toBeGreaterThan(900);
+    expect(urgent).toBeLessThanOrEqual(1000);
+  });
+
   it('books several messages at once, and a pause holds every sender back', async () => {
     const limiter = new PaceLimiter(connection, `${redis.prefix}:pace:b`, { perSecond: 1, burst: 1 });
     expect(await limiter.take(3)).toBe(0);

@@ -84,7 +84,9 @@ export class PelitaRuntime {
     this.redis.on('error', (error: Error) => options.log.warn({ err: error.message }, 'Redis connection error'));
     this.jobsRedis = jobsConnection(config.REDIS_URL);
     this.jobsRedis.on('error', (error: Error) => options.log.warn({ err: error.message }, 'Redis connection error (jobs)'));
-    this.inbound = this.queue<Inbound>('inbound');
+    // A turn that keeps failing on one message is set aside; a delivery that keeps failing
+    // (a platform down) is not poison, and is tried until it gets through.
+    this.inbound = this.queue<Inbound>('inbound', config.DEAD_LETTER_ATTEMPTS);
     this.gateway = new InboundGateway(this.inbound, (channel, duplicate) =>
       (duplicate ? this.metrics.duplicatesIn : this.metrics.messagesIn).inc({ channel }),
     );
@@ -156,7 +158,7 @@ export class PelitaRuntime {
     await withTimeout(this.jobsRedis.quit(), 1000).catch(() => this.jobsRedis.disconnect());
   }
 
-  private queue<T>(name: string): ConversationQueue<T> {
+  private queue<T>(name: string, maxAttempts?: number): ConversationQueue<T> {
     const queue = new ConversationQueue<T>({
       name,
       redis: this.redis,
@@ -164,6 +166,7 @@ export class PelitaRuntime {
       dedupeTtlSeconds: this.options.config.DEDUPE_TTL_HOURS * 3600,
       lockTtlMs: this.options.config.QUEUE_LOCK_MS,
       observer: this.metrics,
+      ...(maxAttempts !== undefined ? { maxAttempts } : {}),
     });
     this.metrics.watch(queue);
     return queue;
@@ -201,7 +204,7 @@ export class PelitaRuntime {
       onEscalation: (reason) => this.metrics.escalations.inc({ reason }),
       log,
     });
-    this.inbound.process(handler.handle, { concurrency: config.WORKER_CONCURRENCY, log, readAhead: handler.readAhead });
+    this.inbound.process(handler.handle, { concurrency: config.WORKER_CONCURRENCY, log, readAhead: handler.readAhead, onDeadLetter: handler.onDeadLetter });
     this.escalations.process(log, async (request) => void (await this.cases.openFromRequest(request)));
     this.cases.process();
   }
@@ -305,7 +308,7 @@ export class PelitaRuntime {
       return this.pullSenders[channel].deliver(batch);
     }
     return this.outboundFor(channel)
-      .enqueue(batch.conversationId, { id: batch.inReplyTo, payload: batch })
+      .enqueue(batch.conversationId, { id: batch.inReplyTo, payload: batch }, { urgent: batch.urgent === true })
       .then(() => undefined);
   }
 

@@ -6,6 +6,7 @@ import { casesListCommand, casesShowCommand } from './cases-command.ts';
 import { chatCommand } from './chat-command.ts';
 import { checkOfferCommand } from './check-offer-command.ts';
 import { contentStaleCommand } from './content-stale-command.ts';
+import { deadLettersCommand } from './deadletters-command.ts';
 import { flowsCheckCommand } from './flows-check-command.ts';
 import { nluCommand } from './nlu-command.ts';
 import { parseCli, USAGE, UsageError } from './parse-cli.ts';
@@ -37,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
         return await casesListCommand(command);
       case 'cases-show':
         return await casesShowCommand(command);
+      case 'deadletters':
+        return await deadLettersCommand(command);
       case 'help':
         process.stdout.write(`${USAGE}\n`);
         return 0;

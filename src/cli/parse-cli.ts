@@ -21,6 +21,8 @@ export const USAGE = `Usage:
   pelita cases list [--status open|claimed|resolved|overdue] [--json]
                                              cases for case workers, newest first
   pelita cases show ID [--json]              one case and its audit trail
+  pelita deadletters list|retry ID|drop ID [--json]
+                                             messages the engine failed on too often (ids and errors, no text)
   pelita help                                this text
 
 Settings come from environment variables; see .env.example and the README.`;
@@ -36,6 +38,7 @@ export type Command =
   | { name: 'nlu'; json: boolean; lang: string | undefined; evaluate: string | undefined; errors: boolean }
   | { name: 'cases-list'; status: 'open' | 'claimed' | 'resolved' | 'overdue' | undefined; json: boolean }
   | { name: 'cases-show'; id: string; json: boolean }
+  | { name: 'deadletters'; action: 'list' | 'retry' | 'drop'; id: string | undefined; json: boolean }
   | { name: 'help' };
 
 export function parseCli(argv: string[]): Command {
@@ -99,6 +102,13 @@ export function parseCli(argv: string[]): Command {
         }
         if (sub === 'show' && positionals.length === 1) return { name: 'cases-show', id: positionals[0]!, json: values.json ?? false };
         throw new UsageError('try: pelita cases list [--status open] [--json], or pelita cases show ID');
+      }
+      case 'deadletters': {
+        const [action, ...options] = rest;
+        const { values, positionals } = parseArgs({ args: options, options: { json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+        if (action === 'list' && positionals.length === 0) return { name: 'deadletters', action, id: undefined, json: values.json ?? false };
+        if ((action === 'retry' || action === 'drop') && positionals.length === 1) return { name: 'deadletters', action, id: positionals[0], json: values.json ?? false };
+        throw new UsageError('try: pelita deadletters list [--json], or pelita deadletters retry|drop CONVERSATION/MESSAGE');
       }
       case 'agencies': {
         const [sub, ...options] = rest;

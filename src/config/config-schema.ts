@@ -58,6 +58,8 @@ export const configSchema = z.object({
   DEDUPE_TTL_HOURS: integer(1, 24 * 30, 72),
   /** How long a dead worker's conversation stays locked, and how often the sweeper looks for such conversations. */
   QUEUE_LOCK_MS: integer(1000, 600_000, 30_000),
+  /** Failed turns on one message before it is set aside (a dead letter) and the person gets a safe answer. */
+  DEAD_LETTER_ATTEMPTS: integer(1, 100, 5),
   /**
    * Outbound pacing, messages per second (0: no limit). Defaults follow the platforms'
    * published limits: Telegram about 30 per second overall and 1 per second per chat,

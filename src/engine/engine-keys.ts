@@ -33,10 +33,11 @@ export const ENGINE_KEYS = [
   'ask.out_of_scope',
   'answers.was_it_helpful',
   'answers.did_you_mean',
+  'common.dead_letter',
 ] as const;
 
 /** Labels of the choices the engine adds itself. */
 export const BUILT_IN_CHOICE_LABELS = { yes: 'common.yes', no: 'common.no', skip: 'common.skip' } as const;
 
-/** Contacts the engine shows itself (the fallback reply names the police). */
+/** Contacts the engine shows itself (the fallback reply names the police; the safe answer to a dead letter, KP2MI). */
 export const ENGINE_CONTACTS = ['police_110'] as const;

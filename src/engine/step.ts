@@ -24,6 +24,8 @@ export interface StepResult {
   trail: string[];
   /** Set when the content itself is at fault; the person got a friendly reply all the same. */
   contentError?: string;
+  /** Danger set this turn off: its replies go out before ordinary ones. */
+  urgent?: boolean;
 }
 
 const DEFAULT_MAX_STEPS = 50;
@@ -186,7 +188,26 @@ function run(turn: Turn, start: Position): StepResult {
 
 function result(turn: Turn, contentError?: string): StepResult {
   const { session, replies, effects, trail } = turn;
-  return contentError ? { session, replies, effects, trail, contentError } : { session, replies, effects, trail };
+  const urgent = ranDangerFlow(turn);
+  return { session, replies, effects, trail, ...(contentError ? { contentError } : {}), ...(urgent ? { urgent } : {}) };
+}
+
+const dangerFlowsOf = new WeakMap<EngineContext['flows'], ReadonlySet<string>>();
+
+/**
+ * Whether the turn ran a flow that danger triggers lead to (the emergency flow, its care
+ * and safety questions), so that its replies, the numbers included, go out first: also the
+ * answer to "where are you now?" asked after the essentials.
+ */
+function ranDangerFlow(turn: Turn): boolean {
+  const { flows } = turn.ctx;
+  let dangerFlows = dangerFlowsOf.get(flows);
+  if (!dangerFlows) {
+    dangerFlows = new Set(flows.triggers.filter((trigger) => trigger.always).map((trigger) => flows.resolve('main', trigger.goto).flow));
+    dangerFlowsOf.set(flows, dangerFlows);
+  }
+  const found = dangerFlows;
+  return turn.trail.some((node) => found.has(node.slice(0, node.indexOf(':'))));
 }
 
 /** A content mistake must still leave the person with an answer and a way to get help. */

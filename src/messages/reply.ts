@@ -25,6 +25,8 @@ export interface OutboundBatch {
   receivedAt?: string;
   /** The language the replies are in (for the few words a channel adds, e.g. a list's button). */
   language?: string;
+  /** An emergency's replies: delivered before ordinary ones waiting on the same channel. */
+  urgent?: boolean;
 }
 
 export function replyIdOf(inReplyTo: string, position: number): string {

@@ -24,6 +24,7 @@ export class PelitaMetrics implements QueueObserver {
   readonly replyLatency: Histogram<'channel'>;
   readonly handling: Histogram<'queue'>;
   readonly failures: Counter<'queue'>;
+  readonly deadLetters: Counter<'queue'>;
   readonly escalations: Counter<'reason'>;
   readonly retryAfterPauses: Counter<'channel'>;
   private readonly queues: QueueDepthSource[] = [];
@@ -49,6 +50,7 @@ export class PelitaMetrics implements QueueObserver {
       registers,
     });
     this.failures = new Counter({ name: 'pelita_queue_failures_total', help: 'Failed attempts (retried), by queue', labelNames: ['queue'], registers });
+    this.deadLetters = new Counter({ name: 'pelita_dead_letters_total', help: 'Items set aside after failing too often, by queue', labelNames: ['queue'], registers });
     this.escalations = new Counter({ name: 'pelita_escalations_total', help: 'Escalations requested, by reason', labelNames: ['reason'], registers });
     this.retryAfterPauses = new Counter({
       name: 'pelita_rate_limited_total',
@@ -80,6 +82,7 @@ export class PelitaMetrics implements QueueObserver {
     this.queues.push(queue);
     // Shown as 0 from the start, so that a dashboard (or a test) can tell none from unknown.
     this.failures.inc({ queue: queue.name }, 0);
+    this.deadLetters.inc({ queue: queue.name }, 0);
   }
 
   handled(queue: string, seconds: number): void {
@@ -88,5 +91,9 @@ export class PelitaMetrics implements QueueObserver {
 
   failed(queue: string): void {
     this.failures.inc({ queue });
+  }
+
+  deadLettered(queue: string): void {
+    this.deadLetters.inc({ queue });
   }
 }

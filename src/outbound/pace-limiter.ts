@@ -2,11 +2,13 @@ import type { Redis } from 'ioredis';
 import { LuaScript } from '../redis/lua-script.ts';
 
 /**
- * KEYS: bucket. ARGV: interval (ms per message), tolerance (ms of burst), cost, pause (ms).
- * The generic cell rate algorithm, reserving: returns how long the caller must wait before
- * sending `cost` messages, and books them. A pause (after a 429) pushes the bucket's
- * theoretical arrival time past now + pause, so every sender of the channel waits.
- * Redis's own clock keeps several processes consistent.
+ * KEYS: bucket. ARGV: interval (ms per message), tolerance (ms of burst), cost, pause (ms),
+ * most wait (ms; -1 for no limit). The generic cell rate algorithm, reserving: returns how
+ * long the caller must wait before sending `cost` messages, and books them; when that wait
+ * is longer than the most it may book ahead, books nothing and returns -(wait + 1), so the
+ * caller waits and asks again. A pause (after a 429) pushes the bucket's theoretical
+ * arrival time past now + pause, so every sender of the channel waits. Redis's own clock
+ * keeps several processes consistent.
  */
 const RESERVE = new LuaScript(`
 local t = redis.call('TIME')
@@ -25,6 +27,8 @@ if pause > 0 then
 end
 local wait = tat - tolerance - now
 if wait < 0 then wait = 0 end
+local most = tonumber(ARGV[5])
+if most >= 0 and wait > most then return -math.ceil(wait) - 1 end
 local newTat = tat + interval * cost
 redis.call('SET', KEYS[1], newTat, 'PX', math.ceil(math.max(1, newTat - now + 1000)))
 return math.ceil(wait)
@@ -47,12 +51,22 @@ export class PaceLimiter {
 
   /** Books `cost` messages; returns how many milliseconds to wait before sending them. */
   async take(cost: number): Promise<number> {
-    return Number(await RESERVE.run(this.redis, [this.key], [this.interval, this.tolerance, cost, 0]));
+    return Number(await RESERVE.run(this.redis, [this.key], [this.interval, this.tolerance, cost, 0, -1]));
+  }
+
+  /**
+   * Books `cost` messages only if they may go now (within the burst): returns 0 when
+   * booked, else how many milliseconds until they might, booking nothing. Senders that can
+   * wait use this, so the bucket never fills with their bookings ahead of an urgent one.
+   */
+  async takeNow(cost: number): Promise<{ booked: boolean; waitMs: number }> {
+    const result = Number(await RESERVE.run(this.redis, [this.key], [this.interval, this.tolerance, cost, 0, 0]));
+    return result >= 0 ? { booked: true, waitMs: result } : { booked: false, waitMs: -result - 1 };
   }
 
   /** Nobody sends on this bucket for `ms` (a platform's Retry-After). */
   async pause(ms: number): Promise<void> {
-    await RESERVE.run(this.redis, [this.key], [this.interval, this.tolerance, 0, Math.max(1, ms)]);
+    await RESERVE.run(this.redis, [this.key], [this.interval, this.tolerance, 0, Math.max(1, ms), -1]);
   }
 
   /** Milliseconds per message; 0 without a limit (the bucket then only carries pauses). */

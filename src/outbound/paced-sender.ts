@@ -36,7 +36,10 @@ export class PacedSender implements ChannelSender {
     const conversationBucket = new PaceLimiter(redis, keys.pace(channel, batch.conversationId), pacing.conversation);
     const cost = Math.max(1, batch.replies.length);
     for (;;) {
-      const [forChannel, forConversation] = await Promise.all([this.channelBucket.take(cost), conversationBucket.take(cost)]);
+      // An emergency reply books the channel's next free slot at once; the others book only
+      // a slot they can use now, so however long the backlog, nothing is booked ahead of it.
+      const forChannel = batch.urgent ? await this.channelBucket.take(cost) : await this.whenChannelFree(cost);
+      const forConversation = await conversationBucket.take(cost);
       const wait = Math.max(forChannel, forConversation);
       if (wait > 0) await sleep(wait);
       try {
@@ -48,6 +51,16 @@ export class PacedSender implements ChannelSender {
         log.warn({ channel, retryAfterMs: error.retryAfterMs }, 'platform asked to slow down; pausing the channel, then sending again');
         await this.channelBucket.pause(error.retryAfterMs);
       }
+    }
+  }
+
+  /** Waits until the channel has a slot for `cost` messages now, books it, and returns the little wait left. */
+  private async whenChannelFree(cost: number): Promise<number> {
+    for (;;) {
+      const { booked, waitMs } = await this.channelBucket.takeNow(cost);
+      if (booked) return waitMs;
+      // A few milliseconds apart, so waiting senders do not all ask at the same instant.
+      await sleep(waitMs + Math.floor(Math.random() * 5));
     }
   }
 }

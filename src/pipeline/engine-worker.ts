@@ -3,12 +3,13 @@ import type { AnswerCounts } from './answer-counts.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import type { EscalationQueue, EscalationRequest } from '../escalation/escalation-queue.ts';
 import { step } from '../engine/step.ts';
-import type { Session } from '../engine/session.ts';
+import { newSession, type Session } from '../engine/session.ts';
+import { safeAnswer } from '../engine/safe-answer.ts';
 import { describeSituation } from '../engine/situation.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Inbound } from '../messages/inbound.ts';
 import { addressReplies, type OutboundBatch } from '../messages/reply.ts';
-import type { Completion, ItemHandler, QueuedItem } from '../queue/conversation-queue.ts';
+import type { Completion, DeadLetter, ItemHandler, QueuedItem } from '../queue/conversation-queue.ts';
 import { sequence } from '../redis/lua-script.ts';
 import type { PersonDataEraser } from '../privacy/person-data-eraser.ts';
 import type { SessionStore } from '../session/session-store.ts';
@@ -53,6 +54,8 @@ export interface EngineHandler {
   handle: ItemHandler<Inbound>;
   /** The keys each message needs read: the session and the active-case pointer. */
   readAhead(conversationId: string): string[];
+  /** The safe answer to a message set aside after failing too often. */
+  onDeadLetter(letter: DeadLetter<unknown>): Promise<void>;
 }
 
 /**
@@ -103,7 +106,11 @@ export function createEngineHandler(deps: {
     const understood = await understand(deps.nlu, inbound, session.language, deps.ctx.places, answers);
     const result = step(session, understood, deps.ctx);
     if (result.contentError) deps.log.error({ err: result.contentError }, 'flow content error; sent the fallback reply');
-    const batch = { ...addressReplies(conversationId, inbound.messageId, result.replies, inbound.receivedAt), ...(result.session.language ? { language: result.session.language } : {}) };
+    const batch = {
+      ...addressReplies(conversationId, inbound.messageId, result.replies, inbound.receivedAt),
+      ...(result.session.language ? { language: result.session.language } : {}),
+      ...(result.urgent ? { urgent: true } : {}),
+    };
     const erase = result.effects.some((effect) => effect.type === 'delete_data');
     // Erasing comes before the confirmation is queued, so the confirmation is not erased too.
     if (erase) await deps.eraser.erase(conversationId);
@@ -139,5 +146,17 @@ export function createEngineHandler(deps: {
       onAcknowledged: replies?.onAcknowledged,
     };
   };
-  return { handle, readAhead };
+  /**
+   * A message the engine failed on too often was set aside: the person still hears from
+   * Pelita, with the numbers for where they are, and their next message is handled as
+   * usual. A session that cannot be read back is not needed for this.
+   */
+  const onDeadLetter = async (letter: DeadLetter<unknown>): Promise<void> => {
+    const inbound = letter.item.payload as Inbound;
+    const now = new Date().toISOString();
+    const session = await deps.sessions.load(letter.conversationId, now).catch(() => newSession(letter.conversationId, now));
+    const reply = safeAnswer(session, deps.ctx, { conversationId: letter.conversationId, channel: inbound.channel, receivedAt: now });
+    await deps.deliver({ ...addressReplies(letter.conversationId, `${letter.item.id}:safe`, [reply], inbound.receivedAt), ...(session.language ? { language: session.language } : {}) });
+  };
+  return { handle, readAhead, onDeadLetter };
 }

@@ -6,7 +6,7 @@ import type { RedisKeys } from '../redis/redis-keys.ts';
 
 /**
  * "Delete my data": removes every key about one conversation (its session with all
- * answers and its reply history), and anonymises requests for a human and cases, which are
+ * answers, its reply history and any message of it set aside as a dead letter), and anonymises requests for a human and cases, which are
  * kept so a case worker can still act on them. Message ids remembered for de-duplication (no content)
  * expire on their own, and messages still waiting in the inbox are answered first.
  */
@@ -19,10 +19,12 @@ export class PersonDataEraser {
   ) {}
 
   async erase(conversationId: string): Promise<{ keysDeleted: number; requestsAnonymised: number }> {
-    const keys = [this.keys.session(conversationId), ...(await this.scan(this.keys.replyLogPattern(conversationId)))];
+    // A message set aside as a dead letter holds what the person wrote: it goes too.
+    const keys = [this.keys.session(conversationId), this.keys.queueDead('inbound', conversationId), ...(await this.scan(this.keys.replyLogPattern(conversationId)))];
     let keysDeleted = 0;
     // One key at a time: on Redis Cluster they need not share a slot.
     for (const key of keys) keysDeleted += await this.redis.del(key);
+    await this.redis.srem(this.keys.queueDeadIndex('inbound'), conversationId);
     const pseudonym = `deleted:${createHash('sha256').update(conversationId).digest('hex').slice(0, 16)}`;
     const requestsAnonymised = (await this.escalations.anonymise(conversationId, pseudonym)) + ((await this.cases?.anonymise(conversationId, pseudonym)) ?? 0);
     return { keysDeleted, requestsAnonymised };

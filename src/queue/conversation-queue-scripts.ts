@@ -86,3 +86,17 @@ export const RELEASE = new LuaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `);
+
+/**
+ * KEYS: items, lock, dead. ARGV: the head item as read, token, the dead-letter record.
+ * Sets the head item aside (on the conversation's dead list) while this drainer holds the
+ * lock, so the conversation's next items can go on. Returns 1 when moved, 0 when the lock
+ * or the head changed meanwhile.
+ */
+export const SET_ASIDE = new LuaScript(`
+if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
+if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then return 0 end
+redis.call('LPOP', KEYS[1])
+redis.call('RPUSH', KEYS[3], ARGV[3])
+return 1
+`);

@@ -4,7 +4,7 @@ import type { Logger } from '../log/logger.ts';
 import { workerConnection, withTimeout } from '../redis/redis-connection.ts';
 import type { ScriptCall } from '../redis/lua-script.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
-import { ackHead, ACQUIRE, ENQUEUE_ONCE, RELEASE, RELEASE_IF_EMPTY } from './conversation-queue-scripts.ts';
+import { ackHead, ACQUIRE, ENQUEUE_ONCE, RELEASE, RELEASE_IF_EMPTY, SET_ASIDE } from './conversation-queue-scripts.ts';
 
 export interface QueuedItem<T> {
   id: string;
@@ -29,10 +29,26 @@ export interface Completion {
  */
 export type ItemHandler<T> = (conversationId: string, item: QueuedItem<T>, prefetched: ReadonlyMap<string, string | null>) => Promise<Completion | void>;
 
+/** An item set aside after its handler failed `maxAttempts` times in a row. */
+export interface DeadLetter<T> {
+  queue: string;
+  conversationId: string;
+  item: QueuedItem<T>;
+  /** The last error's message (never the item's text). */
+  error: string;
+  attempts: number;
+  failedAt: string;
+}
+
 export interface ProcessOptions {
   /** Conversations this process drains at once. */
   concurrency: number;
   log: Logger;
+  /**
+   * Told of each item set aside, once it is off the inbox: so that the person hears
+   * something (a safe answer) rather than nothing. Its failure is logged, not retried.
+   */
+  onDeadLetter?: ((letter: DeadLetter<unknown>) => Promise<void>) | undefined;
   /** Keys (of the conversation's hash slot) whose values every item's handler will want. */
   readAhead?: ((conversationId: string) => string[]) | undefined;
 }
@@ -51,11 +67,20 @@ export interface ConversationQueueOptions {
   lockTtlMs?: number;
   /** Told about every item handled and every failed drain (for /metrics). */
   observer?: QueueObserver;
+  /**
+   * Failures of the handler on one item before it is set aside as a dead letter (its
+   * conversation's next items then go on). Without it, an item is tried for ever.
+   */
+  maxAttempts?: number;
 }
+
+/** How long a failure count is kept: an item failing less often than this is not poison. */
+const FAILURES_TTL_SECONDS = 24 * 3600;
 
 export interface QueueObserver {
   handled(queue: string, seconds: number): void;
   failed(queue: string): void;
+  deadLettered?(queue: string): void;
 }
 
 /** One process's drainers of one queue. */
@@ -114,7 +139,7 @@ export class ConversationQueue<T> {
    * after a crash between the two steps is what heals it (and the sweeper, should no
    * redelivery come); a conversation on the list twice costs one look.
    */
-  async enqueue(conversationId: string, item: QueuedItem<T>): Promise<{ duplicate: boolean }> {
+  async enqueue(conversationId: string, item: QueuedItem<T>, options: { urgent?: boolean } = {}): Promise<{ duplicate: boolean }> {
     const { keys, redis, dedupeTtlSeconds } = this.options;
     // Sent together (one round trip): noted as active (for the sweeper), then stored.
     const [, length] = await Promise.all([
@@ -125,7 +150,12 @@ export class ConversationQueue<T> {
         [dedupeTtlSeconds, JSON.stringify(item)],
       ),
     ]);
-    if (Number(length) === 1 || Number(length) === -1) await redis.rpush(keys.queueReady(this.name), conversationId);
+    const stored = Number(length) > 0;
+    // An urgent item jumps the queue of conversations: its conversation goes on the urgent
+    // list even when it is already waiting on the ready list (the second look finds it
+    // drained, which costs one look). Within the conversation, order is kept.
+    if (options.urgent && stored) await redis.lpush(keys.queueUrgent(this.name), conversationId);
+    else if (Number(length) === 1 || Number(length) === -1) await redis.rpush(keys.queueReady(this.name), conversationId);
     return { duplicate: Number(length) <= 0 };
   }
 
@@ -182,11 +212,12 @@ export class ConversationQueue<T> {
 
   /** Conversations on the ready list and conversations with items waiting, for /metrics. */
   async depth(): Promise<{ ready: number; conversations: number }> {
-    const [ready, conversations] = await Promise.all([
+    const [ready, urgent, conversations] = await Promise.all([
       this.options.redis.llen(this.options.keys.queueReady(this.name)),
+      this.options.redis.llen(this.options.keys.queueUrgent(this.name)),
       this.options.redis.scard(this.options.keys.queueActive(this.name)),
     ]);
-    return { ready, conversations };
+    return { ready: ready + urgent, conversations };
   }
 
   /**
@@ -211,6 +242,7 @@ export class ConversationQueue<T> {
   private async takeReady(drainers: Drainers<T>): Promise<void> {
     const { options, waiting, inFlight } = drainers;
     const readyKey = this.options.keys.queueReady(this.name);
+    const urgentKey = this.options.keys.queueUrgent(this.name);
     while (!this.closing) {
       const free = options.concurrency - inFlight.size;
       if (free <= 0) {
@@ -219,8 +251,9 @@ export class ConversationQueue<T> {
       }
       let taken: string[];
       try {
-        // All free slots in one pop, waiting a second at most (so that closing is noticed).
-        const reply = (await waiting.call('BLMPOP', '1', '1', readyKey, 'LEFT', 'COUNT', String(free))) as [string, string[]] | null;
+        // All free slots in one pop, waiting a second at most (so that closing is noticed);
+        // the urgent list first, as BLMPOP takes from the first list that has anything.
+        const reply = (await waiting.call('BLMPOP', '1', '2', urgentKey, readyKey, 'LEFT', 'COUNT', String(free))) as [string, string[]] | null;
         taken = reply?.[1] ?? [];
       } catch (error) {
         if (this.closing) return;
@@ -262,8 +295,10 @@ export class ConversationQueue<T> {
       return;
     }
 
+    let handling: string | null = null;
     try {
       for (;;) {
+        handling = null;
         if (head === null) {
           if ((await RELEASE_IF_EMPTY.run(redis, [itemsKey, lockKey], [token])) === 1) return this.drained(conversationId);
           // Items came while the drainer looked (no acknowledgement to carry the reads).
@@ -273,7 +308,9 @@ export class ConversationQueue<T> {
           continue;
         }
         const started = performance.now();
+        handling = head;
         const completion = await handler(conversationId, JSON.parse(head) as QueuedItem<T>, prefetched);
+        handling = null;
         const write = completion ? completion.write : undefined;
         const acknowledged = ackHead(write?.script).run(
           redis,
@@ -297,9 +334,72 @@ export class ConversationQueue<T> {
         prefetched = valuesRead(values);
       }
     } catch (error) {
+      // The handler failed on this item too often: set it aside so the person's next
+      // messages ("tolong" among them) are not stuck behind it for ever.
+      const setAside = handling !== null && (await this.setAsideIfPoison(conversationId, handling, token, error, options).catch(() => false));
       await RELEASE.run(redis, [lockKey], [token]).catch(() => undefined);
+      if (setAside) {
+        this.retries.delete(conversationId);
+        await redis.rpush(keys.queueReady(this.name), conversationId).catch(() => undefined);
+        return;
+      }
       this.retryLater(conversationId, error, options.log);
     }
+  }
+
+  /** Counts a failure of the handler on `head`; at `maxAttempts`, moves it to the dead list. */
+  private async setAsideIfPoison(conversationId: string, head: string, token: string, error: unknown, options: ProcessOptions): Promise<boolean> {
+    const { redis, keys, maxAttempts } = this.options;
+    if (maxAttempts === undefined) return false;
+    const item = JSON.parse(head) as QueuedItem<unknown>;
+    const failuresKey = keys.queueFailures(this.name, conversationId, item.id);
+    const [[, attempts]] = (await redis.multi().incr(failuresKey).expire(failuresKey, FAILURES_TTL_SECONDS).exec()) as [[unknown, number], ...unknown[]];
+    if (Number(attempts) < maxAttempts) return false;
+    const letter: DeadLetter<unknown> = {
+      queue: this.name,
+      conversationId,
+      item,
+      error: error instanceof Error ? error.message : String(error),
+      attempts: Number(attempts),
+      failedAt: new Date().toISOString(),
+    };
+    const moved = await SET_ASIDE.run(redis, [keys.queueItems(this.name, conversationId), keys.queueLock(this.name, conversationId), keys.queueDead(this.name, conversationId)], [head, token, JSON.stringify(letter)]);
+    if (Number(moved) !== 1) return false;
+    await Promise.all([redis.sadd(keys.queueDeadIndex(this.name), conversationId), redis.del(failuresKey)]);
+    this.options.observer?.deadLettered?.(this.name);
+    options.log.error({ queue: this.name, attempts: letter.attempts, itemId: item.id, err: error }, 'item failed too often: set aside as a dead letter');
+    await options.onDeadLetter?.(letter).catch((failure: unknown) => options.log.error({ queue: this.name, err: failure }, 'the safe answer to a dead letter failed'));
+    return true;
+  }
+
+  /** Every item set aside, conversation by conversation. */
+  async deadLetters(): Promise<DeadLetter<T>[]> {
+    const { redis, keys } = this.options;
+    const letters: DeadLetter<T>[] = [];
+    for (const conversationId of await redis.smembers(keys.queueDeadIndex(this.name))) {
+      const records = await redis.lrange(keys.queueDead(this.name, conversationId), 0, -1);
+      if (records.length === 0) await redis.srem(keys.queueDeadIndex(this.name), conversationId);
+      letters.push(...records.map((record) => JSON.parse(record) as DeadLetter<T>));
+    }
+    return letters;
+  }
+
+  /**
+   * Takes one dead letter off its list; with `retry`, queues its item again (under a new id,
+   * as the old one is remembered as seen) at the end of its conversation's inbox.
+   */
+  async resolveDeadLetter(conversationId: string, itemId: string, retry: boolean): Promise<boolean> {
+    const { redis, keys } = this.options;
+    const deadKey = keys.queueDead(this.name, conversationId);
+    for (const record of await redis.lrange(deadKey, 0, -1)) {
+      const letter = JSON.parse(record) as DeadLetter<T>;
+      if (letter.item.id !== itemId) continue;
+      if ((await redis.lrem(deadKey, 1, record)) !== 1) return false;
+      if (retry) await this.enqueue(conversationId, { ...letter.item, id: `${itemId}:retry-${Date.now()}` });
+      if ((await redis.llen(deadKey)) === 0) await redis.srem(keys.queueDeadIndex(this.name), conversationId);
+      return true;
+    }
+    return false;
   }
 
   /**

@@ -23,6 +23,21 @@ export class RedisKeys {
     return `${this.prefix}:q:${queue}:{${conversationId}}:seen:${itemId}`;
   }
 
+  /** How often the handler failed on one item (a counter that expires). */
+  queueFailures(queue: string, conversationId: string, itemId: string): string {
+    return `${this.prefix}:q:${queue}:{${conversationId}}:failures:${itemId}`;
+  }
+
+  /** Items of one conversation that failed too often and were set aside (JSON records). */
+  queueDead(queue: string, conversationId: string): string {
+    return `${this.prefix}:q:${queue}:{${conversationId}}:dead`;
+  }
+
+  /** Conversations with items set aside, for `pelita deadletters list`. */
+  queueDeadIndex(queue: string): string {
+    return `${this.prefix}:q:{${queue}}:dead-index`;
+  }
+
   /** Conversations whose inbox may hold items: what the sweeper checks for a lost wake-up. */
   queueActive(queue: string): string {
     return `${this.prefix}:q:${queue}:active`;
@@ -30,7 +45,16 @@ export class RedisKeys {
 
   /** Conversations whose inbox went from empty to not empty: what drainers take work from. */
   queueReady(queue: string): string {
-    return `${this.prefix}:q:${queue}:ready`;
+    return `${this.prefix}:q:{${queue}}:ready`;
+  }
+
+  /**
+   * Conversations with an urgent item (an emergency reply): drainers take from this list
+   * before the ready list. Both lists share a {hashtag}, so one blocking pop can watch both,
+   * also on Redis Cluster.
+   */
+  queueUrgent(queue: string): string {
+    return `${this.prefix}:q:{${queue}}:urgent`;
   }
 
   /** Marks a reply as delivered to a push platform, so a retried batch skips it. */

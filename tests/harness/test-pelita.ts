@@ -31,10 +31,10 @@ export async function startTestPelita(
   redis: TestRedis,
   env: Record<string, string> = {},
   role: Role = 'all',
-  extra: Pick<RuntimeOptions, 'configureTelegramApi' | 'createWhatsAppWebClient'> = {},
+  extra: Pick<RuntimeOptions, 'configureTelegramApi' | 'createWhatsAppWebClient'> & { nlu?: Nlu } = {},
 ): Promise<{ runtime: PelitaRuntime; baseUrl: string; lines: string[] }> {
   const config = loadConfig({ REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, PORT: '0', ...env });
   const { log, lines } = memoryLogger();
-  const runtime = await PelitaRuntime.start({ config, log, ctx: loadEngineContext(), role, http: true, nlu: role === 'gateway' ? undefined : await sharedNlu(), ...extra });
+  const runtime = await PelitaRuntime.start({ config, log, ctx: loadEngineContext(), role, http: true, nlu: role === 'gateway' ? undefined : (extra.nlu ?? (await sharedNlu())), ...extra });
   return { runtime, baseUrl: `http://127.0.0.1:${runtime.port}`, lines };
 }
