@@ -127,6 +127,9 @@ describe('HTTP channel', () => {
   it('answers 400 to a bad cursor or wait', async () => {
     const badCursor = await fetch(`${baseUrl}/v1/conversations/x/replies?after=abc`);
     expect(badCursor.status).toBe(400);
+    // Shaped like a cursor, but larger than any stream id: a 400, never a 500.
+    const hugeCursor = await fetch(`${baseUrl}/v1/conversations/x/replies?after=99999999999999999999-0`);
+    expect(hugeCursor.status).toBe(400);
     const badWait = await fetch(`${baseUrl}/v1/conversations/x/replies?wait=999999`);
     expect(badWait.status).toBe(400);
   });

@@ -132,6 +132,16 @@ describe('Telegram by webhook', () => {
     expect(emulatorChatIsQuiet(8001)).toBe(true);
   });
 
+  it('acknowledges and drops an update it cannot read (never a 5xx that Telegram would retry), and counts it', async () => {
+    expect((await post({ update_id: 950, message: { chat: null } }, secret)).status).toBe(200);
+    expect((await post({ update_id: 951, callback_query: { id: 'q', data: 'x', message: { message_id: 1, chat: { id: 8003, type: 'private' } } } }, secret)).status).toBe(200);
+    // The next, readable update from the same person is answered.
+    expect((await post(update(952, 8003, 'halo'), secret)).status).toBe(200);
+    await waitForBotMessages(bed.emulator, 8003, (sent) => sent.length > 0);
+    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^pelita_messages_invalid_total\{channel="telegram"\} 2$/m);
+  });
+
   it('accepts an update with the secret, answers it, and drops the same update_id again', async () => {
     expect((await post(update(901, 8002, 'halo'), secret)).status).toBe(200);
     expect((await post(update(901, 8002, 'halo'), secret)).status).toBe(200);

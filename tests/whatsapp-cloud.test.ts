@@ -67,6 +67,19 @@ describe('WhatsApp Cloud API', () => {
     expect(sentTo('6280001')).toEqual([]);
   });
 
+  it('drops the unreadable messages of a signed batch, queues the good ones, and never answers 5xx', async () => {
+    const body = cloudWebhook([
+      { from: '6280009', id: 'wamid.bad-place', timestamp: String(Math.floor(Date.now() / 1000)), type: 'location', location: { latitude: 91, longitude: 10 } },
+      text('6280009', 'wamid.long', 'a'.repeat(16_385)),
+      text('6280009', 'wamid.good', 'halo'),
+    ]);
+    expect((await post(body, sign(body, SECRET))).status).toBe(200);
+    // The long one is cut to WhatsApp's own limit and answered; the good one too.
+    await expect.poll(() => sentTo('6280009').length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^pelita_messages_invalid_total\{channel="whatsapp-cloud"\} 1$/m);
+  });
+
   it('answers a signed text with reply buttons, then a button and a list reply move the conversation on', async () => {
     const person = '6281111';
     const first = cloudWebhook([text(person, 'wamid.1', 'halo')]);

@@ -239,6 +239,7 @@ export class PelitaRuntime {
         log,
         api,
         operatorUpdate: operators ? (update) => operators.handleUpdate(update) : undefined,
+        onInvalid: () => this.metrics.invalidIn.inc({ channel: 'telegram' }),
       });
       senders.telegram = this.paced('telegram', this.telegram.sender, {
         channel: { perSecond: config.TELEGRAM_RATE_PER_S, burst: config.OUTBOUND_BURST },
@@ -265,6 +266,7 @@ export class PelitaRuntime {
         translator: this.options.ctx.translator,
         log,
         rememberSeconds: config.DEDUPE_TTL_HOURS * 3600,
+        onInvalid: () => this.metrics.invalidIn.inc({ channel: 'whatsapp-cloud' }),
       });
       senders['whatsapp-cloud'] = this.paced('whatsapp-cloud', this.whatsappCloud.sender, {
         channel: { perSecond: config.WHATSAPP_RATE_PER_S, burst: config.OUTBOUND_BURST },

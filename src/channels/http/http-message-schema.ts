@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The largest part of a Redis stream id (an unsigned 64-bit number). */
+const MAX_STREAM_PART = 2n ** 64n - 1n;
+
 /** The HTTP channel's inbound message, as partner systems (SMS gateways, apps) send it. */
 export const httpMessageSchema = z
   .object({
@@ -17,7 +20,13 @@ export const httpMessageSchema = z
 export type HttpMessage = z.infer<typeof httpMessageSchema>;
 
 export const repliesQuerySchema = z.object({
-  after: z.string().regex(/^(0|\d+-\d+)$/, { error: 'after: expected a cursor from an earlier answer, or 0' }).default('0'),
+  after: z
+    .string()
+    .regex(/^(0|\d+-\d+)$/, { error: 'after: expected a cursor from an earlier answer, or 0' })
+    // Both parts of a stream id are 64-bit: a larger number is no cursor Pelita gave out.
+    // (Checked on its own: zod runs this refinement even when the pattern above failed.)
+    .refine((cursor) => cursor.split('-').every((part) => /^\d{1,20}$/.test(part) && BigInt(part) <= MAX_STREAM_PART), { error: 'after: expected a cursor from an earlier answer, or 0' })
+    .default('0'),
   wait: z.coerce.number().int().min(0).max(30_000, { error: 'wait: at most 30000 ms' }).default(0),
 });
 

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../config/config-schema.ts';
 import type { Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { InboundGateway } from '../../pipeline/inbound-gateway.ts';
+import { InvalidInbound, type InboundGateway } from '../../pipeline/inbound-gateway.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 import { sameSecret } from '../../security/same-secret.ts';
 import type { ChannelSender } from '../channel-sender.ts';
@@ -47,9 +47,11 @@ export function createTelegramChannel(deps: {
   api: Api;
   /** Updates from the operators' group go there first. */
   operatorUpdate?: ((update: Update) => Promise<boolean>) | undefined;
+  /** Told of each update dropped as unreadable (for /metrics). */
+  onInvalid?: (() => void) | undefined;
 }): TelegramChannel {
   const { config, log, api } = deps;
-  const receiver = new TelegramReceiver({ api, gateway: deps.gateway, redis: deps.redis, keys: deps.keys, log, operatorUpdate: deps.operatorUpdate });
+  const receiver = new TelegramReceiver({ api, gateway: deps.gateway, redis: deps.redis, keys: deps.keys, log, operatorUpdate: deps.operatorUpdate, onInvalid: deps.onInvalid });
   const sender = new TelegramSender({ api, redis: deps.redis, keys: deps.keys, rememberSeconds: config.DEDUPE_TTL_HOURS * 3600, log });
   const webhookUrl = config.TELEGRAM_WEBHOOK_URL;
   const secret = config.TELEGRAM_WEBHOOK_SECRET;
@@ -97,6 +99,12 @@ export function createTelegramChannel(deps: {
           await receiver.handle(update as Update);
           return reply.status(200).send({});
         } catch (error) {
+          // Unreadable: acknowledged and dropped, so Telegram does not hold back what follows.
+          if (error instanceof InvalidInbound) {
+            deps.onInvalid?.();
+            log.warn({ channel: 'telegram', err: error.message }, 'dropped an update Pelita cannot read');
+            return reply.status(200).send({});
+          }
           // Telegram delivers it again later; never 200 for an update that was not queued.
           log.error({ channel: 'telegram', err: error instanceof Error ? error.message : String(error) }, 'could not queue a Telegram update');
           return reply.status(503).send({ error: 'could not queue the update now' });

@@ -15,6 +15,9 @@ export const TELEGRAM_COMMANDS = {
   delete: 'hapus data saya',
 } as const;
 
+/** The longest text message Telegram delivers. */
+const TELEGRAM_TEXT_MAX = 4096;
+
 /** Telegram's own language code ("id", "en-GB") when Pelita speaks it. */
 function languageOf(code: string | undefined): string | undefined {
   const base = code?.toLowerCase().split('-')[0];
@@ -47,8 +50,10 @@ export function inboundFromUpdate(update: Update, receivedAt: string): Inbound |
   const inbound = base(message.chat.id, message.from?.language_code);
   if (message.location) return { ...inbound, location: { lat: message.location.latitude, lon: message.location.longitude } };
   if (message.contact) return { ...inbound, contact: { phone: message.contact.phone_number.slice(0, 32) } };
-  const text = message.text ?? message.caption;
-  if (text === undefined) return undefined;
+  const full = message.text ?? message.caption;
+  if (full === undefined) return undefined;
+  // Telegram's own limit: a longer text is no message a person sent, and is cut there.
+  const text = full.slice(0, TELEGRAM_TEXT_MAX);
   const command = /^\/([a-z_]+)(?:@\w+)?(?:\s+(\S+))?\s*$/i.exec(text.trim());
   if (command) {
     const name = command[1]!.toLowerCase() as keyof typeof TELEGRAM_COMMANDS;

@@ -2,7 +2,7 @@ import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../log/logger.ts';
-import type { InboundGateway } from '../../pipeline/inbound-gateway.ts';
+import { InvalidInbound, type InboundGateway } from '../../pipeline/inbound-gateway.ts';
 import { RedisLease } from '../../redis/redis-lease.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 import { inboundFromUpdate } from './telegram-inbound.ts';
@@ -35,6 +35,8 @@ export class TelegramReceiver {
       log: Logger;
       /** The operators' group: handled there when it returns true. */
       operatorUpdate?: ((update: Update) => Promise<boolean>) | undefined;
+      /** Told of each update dropped as unreadable (for /metrics). */
+      onInvalid?: (() => void) | undefined;
     },
   ) {
     this.lease = new RedisLease(deps.redis, deps.keys.telegramPoller(), LOCK_MS);
@@ -43,7 +45,13 @@ export class TelegramReceiver {
   /** Queues one update (and answers a button press at once, so the spinner stops). */
   async handle(update: Update): Promise<void> {
     if (await this.deps.operatorUpdate?.(update)) return;
-    const inbound = inboundFromUpdate(update, new Date().toISOString());
+    let inbound;
+    try {
+      inbound = inboundFromUpdate(update, new Date().toISOString());
+    } catch (error) {
+      // A field Telegram always sends is missing or of another type ("chat": null).
+      throw new InvalidInbound('telegram', error instanceof Error ? error.name : 'unreadable update');
+    }
     if (inbound) {
       await this.deps.gateway.accept(inbound);
       // They wrote to us: whatever blocked the bot before has been undone.
@@ -93,7 +101,14 @@ export class TelegramReceiver {
         const started = Date.now();
         const updates = await api.getUpdates({ offset, timeout: POLL_SECONDS, allowed_updates: [...ALLOWED_UPDATES] }, signal);
         for (const update of updates) {
-          await this.handle(update);
+          try {
+            await this.handle(update);
+          } catch (error) {
+            // Skipped, or it would be fetched again and again, holding back every later update.
+            if (!(error instanceof InvalidInbound)) throw error;
+            this.deps.onInvalid?.();
+            log.warn({ channel: 'telegram', err: error.message }, 'dropped an update Pelita cannot read');
+          }
           await redis.set(keys.telegramOffset(), String(update.update_id + 1));
         }
         // A server that ignores `timeout` (a test emulator, some proxies) answers at once.

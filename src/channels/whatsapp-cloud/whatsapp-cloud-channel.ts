@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../log/logger.ts';
 import { conversationIdOf } from '../../messages/channel.ts';
-import type { InboundGateway } from '../../pipeline/inbound-gateway.ts';
+import { InvalidInbound, type InboundGateway } from '../../pipeline/inbound-gateway.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 import { sameSecret } from '../../security/same-secret.ts';
 import type { ChannelSender } from '../channel-sender.ts';
@@ -40,6 +40,8 @@ export function createWhatsAppCloudChannel(deps: {
   translator: Translator;
   log: Logger;
   rememberSeconds: number;
+  /** Told of each message dropped as unreadable (for /metrics). */
+  onInvalid?: (() => void) | undefined;
 }): WhatsAppCloudChannel {
   const { settings, redis, keys, log } = deps;
   const sender = new WhatsAppCloudSender({ settings, redis, keys, translator: deps.translator, log, rememberSeconds: deps.rememberSeconds });
@@ -90,7 +92,15 @@ export function createWhatsAppCloudChannel(deps: {
               // A late redelivery of an old message must not move the window back.
               if (wroteAt > known) await redis.set(keys.whatsappLastInbound(conversationId), String(wroteAt), 'PX', SERVICE_WINDOW_MS + 3600_000);
               const inbound = inboundFromCloudMessage(message, receivedAt);
-              if (inbound) await deps.gateway.accept(inbound);
+              try {
+                if (inbound) await deps.gateway.accept(inbound);
+              } catch (error) {
+                // One unreadable message (a latitude past 90) is dropped and counted; the
+                // good ones around it are queued, and Meta is not asked to send it again.
+                if (!(error instanceof InvalidInbound)) throw error;
+                deps.onInvalid?.();
+                log.warn({ channel: 'whatsapp-cloud', err: error.message }, 'dropped a message Pelita cannot read');
+              }
             }
           } catch (error) {
             // Meta delivers it again; never 200 for a message that was not queued.

@@ -57,6 +57,9 @@ export const webhookPayloadSchema = z
 export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
 export type DeliveryStatus = z.infer<typeof statusSchema>;
 
+/** The longest text message WhatsApp delivers. */
+const WHATSAPP_TEXT_MAX = 4096;
+
 /** A message from Meta's webhook as an `Inbound`, or undefined for kinds Pelita does not read (stickers, reactions...). */
 export function inboundFromCloudMessage(message: z.infer<typeof messageSchema>, receivedAt: string): Inbound | undefined {
   const base = {
@@ -67,7 +70,8 @@ export function inboundFromCloudMessage(message: z.infer<typeof messageSchema>, 
   };
   switch (message.type) {
     case 'text':
-      return message.text ? { ...base, text: message.text.body } : undefined;
+      // WhatsApp's own limit: a longer body is no message a person sent, and is cut there.
+      return message.text ? { ...base, text: message.text.body.slice(0, WHATSAPP_TEXT_MAX) } : undefined;
     case 'interactive': {
       const picked = message.interactive?.button_reply ?? message.interactive?.list_reply;
       return picked ? { ...base, choice: picked.id } : undefined;
