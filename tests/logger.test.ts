@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { redisShownAs } from '../src/app/pelita-runtime.ts';
 import { memoryLogger } from './harness/test-pelita.ts';
 
 describe('logging', () => {
@@ -11,9 +12,23 @@ describe('logging', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ conversationId: '[redacted]', text: '[redacted]', msg: 'received' });
   });
 
+  it('logs an error with its stack, through pino\'s serializer', () => {
+    const { log, lines } = memoryLogger(false);
+    log.error({ err: new Error('the drain failed') }, 'drain failed; will retry');
+    const logged = JSON.parse(lines[0]!) as { err: { type: string; message: string; stack: string } };
+    expect(logged.err).toMatchObject({ type: 'Error', message: 'the drain failed' });
+    expect(logged.err.stack).toMatch(/at .*logger\.test\.ts/);
+  });
+
   it('logs them when LOG_MESSAGES asks for it', () => {
     const { log, lines } = memoryLogger(true);
     log.info({ text: 'halo' }, 'received');
     expect(JSON.parse(lines[0]!)).toMatchObject({ text: 'halo' });
+  });
+
+  it('names the Redis in use at start without its password', () => {
+    expect(redisShownAs('redis://:s3cret@redis.internal:6380/2')).toBe('redis://redis.internal:6380/2');
+    expect(redisShownAs('rediss://user:pw@cache.example.org')).toBe('rediss://cache.example.org');
+    expect(redisShownAs('not a url')).toBe('an unreadable REDIS_URL');
   });
 });

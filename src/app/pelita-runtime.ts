@@ -81,9 +81,9 @@ export class PelitaRuntime {
     const { config } = options;
     this.keys = new RedisKeys(config.REDIS_PREFIX);
     this.redis = openRedis(config.REDIS_URL);
-    this.redis.on('error', (error: Error) => options.log.warn({ err: error.message }, 'Redis connection error'));
+    this.redis.on('error', (error: Error) => options.log.warn({ err: error }, 'Redis connection error'));
     this.jobsRedis = jobsConnection(config.REDIS_URL);
-    this.jobsRedis.on('error', (error: Error) => options.log.warn({ err: error.message }, 'Redis connection error (jobs)'));
+    this.jobsRedis.on('error', (error: Error) => options.log.warn({ err: error }, 'Redis connection error (jobs)'));
     // A turn that keeps failing on one message is set aside; a delivery that keeps failing
     // (a platform down) is not poison, and is tried until it gets through.
     this.inbound = this.queue<Inbound>('inbound', config.DEAD_LETTER_ATTEMPTS);
@@ -123,7 +123,7 @@ export class PelitaRuntime {
     // Platforms are asked for updates only once everything that takes them is up.
     runtime.telegram?.start();
     runtime.whatsappWeb?.start();
-    log.info({ role, http: serveHttp ? `${config.HOST}:${runtime.port}` : 'off' }, 'Pelita is running');
+    log.info({ role, http: serveHttp ? `${config.HOST}:${runtime.port}` : 'off', redis: redisShownAs(config.REDIS_URL), prefix: config.REDIS_PREFIX }, 'Pelita is running');
     return runtime;
   }
 
@@ -366,5 +366,15 @@ export class PelitaRuntime {
       log,
     });
     await this.server.listen({ port: withChannel ? config.PORT : (config.METRICS_PORT ?? 0), host: config.HOST });
+  }
+}
+
+/** Which Redis is in use, for the start log: host, port and database, never a password. */
+export function redisShownAs(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname && parsed.pathname !== '/' ? parsed.pathname : ''}`;
+  } catch {
+    return 'an unreadable REDIS_URL';
   }
 }

@@ -156,8 +156,8 @@ export class CaseDesk {
       concurrency: 4,
       settings: { backoffStrategy: (attemptsMade: number) => Math.min(MAX_BACKOFF_MS, 500 * 2 ** attemptsMade) },
     });
-    this.worker.on('failed', (job, error) => log.error({ caseId: job?.data.caseId, kind: job?.data.kind, attempts: job?.attemptsMade, err: error.message }, 'could not reach the operators; will retry'));
-    this.worker.on('error', (error) => log.error({ err: error.message }, 'operators worker error'));
+    this.worker.on('failed', (job, error) => log.error({ caseId: job?.data.caseId, kind: job?.data.kind, attempts: job?.attemptsMade, err: error }, 'could not reach the operators; will retry'));
+    this.worker.on('error', (error) => log.error({ err: error }, 'operators worker error'));
   }
 
   async close(graceMs = 10_000): Promise<void> {
@@ -199,7 +199,7 @@ export class CaseDesk {
     // Best effort: the case is already changed and audited; a lost notice is not a lost case.
     await this.deps.operators
       ?.postInThread(found, text)
-      .catch((error: Error) => this.deps.log.warn({ caseId: found.id, err: error.message }, 'could not post to the operators'));
+      .catch((error: Error) => this.deps.log.warn({ caseId: found.id, err: error }, 'could not post to the operators'));
   }
 
   private async require(id: string): Promise<Case> {

@@ -1,3 +1,4 @@
+import { messageOf } from '../log/error-message.ts';
 import { parseArgs } from 'node:util';
 
 export class UsageError extends Error {}
@@ -128,6 +129,6 @@ export function parseCli(argv: string[]): Command {
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(messageOf(error));
   }
 }

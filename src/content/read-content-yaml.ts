@@ -1,3 +1,4 @@
+import { messageOf } from '../log/error-message.ts';
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { YamlSource } from '../flows/yaml-source.ts';
@@ -10,7 +11,7 @@ export function readContentYaml<T>(file: string, schema: z.ZodType<T>): T {
     source = new YamlSource(file);
   } catch (error) {
     // A file that cannot be read at all (missing, unreadable).
-    throw new ContentError(file, error instanceof Error ? error.message : String(error));
+    throw new ContentError(file, messageOf(error));
   }
   const yamlError = source.errors[0];
   if (yamlError) throw new ContentError(file, `YAML: ${yamlError.message}`, yamlError.line);
@@ -28,6 +29,6 @@ export function readContentText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ContentError(file, error instanceof Error ? error.message : String(error));
+    throw new ContentError(file, messageOf(error));
   }
 }

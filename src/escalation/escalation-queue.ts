@@ -66,8 +66,8 @@ export class EscalationQueue {
       async (job) => handle(job.data),
       { connection, prefix: this.keys.bullPrefix, concurrency: 4 },
     );
-    worker.on('failed', (job, error) => log.error({ jobId: job?.id, err: error.message }, 'escalation not handled yet; will retry'));
-    worker.on('error', (error) => log.error({ err: error.message }, 'escalation worker error'));
+    worker.on('failed', (job, error) => log.error({ jobId: job?.id, err: error }, 'escalation not handled yet; will retry'));
+    worker.on('error', (error) => log.error({ err: error }, 'escalation worker error'));
     this.workers.push(worker);
   }
 

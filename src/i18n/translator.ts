@@ -1,3 +1,4 @@
+import { messageOf } from '../log/error-message.ts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n, type Resource } from 'i18next';
@@ -36,7 +37,7 @@ export function loadTranslator(dir: string, fallback: Language = 'id'): Translat
       try {
         resources[language][namespace] = JSON.parse(readFileSync(fullPath, 'utf8'));
       } catch (error) {
-        throw new ContentError(fullPath, error instanceof Error ? error.message : String(error));
+        throw new ContentError(fullPath, messageOf(error));
       }
       namespaces.add(namespace);
     }

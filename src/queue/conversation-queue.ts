@@ -1,3 +1,4 @@
+import { messageOf } from '../log/error-message.ts';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.ts';
@@ -168,11 +169,11 @@ export class ConversationQueue<T> {
       inFlight: new Set(),
       loop: Promise.resolve(),
     };
-    drainers.waiting.on('error', (error: Error) => options.log.warn({ queue: this.name, err: error.message }, 'queue connection error'));
+    drainers.waiting.on('error', (error: Error) => options.log.warn({ queue: this.name, err: error }, 'queue connection error'));
     drainers.loop = this.takeReady(drainers);
     this.drainers.push(drainers);
     this.sweeper ??= setInterval(() => {
-      this.sweep().catch((error: Error) => options.log.warn({ queue: this.name, err: error.message }, 'inbox sweep failed; will try again'));
+      this.sweep().catch((error: Error) => options.log.warn({ queue: this.name, err: error }, 'inbox sweep failed; will try again'));
     }, this.lockTtlMs);
     this.sweeper.unref();
   }
@@ -257,14 +258,14 @@ export class ConversationQueue<T> {
         taken = reply?.[1] ?? [];
       } catch (error) {
         if (this.closing) return;
-        options.log.warn({ queue: this.name, err: error instanceof Error ? error.message : String(error) }, 'could not take ready conversations; will try again');
+        options.log.warn({ queue: this.name, err: error }, 'could not take ready conversations; will try again');
         await new Promise((resolve) => setTimeout(resolve, 500));
         continue;
       }
       for (const conversationId of taken) {
         const drained: Promise<void> = this.drain(conversationId, drainers)
           // drain() handles its own failures; this only keeps a slip there from stopping the loop.
-          .catch((error: unknown) => options.log.error({ queue: this.name, err: error instanceof Error ? error.message : String(error) }, 'drain slipped'))
+          .catch((error: unknown) => options.log.error({ queue: this.name, err: error }, 'drain slipped'))
           .finally(() => inFlight.delete(drained));
         inFlight.add(drained);
       }
@@ -359,7 +360,7 @@ export class ConversationQueue<T> {
       queue: this.name,
       conversationId,
       item,
-      error: error instanceof Error ? error.message : String(error),
+      error: messageOf(error),
       attempts: Number(attempts),
       failedAt: new Date().toISOString(),
     };
@@ -412,7 +413,7 @@ export class ConversationQueue<T> {
     const retry = this.retries.get(conversationId) ?? { attempts: 0 };
     retry.attempts += 1;
     const delay = Math.min(FIRST_RETRY_MS * 2 ** (retry.attempts - 1), this.lockTtlMs);
-    log.warn({ queue: this.name, attempts: retry.attempts, retryInMs: delay, err: error instanceof Error ? error.message : String(error) }, 'drain failed; will retry');
+    log.warn({ queue: this.name, attempts: retry.attempts, retryInMs: delay, err: error }, 'drain failed; will retry');
     if (this.closing) return;
     // Conversations that failed here and then succeeded in another process leave entries.
     if (this.retries.size > 10_000) for (const [id, entry] of this.retries) if (!entry.timer) this.retries.delete(id);

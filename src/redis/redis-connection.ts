@@ -1,3 +1,4 @@
+import { messageOf } from '../log/error-message.ts';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /**
@@ -43,7 +44,7 @@ export async function pingRedis(url: string, timeoutMs: number): Promise<{ ok: t
     await withTimeout(probe.ping(), timeoutMs);
     return { ok: true };
   } catch (error) {
-    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+    return { ok: false, reason: messageOf(error) };
   } finally {
     probe.disconnect();
   }

@@ -29,7 +29,7 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     const status = error.statusCode ?? 500;
-    if (status >= 500) deps.log.error({ err: error.message }, 'HTTP request failed');
+    if (status >= 500) deps.log.error({ err: error }, 'HTTP request failed');
     const message =
       status === 413 ? `body larger than ${HTTP_BODY_LIMIT_BYTES} bytes` : status >= 500 ? 'internal error' : error.message;
     void reply.status(status).send({ error: message });
@@ -73,7 +73,7 @@ function addChannelRoutes(app: FastifyInstance, deps: NonNullable<HttpServerDeps
       return reply.status(202).send({ accepted: true, duplicate });
     } catch (error) {
       // Never answer 2xx for a message that is not safely queued: the sender must retry.
-      log.error({ err: error instanceof Error ? error.message : String(error) }, 'could not queue an HTTP message');
+      log.error({ err: error }, 'could not queue an HTTP message');
       return reply.status(503).header('retry-after', '5').send({ error: 'could not queue the message now; retry later' });
     }
   });

@@ -119,6 +119,6 @@ export class TelegramOperators implements OperatorChannel {
   private async reply(messageId: number, text: string): Promise<void> {
     await this.deps.api
       .sendMessage(this.deps.chatId, escapeHtml(text), { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } })
-      .catch((error: Error) => this.deps.log.warn({ err: error.message }, 'could not answer an operator'));
+      .catch((error: Error) => this.deps.log.warn({ err: error }, 'could not answer an operator'));
   }
 }

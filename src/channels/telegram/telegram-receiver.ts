@@ -59,7 +59,7 @@ export class TelegramReceiver {
     }
     if (update.callback_query) {
       await this.deps.api.answerCallbackQuery(update.callback_query.id).catch((error: Error) => {
-        this.deps.log.warn({ channel: 'telegram', err: error.message }, 'could not answer a button press');
+        this.deps.log.warn({ channel: 'telegram', err: error }, 'could not answer a button press');
       });
     }
   }
@@ -107,7 +107,7 @@ export class TelegramReceiver {
             // Skipped, or it would be fetched again and again, holding back every later update.
             if (!(error instanceof InvalidInbound)) throw error;
             this.deps.onInvalid?.();
-            log.warn({ channel: 'telegram', err: error.message }, 'dropped an update Pelita cannot read');
+            log.warn({ channel: 'telegram', err: error }, 'dropped an update Pelita cannot read');
           }
           await redis.set(keys.telegramOffset(), String(update.update_id + 1));
         }
@@ -115,7 +115,7 @@ export class TelegramReceiver {
         if (updates.length === 0 && Date.now() - started < 1000) await sleep(300);
       } catch (error) {
         if (this.stopped) break;
-        log.warn({ channel: 'telegram', err: error instanceof Error ? error.message : String(error) }, 'Telegram polling failed; trying again');
+        log.warn({ channel: 'telegram', err: error }, 'Telegram polling failed; trying again');
         await sleep(2000);
       }
     }

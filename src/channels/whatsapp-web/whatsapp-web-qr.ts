@@ -40,7 +40,7 @@ export class LoginQrCode {
 
   private inOrder(step: () => Promise<void>): Promise<void> {
     this.queue = this.queue.then(step).catch((error: unknown) => {
-      this.log.warn({ channel: 'whatsapp-web', err: error instanceof Error ? error.message : String(error) }, 'could not show or remove the WhatsApp Web QR code');
+      this.log.warn({ channel: 'whatsapp-web', err: error }, 'could not show or remove the WhatsApp Web QR code');
     });
     return this.queue;
   }

@@ -1,3 +1,4 @@
+import { messageOf } from '../../log/error-message.ts';
 import type { Client } from 'whatsapp-web.js';
 import type { Logger } from '../../log/logger.ts';
 import type { InboundGateway } from '../../pipeline/inbound-gateway.ts';
@@ -13,7 +14,7 @@ const MAX_RETRY_MS = 60_000;
 const STANDBY_RETRY_MS = 10_000;
 const CHANNEL = { channel: 'whatsapp-web' } as const;
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 
 export interface WhatsAppWebSessionDeps {
   gateway: InboundGateway;

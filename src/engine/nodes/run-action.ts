@@ -1,3 +1,4 @@
+import { messageOf } from '../../log/error-message.ts';
 import type { ActionNode, VariableValue } from '../../flows/flow-schema.ts';
 import { readVariable } from '../conditions.ts';
 import { setVariables } from '../set-variables.ts';
@@ -44,7 +45,7 @@ export function runAction(node: ActionNode, turn: Turn): NodeOutcome {
       t: (key, values) => turn.ctx.translator.t(key, language, values),
     });
   } catch (error) {
-    return { kind: 'error', message: `action "${node.action}" failed: ${error instanceof Error ? error.message : String(error)}`, target: node.on_error };
+    return { kind: 'error', message: `action "${node.action}" failed: ${messageOf(error)}`, target: node.on_error };
   }
   for (const [field, variable] of Object.entries(node.outputs ?? {})) {
     const value = output[field];

@@ -1,3 +1,4 @@
+import { messageOf } from '../../log/error-message.ts';
 import path from 'node:path';
 import { builtInActions } from '../../actions/built-in-actions.ts';
 import { readContacts } from '../../content/contact-directory.ts';
@@ -25,7 +26,7 @@ export function lintContent(paths: { flows: string; locales: string; content: st
   try {
     translator = loadTranslator(paths.locales);
   } catch (error) {
-    problems.push({ severity: 'error', rule: 'locales', file: paths.locales, message: error instanceof Error ? error.message : String(error) });
+    problems.push({ severity: 'error', rule: 'locales', file: paths.locales, message: messageOf(error) });
   }
   if (translator) {
     const context = { flows, translator, contacts, actions: builtInActions(), flowsDir: paths.flows, localesDir: paths.locales, contentDir: paths.content };
