@@ -20,18 +20,45 @@ export class InvalidInbound extends Error {
  * The one door into the pipeline for every channel: validates, de-duplicates by the
  * platform's message id, and queues the message in its conversation's inbox.
  */
+/**
+ * The message could not be stored within the gateway's deadline (Redis unreachable or
+ * stalled): the platform is told to send it again (503 with Retry-After) at once, rather
+ * than left waiting. Should the store still complete later, the resent message is a
+ * duplicate and is answered once.
+ */
+export class NotStored extends Error {
+  constructor(reason: string) {
+    super(`message not stored: ${reason}`);
+    this.name = 'NotStored';
+  }
+}
+
+/** How long a platform waits for "stored" before it is told to retry: webhooks time out, and people wait. */
+export const ACCEPT_DEADLINE_MS = 1000;
+
 export class InboundGateway {
   constructor(
     private readonly inbound: ConversationQueue<Inbound>,
     private readonly onAccepted?: (channel: string, duplicate: boolean) => void,
+    private readonly deadlineMs = ACCEPT_DEADLINE_MS,
   ) {}
 
-  /** Queues a message; an InvalidInbound for one that does not validate (nothing is queued). */
+  /**
+   * Queues a message; an InvalidInbound for one that does not validate (nothing is queued),
+   * a NotStored when it was not stored within the deadline.
+   */
   async accept(message: Inbound): Promise<{ duplicate: boolean }> {
     const parsed = inboundSchema.safeParse(message);
     if (!parsed.success) throw new InvalidInbound(String(message.channel), parsed.error.issues.map((issue) => issue.path.join('.') || 'message').join(', '));
     const valid = parsed.data;
-    const result = await this.inbound.enqueue(valid.conversationId, { id: valid.messageId, payload: valid });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new NotStored(`no answer from Redis within ${this.deadlineMs} ms`)), this.deadlineMs);
+    });
+    const stored = this.inbound.enqueue(valid.conversationId, { id: valid.messageId, payload: valid });
+    // A store that fails after the deadline has nobody left to tell.
+    stored.catch(() => undefined);
+    const result = await Promise.race([stored, deadline]).finally(() => clearTimeout(timer));
     this.onAccepted?.(valid.channel, result.duplicate);
     return result;
   }

@@ -77,7 +77,7 @@ export function createTelegramChannel(deps: {
         log.info({ channel: 'telegram' }, 'Telegram webhook registered');
         return;
       } catch (error) {
-        log.warn({ channel: 'telegram', err: error instanceof Error ? error.message : String(error) }, 'could not register the Telegram webhook; trying again');
+        log.warn({ channel: 'telegram', err: error }, 'could not register the Telegram webhook; trying again');
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
@@ -102,17 +102,17 @@ export function createTelegramChannel(deps: {
           // Unreadable: acknowledged and dropped, so Telegram does not hold back what follows.
           if (error instanceof InvalidInbound) {
             deps.onInvalid?.();
-            log.warn({ channel: 'telegram', err: error.message }, 'dropped an update Pelita cannot read');
+            log.warn({ channel: 'telegram', err: error }, 'dropped an update Pelita cannot read');
             return reply.status(200).send({});
           }
           // Telegram delivers it again later; never 200 for an update that was not queued.
-          log.error({ channel: 'telegram', err: error instanceof Error ? error.message : String(error) }, 'could not queue a Telegram update');
-          return reply.status(503).send({ error: 'could not queue the update now' });
+          log.error({ channel: 'telegram', err: error }, 'could not queue a Telegram update');
+          return reply.status(503).header('retry-after', '5').send({ error: 'could not queue the update now' });
         }
       });
     },
     start() {
-      registerCommands().catch((error: Error) => log.warn({ channel: 'telegram', err: error.message }, 'could not set the command menu'));
+      registerCommands().catch((error: Error) => log.warn({ channel: 'telegram', err: error }, 'could not set the command menu'));
       if (webhookUrl) void setWebhook();
       else receiver.startPolling();
     },

@@ -99,13 +99,13 @@ export function createWhatsAppCloudChannel(deps: {
                 // good ones around it are queued, and Meta is not asked to send it again.
                 if (!(error instanceof InvalidInbound)) throw error;
                 deps.onInvalid?.();
-                log.warn({ channel: 'whatsapp-cloud', err: error.message }, 'dropped a message Pelita cannot read');
+                log.warn({ channel: 'whatsapp-cloud', err: error }, 'dropped a message Pelita cannot read');
               }
             }
           } catch (error) {
             // Meta delivers it again; never 200 for a message that was not queued.
-            log.error({ channel: 'whatsapp-cloud', err: error instanceof Error ? error.message : String(error) }, 'could not queue a WhatsApp webhook');
-            return reply.status(503).send({ error: 'could not queue the messages now' });
+            log.error({ channel: 'whatsapp-cloud', err: error }, 'could not queue a WhatsApp webhook');
+            return reply.status(503).header('retry-after', '5').send({ error: 'could not queue the messages now' });
           }
           return reply.status(200).send({});
         });
