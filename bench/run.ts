@@ -28,6 +28,7 @@ import { findOnPath, startPrivateRedisServer } from '../src/redis/private-redis-
 import { freePort } from '../tests/harness/free-port.ts';
 import { median, sleep, waitFor } from './bench-rounds.ts';
 import { emergencyUnderBacklogMs } from './emergency-backlog.ts';
+import { rssGrowthRatio } from './memory-growth.ts';
 import { withWorkerProcesses } from './multi-process.ts';
 
 /** Warm-up: 2,000 messages from 100 conversations (20 turns each, as the fault tests send). */
@@ -217,8 +218,11 @@ async function main(): Promise<void> {
     const listening = await evaluateNlu(nlu, loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout-listening.yaml')), places);
     progress('An emergency under a backlog of 5,000 Telegram replies');
     const emergencyUnderBacklog = await emergencyUnderBacklogMs(server.url, nlu);
+    progress('Memory: 50,000 distinct 4 KB messages through the NLU');
+    const answerIndex = new AnswerRetriever(answers!);
+    const rssGrowth = await rssGrowthRatio(nlu, places, answerIndex);
     progress('Answer bank: held-out questions');
-    const answerMetrics = evaluateAnswers(new AnswerRetriever(answers!), loadLabelledQuestions(path.join(PACKAGE_ROOT, 'tests', 'answers', 'heldout-questions.yaml')), ANSWER_POLICY);
+    const answerMetrics = evaluateAnswers(answerIndex, loadLabelledQuestions(path.join(PACKAGE_ROOT, 'tests', 'answers', 'heldout-questions.yaml')), ANSWER_POLICY);
     // franc (a general detector) on the same messages: ind for Indonesian, eng for English.
     const francCorrect = heldOut.filter((message) => franc(message.text, { minLength: 1 }) === (message.language === 'id' ? 'ind' : 'eng')).length;
 
@@ -265,6 +269,7 @@ async function main(): Promise<void> {
       listening_false_alarm_rate: listening.false_alarm_rate,
       listening_language_accuracy: listening.language_accuracy,
       emergency_under_backlog_ms: emergencyUnderBacklog,
+      rss_growth_ratio: rssGrowth,
       answers_questions: answerMetrics.questions,
       answers_top1: answerMetrics.top1,
       answers_top3: answerMetrics.top3,

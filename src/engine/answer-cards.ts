@@ -2,7 +2,7 @@ import type { AnswerCard, CardContact } from '../content/answer-card-schema.ts';
 import type { CardSituation } from '../content/answer-bank.ts';
 import type { QuestionNode } from '../flows/flow-schema.ts';
 import type { ReplyChoice } from '../messages/reply.ts';
-import { answersAtOnce, type AnswerThresholds } from '../nlu/answer-retriever.ts';
+import { answersAtOnce, MAX_QUESTION_CHARS, type AnswerThresholds } from '../nlu/answer-retriever.ts';
 import { INTENT_CONFIDENCE_FLOOR } from '../nlu/nlu-result.ts';
 import { normalizeAnswer } from '../text/normalize.ts';
 import { ANSWER_FEEDBACK, CHATTER_CONFIDENCE, DID_YOU_MEAN } from './engine-keys.ts';
@@ -28,8 +28,7 @@ export const ANSWER_POLICY: AnswerThresholds = { answer: 0.25, suggest: 0.15, cl
 
 /** A question typed where free text is asked for (a pasted offer is longer, and no question). */
 const SHORT_QUESTION_CHARS = 160;
-/** Longer than this, a message is a pasted offer or a story, not a question to look up. */
-const MAX_QUESTION_CHARS = 320;
+
 const QUESTION_WORDS =
   /\?|\b(apa|apakah|gimana|gmn|bagaimana|bisa|bisakah|boleh|bolehkah|berapa|brp|kemana|kmn|dimana|dmn|siapa|kapan|kenapa|knp|harus|perlu|how|what|can|may|where|who|when|why|should|is it|are they|allowed|legal)\b/;
 

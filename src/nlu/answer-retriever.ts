@@ -1,6 +1,9 @@
 import type { AnswerBank } from '../content/answer-bank.ts';
 import { normalizeAnswer } from '../text/normalize.ts';
 
+/** Longer than this, a message is a pasted offer or a story, not a question to look up. */
+export const MAX_QUESTION_CHARS = 320;
+
 /** One card a message may be asking for, with how alike the message is to its closest question (0-1). */
 export interface CardMatch {
   card: string;

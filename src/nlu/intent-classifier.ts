@@ -13,6 +13,37 @@ const PLUGINS: Record<string, unknown> = { id: LangId, en: LangEn };
 /** Settings of the logistic model, chosen by 5-fold cross-validation (`npm run bench:nlu-cv`). */
 export const LOGISTIC_SETTINGS = { epochs: 30, learningRate: 1.5 };
 
+/** NLP.js's own cache of prepared texts, per language: its `results` are kept for an hour with no bound. */
+interface PrepareCache {
+  cache?: { results?: Record<string, Record<string, unknown>> };
+}
+
+/**
+ * Drops what NLP.js cached for one person's message. It keeps every text it prepares for an
+ * hour, unbounded: distinct long messages grew the heap until the process died, and an
+ * hour of people's words sat in memory where "delete my data" cannot reach. The training
+ * utterances it prepared at start-up stay cached (those are bounded and nobody's).
+ */
+function forgetText(model: NluNeural, language: string, text: string): void {
+  const results = (model as unknown as PrepareCache).cache?.results?.[language];
+  if (results && !trainingTexts.has(text)) delete results[text];
+}
+
+/** What Pelita reaches of NLP.js's container: its plugins by name. */
+interface NlpjsContainer {
+  get(name: string): unknown;
+}
+
+/**
+ * NLP.js's tokenizer keeps every text it tokenised for an hour and its stemmers every word
+ * they stemmed, unbounded: emptied every this many messages, which bounds both (and what of
+ * people's words they hold); they refill from the next messages at little cost.
+ */
+const CACHE_RESET_EVERY = 500;
+
+/** The training utterances, whose prepared form NLP.js may keep. */
+const trainingTexts = new Set<string>();
+
 /** Scores of several models for the same message, averaged intent by intent. */
 function average(...models: Map<string, number>[]): Map<string, number> {
   const sum = new Map<string, number>();
@@ -28,7 +59,11 @@ function average(...models: Map<string, number>[]): Map<string, number> {
  * 0.89, logistic 0.89, naive Bayes + NLP.js 0.90, all three 0.92.
  */
 export class IntentClassifier {
+  /** Messages classified since NLP.js's word caches were last emptied. */
+  private sinceReset = 0;
+
   private constructor(
+    private readonly container: NlpjsContainer,
     private readonly models: Map<string, NluNeural>,
     private readonly bayes: Map<string, NaiveBayesIntents>,
     private readonly logistic: Map<string, LogisticIntents>,
@@ -47,12 +82,13 @@ export class IntentClassifier {
     for (const [language, intents] of Object.entries(utterances)) {
       const model = new NluNeural({ locale: language, log: false }, container);
       const corpus = Object.entries(intents).flatMap(([intent, texts]) => texts.map((utterance) => ({ utterance, intent })));
+      for (const { utterance } of corpus) trainingTexts.add(utterance);
       await model.train(corpus);
       models.set(language, model);
       bayes.set(language, new NaiveBayesIntents(corpus));
       logistic.set(language, new LogisticIntents(corpus, LOGISTIC_SETTINGS));
     }
-    return new IntentClassifier(models, bayes, logistic);
+    return new IntentClassifier(container as unknown as NlpjsContainer, models, bayes, logistic);
   }
 
   /**
@@ -66,6 +102,8 @@ export class IntentClassifier {
     const logistic = known === undefined ? undefined : this.logistic.get(known);
     if (!model || !bayes || !logistic) return { ranked: [{ intent: 'unknown', score: 0 }], emergencyScore: 0 };
     const { classifications } = await model.process(text);
+    if (known !== undefined) forgetText(model, known, text);
+    if (++this.sinceReset >= CACHE_RESET_EVERY) this.resetWordCaches();
     const neural = new Map(classifications.map((c) => [c.intent, c.score]));
     const features = intentFeaturesOf(text);
     const scores = average(neural, bayes.classifyFeatures(features), logistic.classifyFeatures(features));
@@ -73,5 +111,15 @@ export class IntentClassifier {
       .sort((a, b) => b[1] - a[1])
       .map(([intent, score]) => ({ intent: (INTENTS as readonly string[]).includes(intent) ? (intent as Intent) : 'unknown', score }));
     return { ranked: ranked.length > 0 ? ranked : [{ intent: 'unknown', score: 0 }], emergencyScore: scores.get('emergency') ?? 0 };
+  }
+
+  private resetWordCaches(): void {
+    this.sinceReset = 0;
+    for (const language of this.models.keys()) {
+      const tokenizer = this.container.get(`tokenizer-${language}`) as { cache?: unknown } | undefined;
+      if (tokenizer) tokenizer.cache = undefined;
+      const stemmer = this.container.get(`stemmer-${language}`) as { cache?: unknown } | undefined;
+      if (stemmer?.cache) stemmer.cache = {};
+    }
   }
 }

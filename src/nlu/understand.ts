@@ -1,6 +1,6 @@
 import type { Inbound } from '../messages/inbound.ts';
 import type { PlaceDirectory } from '../places/place-directory.ts';
-import type { AnswerRetriever } from './answer-retriever.ts';
+import { MAX_QUESTION_CHARS, type AnswerRetriever } from './answer-retriever.ts';
 import { findEntities } from './entities.ts';
 import type { Nlu } from './nlu.ts';
 
@@ -16,7 +16,7 @@ export async function understandText(nlu: Nlu, text: string, language: string | 
   const { language: detected, languageConfidence, intent, confidence, emergency, emergencyByRule, emergencyKind } = await nlu.analyse(text, language);
   const entities = findEntities(text, places);
   // The cards it may be asking for, best first: the engine decides whether one answers it.
-  const found = answers?.find(text);
+  const found = text.length <= MAX_QUESTION_CHARS ? answers?.find(text) : undefined;
   const cards = found?.card ? { answers: [{ card: found.card, confidence: found.confidence }, ...found.alternatives] } : {};
   // "sy di indramayu" says where, nothing more: the classifier's score alone is no alarm.
   if (emergency && !emergencyByRule && entities.situation?.placeOnly) {

@@ -1,10 +1,16 @@
-const MEMO_LIMIT = 10_000;
+/**
+ * One message is normalised several times in its turn (triggers, the open question, the
+ * danger rules): the last few short texts are remembered for that. Few, and short, so
+ * that people's words do not stay in memory past their turns, and long messages are never
+ * kept (a bound in count and in bytes: 256 texts of at most 512 characters).
+ */
+const MEMO_LIMIT = 256;
+const MEMO_MAX_CHARS = 512;
 const memo = new Map<string, string>();
 
 /** Lower case, accents and punctuation gone, spaces folded: "  Bahása-Indonesia! " -> "bahasa indonesia". */
 export function normalizeAnswer(text: string): string {
-  // The same menu labels and trigger words are normalised for every message: remembered
-  // (bounded, so people's messages cannot grow it without limit).
+  if (text.length > MEMO_MAX_CHARS) return normalizeUncached(text);
   let normalized = memo.get(text);
   if (normalized === undefined) {
     if (memo.size >= MEMO_LIMIT) memo.clear();
