@@ -48,6 +48,14 @@ export class AnswerBank {
   }
 }
 
+/** Where a card stands: its file, the line of its id, and its position, for a line number of any field. */
+export interface CardPlace {
+  file: string;
+  line: number | undefined;
+  source: YamlSource;
+  index: number;
+}
+
 /** The bank's folder inside content/. A deployment without one simply has no answers. */
 export const ANSWERS_DIR = 'answers';
 
@@ -55,11 +63,11 @@ export const ANSWERS_DIR = 'answers';
  * Reads every card file, card by card, so one broken card does not hide the others. With
  * the contact directory, contact ids are checked too. Problems are errors that stop start-up.
  */
-export function readAnswerBank(contentDir: string, contacts?: ContactDirectory): { bank: AnswerBank; problems: FlowProblem[]; lines: Map<string, { file: string; line: number | undefined; source: YamlSource }> } {
+export function readAnswerBank(contentDir: string, contacts?: ContactDirectory): { bank: AnswerBank; problems: FlowProblem[]; lines: Map<string, CardPlace> } {
   const dir = path.join(contentDir, ANSWERS_DIR);
   const cards: AnswerCard[] = [];
   const problems: FlowProblem[] = [];
-  const lines = new Map<string, { file: string; line: number | undefined; source: YamlSource }>();
+  const lines = new Map<string, CardPlace>();
   const files = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort() : [];
   for (const name of files) {
     const file = path.join(dir, name);
@@ -90,7 +98,7 @@ export function readAnswerBank(contentDir: string, contacts?: ContactDirectory):
         problems.push({ severity: 'error', rule: 'duplicate-card', file, line: source.lineOf(['cards', index, 'id']), message: `card id "${card.id}" appears twice` });
         return;
       }
-      lines.set(card.id, { file, line: source.lineOf(['cards', index, 'id']), source });
+      lines.set(card.id, { file, line: source.lineOf(['cards', index, 'id']), source, index });
       cards.push(card);
     });
   }

@@ -41,7 +41,7 @@ export const checkAnswerBank: Check = ({ contentDir, contacts, flows }) => {
   for (const card of bank.cards) {
     const where = lines.get(card.id);
     const file = where?.file ?? contentDir;
-    const at = (path: (string | number)[]) => where?.source.lineOf(['cards', where.source.value && Array.isArray((where.source.value as { cards?: unknown[] }).cards) ? (where.source.value as { cards: { id?: string }[] }).cards.findIndex((entry) => entry.id === card.id) : 0, ...path]) ?? where?.line;
+    const at = (path: (string | number)[]) => (where ? (where.source.lineOf(['cards', where.index, ...path]) ?? where.line) : undefined);
     const problem = (severity: FlowProblem['severity'], rule: string, message: string, path: (string | number)[] = []) => problems.push({ severity, rule, file, line: at(path), message: `card ${card.id}: ${message}` });
     for (const { where: field, language, text, contacts: contactCount } of answerTexts(card)) {
       const length = [...text].length;
