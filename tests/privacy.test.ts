@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PelitaRuntime } from '../src/app/pelita-runtime.ts';
 import { ConsoleChannel } from '../src/channels/console/console-channel.ts';
 import type { LoggedReply } from '../src/channels/reply-log/reply-log.ts';
@@ -43,12 +43,19 @@ describe('delete my data, through the pipeline', () => {
     // Where the person is: remembered, and carried to the request for a human and the case.
     await say(channel, 'saya kerja di malaysia jadi PRT');
     expect(await say(channel, 'petugas')).toContain('+60 17-668 8032');
-    const requests = await runtime.escalations.forConversation(channel.conversationId);
-    expect(requests.map((request) => request.reason)).toEqual(['talk_to_person']);
-    expect(requests[0]?.situation).toMatchObject({ country: 'MY', sector: 'domestic' });
+    // The case is stored with the turn, a moment after its reply.
+    const opened = await vi.waitFor(
+      async () => {
+        const found = await runtime.cases.store.activeFor(channel.conversationId);
+        if (!found) throw new Error('no case yet');
+        return found;
+      },
+      { timeout: 5000, interval: 20 },
+    );
+    expect(opened.reason).toBe('talk_to_person');
+    expect(opened.situation).toMatchObject({ country: 'MY', sector: 'domestic' });
     expect(await keysAbout(channel.conversationId)).toContain(`${redis.prefix}:session:{${channel.conversationId}}`);
-    const caseId = (await runtime.cases.store.activeFor(channel.conversationId))?.id;
-    expect(caseId).toBeDefined();
+    const caseId = opened.id;
 
     expect(await say(channel, 'hapus data saya')).toMatch(/Hapus semua data Anda/);
     expect(await say(channel, 'ya')).toMatch(/Data Anda sudah dihapus/);
@@ -61,19 +68,18 @@ describe('delete my data, through the pipeline', () => {
       expect.stringMatching(/Data Anda sudah dihapus/),
     ]);
     expect(left.every((key) => key.includes(':replies:'))).toBe(true);
-    expect(await runtime.escalations.forConversation(channel.conversationId)).toEqual([]);
+    expect(await runtime.cases.store.forConversation(channel.conversationId)).toEqual([]);
     // The case stays for the case workers, but no longer says whose it was, nor where they were.
     const kept = await runtime.cases.store.get(caseId!);
     expect(kept?.conversationId).toMatch(/^deleted:/);
     expect(kept?.situation).toBeUndefined();
     expect(kept?.country).toBeUndefined();
-    const anonymised = await runtime.escalations.forConversation(kept!.conversationId);
-    expect(anonymised).toHaveLength(1);
-    expect(anonymised[0]).not.toHaveProperty('situation');
-    expect(anonymised[0]).not.toHaveProperty('country');
     expect(await runtime.cases.store.activeFor(channel.conversationId)).toBeUndefined();
-    const counts = await runtime.escalations.counts();
-    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(1);
+    // Nothing else about the case names them: the opened case is the only one, and its audit
+    // trail says what happened, never who.
+    const everyCase = await runtime.cases.store.list();
+    expect(everyCase.filter((found) => found.conversationId === kept!.conversationId)).toHaveLength(1);
+    expect(JSON.stringify(await runtime.cases.store.auditTrail(caseId))).not.toContain(channel.conversationId);
 
     // A new message is a new conversation: the language question again.
     expect(await say(channel, 'halo')).toMatch(/Pilih bahasa/);

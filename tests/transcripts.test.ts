@@ -56,18 +56,21 @@ describe('conversation transcripts', () => {
           expect(menu?.choices.map((choice) => choice.id), where).toEqual(turn.choices);
         }
         if (turn.escalation) {
-          // The reply goes out first (nothing fallible before the hotlines), the request for a
-          // person right after it, in the same turn: wait for it briefly.
+          // The reply goes out first (nothing fallible before the hotlines), the case with the
+          // turn's commit right after it: wait for it briefly. A request on an open case is
+          // noted in its audit trail.
           await vi.waitFor(
             async () => {
-              const requests = await runtime.escalations.forConversation(channel.conversationId);
-              expect(requests.map((request) => request.reason), where).toContain(turn.escalation);
+              const cases = await runtime.cases.store.forConversation(channel.conversationId);
+              const trails = await Promise.all(cases.map((found) => runtime.cases.store.auditTrail(found.id)));
+              const reasons = trails.flat().filter((entry) => entry.event === 'opened' || entry.event === 'asked_again').map((entry) => entry.detail);
+              expect(reasons, where).toContain(turn.escalation);
             },
             { timeout: 5000, interval: 20 },
           );
         }
         if (turn.cases !== undefined || turn.case_situation) {
-          // Cases are opened by the escalation worker right after the turn: wait for them.
+          // Cases are stored with the turn, a moment after its reply: wait for them.
           await vi.waitFor(
             async () => {
               const cases = await runtime.cases.store.forConversation(channel.conversationId);

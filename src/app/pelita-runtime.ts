@@ -19,7 +19,6 @@ import type { Logger } from '../log/logger.ts';
 import { channelOf, type Channel } from '../messages/channel.ts';
 import type { Inbound } from '../messages/inbound.ts';
 import type { OutboundBatch } from '../messages/reply.ts';
-import { EscalationQueue } from '../escalation/escalation-queue.ts';
 import { PelitaMetrics } from '../metrics/pelita-metrics.ts';
 import { countDelivered, CountingSender } from '../outbound/counting-sender.ts';
 import { PacedSender, type ChannelPacing } from '../outbound/paced-sender.ts';
@@ -66,7 +65,6 @@ export class PelitaRuntime {
   readonly gateway: InboundGateway;
   readonly replyLog: ReplyLog;
   private readonly outbound = new Map<Channel, ConversationQueue<OutboundBatch>>();
-  readonly escalations: EscalationQueue;
   readonly metrics = new PelitaMetrics();
   private readonly pullSenders: Partial<Record<Channel, ChannelSender>> = {};
   private server: FastifyInstance | undefined;
@@ -109,7 +107,6 @@ export class PelitaRuntime {
       say,
     });
     this.operators?.attach(this.cases);
-    this.escalations = new EscalationQueue(this.redis, this.keys, this.jobsRedis);
   }
 
   static async start(options: RuntimeOptions): Promise<PelitaRuntime> {
@@ -151,7 +148,6 @@ export class PelitaRuntime {
       this.cases.close(graceMs),
       this.inbound.close(graceMs),
       ...[...this.outbound.values()].map((queue) => queue.close(graceMs)),
-      this.escalations.close(graceMs),
     ]);
     await withTimeout(this.replyLog.close(), 1000).catch(() => undefined);
     await withTimeout(this.redis.quit(), 1000).catch(() => this.redis.disconnect());
@@ -193,8 +189,8 @@ export class PelitaRuntime {
         if (!this.isPullChannel(channel)) return undefined;
         return { write: this.replyLog.appendCall(batch), onAcknowledged: () => countDelivered(this.metrics, channel, batch) };
       },
-      escalations: this.escalations,
-      eraser: new PersonDataEraser(this.redis, this.keys, this.escalations, this.cases.store),
+      cases: this.cases.store,
+      eraser: new PersonDataEraser(this.redis, this.keys, this.cases.store),
       operatorRelay: {
         activeCaseKey: (conversationId) => this.keys.activeCase(conversationId),
         relay: (conversationId, messageId, text, activeCaseId) => this.cases.relayFromPerson(conversationId, messageId, text, activeCaseId),
@@ -205,7 +201,6 @@ export class PelitaRuntime {
       log,
     });
     this.inbound.process(handler.handle, { concurrency: config.WORKER_CONCURRENCY, log, readAhead: handler.readAhead, onDeadLetter: handler.onDeadLetter });
-    this.escalations.process(log, async (request) => void (await this.cases.openFromRequest(request)));
     this.cases.process();
   }
 

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { EscalationRequest } from '../escalation/escalation-queue.ts';
 import type { Logger } from '../log/logger.ts';
-import { channelOf } from '../messages/channel.ts';
 import { closeBullmq } from '../queue/close-bullmq.ts';
 import { workerConnection } from '../redis/redis-connection.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
@@ -46,8 +44,9 @@ export class CaseActionError extends Error {
 }
 
 /**
- * The case workers' side of an escalation: a case opens for every request for a human,
- * operators are notified by a job that retries until it gets through, an unclaimed case is
+ * The case workers' side of an escalation: a turn that asks for a human opens a case in its
+ * own commit (CaseStore.openCall); the desk announces each new case to the operators by a
+ * job that retries until it gets through, an unclaimed case is
  * re-posted as overdue every `slaMs`, and while a case is claimed the person and the
  * operator talk through Pelita. Without an operator channel cases still open and are
  * listed (`pelita cases list`, GET /v1/cases).
@@ -57,6 +56,9 @@ export class CaseDesk {
   private readonly queue: Queue<DeskJob>;
   private worker: Worker<DeskJob> | undefined;
   private connection: Redis | undefined;
+  private announcer: Redis | undefined;
+  private announcing: Promise<void> | undefined;
+  private closing = false;
 
   constructor(
     private readonly deps: {
@@ -80,28 +82,37 @@ export class CaseDesk {
     });
   }
 
-  /** The escalation queue's handler: opens (or finds) the case and schedules its notice and SLA check. */
-  async openFromRequest(request: EscalationRequest): Promise<Case> {
-    const id = `C${createHash('sha256').update(`${request.conversationId}\n${request.messageId}`).digest('hex').slice(0, 7).toUpperCase()}`;
-    const { case: found, opened } = await this.store.open({
-      id,
-      conversationId: request.conversationId,
-      channel: channelOf(request.conversationId),
-      ...(request.language ? { language: request.language } : {}),
-      ...(request.country ? { country: request.country } : {}),
-      ...(request.screening ? { screening: request.screening } : {}),
-      ...(request.situation && Object.keys(request.situation).length > 0 ? { situation: request.situation } : {}),
-      reason: request.reason,
-      status: 'open',
-      overdue: false,
-      openedAt: request.requestedAt,
-    });
-    if (opened) {
-      await this.queue.add('notify', { kind: 'notify', caseId: id, overdue: false }, { jobId: `notify-${id}-0` });
-      await this.queue.add('sla', { kind: 'sla', caseId: id, round: 1 }, { jobId: `sla-${id}-1`, delay: this.deps.slaMs });
-      this.deps.log.warn({ caseId: id, reason: request.reason, channel: found.channel }, 'case opened');
+  /** Schedules the notice of a newly opened case to the case workers, and its SLA check. */
+  private async announce(id: string): Promise<void> {
+    const found = await this.store.get(id);
+    if (!found) return;
+    // Kept a week once done, so that announcing the same case twice adds no second notice.
+    const keep = { removeOnComplete: { age: 7 * 24 * 3600 } };
+    await this.queue.add('notify', { kind: 'notify', caseId: id, overdue: false }, { jobId: `notify-${id}-0`, ...keep });
+    await this.queue.add('sla', { kind: 'sla', caseId: id, round: 1 }, { jobId: `sla-${id}-1`, delay: this.deps.slaMs, ...keep });
+    this.deps.log.warn({ caseId: id, reason: found.reason, channel: found.channel }, 'case opened');
+  }
+
+  /**
+   * Announces the cases turns open (see CaseStore.openCall), one at a time, until closed.
+   * A failure (Redis away) is logged and tried again a second later: the case stays listed.
+   */
+  private async announceOpened(blocking: Redis): Promise<void> {
+    const { log } = this.deps;
+    await this.store.requeueOpening().catch((error: unknown) => log.error({ err: error }, 'could not take back unannounced cases'));
+    while (!this.closing) {
+      try {
+        const id = await this.store.takeOpened(blocking, 1);
+        if (id === null) continue;
+        await this.announce(id);
+        await this.store.openedHandled(id);
+      } catch (error) {
+        if (this.closing) return;
+        log.error({ err: error }, 'could not announce a new case; will retry');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await this.store.requeueOpening().catch(() => undefined);
+      }
     }
-    return found;
   }
 
   async claim(id: string, operator: Operator): Promise<Case> {
@@ -149,6 +160,8 @@ export class CaseDesk {
 
   process(): void {
     const { log } = this.deps;
+    this.announcer = workerConnection(this.deps.redis);
+    this.announcing = this.announceOpened(this.announcer);
     this.connection = workerConnection(this.deps.redis);
     this.worker = new Worker<DeskJob>(QUEUE, (job) => this.run(job.data), {
       connection: this.connection,
@@ -161,6 +174,10 @@ export class CaseDesk {
   }
 
   async close(graceMs = 10_000): Promise<void> {
+    this.closing = true;
+    // The announcer waits on a blocking read: cut it short rather than wait out its timeout.
+    this.announcer?.disconnect();
+    await this.announcing;
     await closeBullmq({ workers: this.worker ? [this.worker] : [], connections: this.connection ? [this.connection] : [], queue: this.queue, graceMs });
   }
 

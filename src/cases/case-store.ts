@@ -1,9 +1,72 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis/redis-keys.ts';
+import { LuaScript, runCall, type ScriptCall } from '../redis/lua-script.ts';
 import { caseSchema, type AuditEntry, type Case, type CaseStatus } from './case.ts';
 
 /** Cases are kept a year after they open: long enough for follow-up, not for ever. */
 const RETENTION_SECONDS = 365 * 24 * 3600;
+
+/**
+ * Opens a case, or adds a request to the conversation's active one, in one atomic step.
+ * It runs inside the commit of the turn that asked for a human (see CaseStore.openCall):
+ * the case exists exactly when the turn is stored, so a "delete my data" (a later turn of
+ * the same conversation) always finds it, and of two emergency messages only the first
+ * opens a case. A new case's id also goes to the opened list, from which the case desk
+ * schedules the notice to case workers.
+ *
+ * The active case's own keys are built from the pointer's value: this script, like the
+ * rest of the case store, expects a single Redis, not a Cluster.
+ *
+ * KEYS: active-case pointer, candidate case, candidate audit, cases by time, cases of the
+ * conversation, opened list. ARGV: candidate json, candidate id, opened at (ms), retention
+ * (s), now (ISO), reason, case key prefix, situation json or '', country or ''.
+ * Returns {1, id} when it opened the candidate, {0, id} with the case it added to.
+ */
+const OPEN_CASE = new LuaScript(`
+local active = redis.call('GET', KEYS[1])
+if active and active ~= ARGV[2] then
+  local key = ARGV[7] .. active
+  local raw = redis.call('GET', key)
+  if raw then
+    local found = cjson.decode(raw)
+    if found.status ~= 'resolved' then
+      -- What the new request knows of where the person is now replaces the old.
+      if ARGV[8] ~= '' then found.situation = cjson.decode(ARGV[8]) end
+      if ARGV[9] ~= '' then found.country = ARGV[9] end
+      redis.call('SET', key, cjson.encode(found), 'KEEPTTL')
+      redis.call('XADD', key .. ':audit', '*', 'at', ARGV[5], 'event', 'asked_again', 'by', 'person', 'detail', ARGV[6])
+      return {0, active}
+    end
+  end
+end
+if not redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[4], 'NX') then return {0, ARGV[2]} end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[4])
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[2])
+redis.call('SADD', KEYS[5], ARGV[2])
+redis.call('EXPIRE', KEYS[5], ARGV[4])
+redis.call('XADD', KEYS[3], '*', 'at', ARGV[5], 'event', 'opened', 'by', 'system', 'detail', ARGV[6])
+redis.call('EXPIRE', KEYS[3], ARGV[4])
+redis.call('RPUSH', KEYS[6], ARGV[2])
+return {1, ARGV[2]}
+`);
+
+/**
+ * Replaces a case only if it is still as it was read, with its audit entry in the same
+ * step: an operator's claim and a "delete my data" at the same moment cannot undo each
+ * other (the loser reads again). A resolved case stops being its conversation's active one.
+ *
+ * KEYS: case, audit, the conversation's active-case pointer. ARGV: value as read, new
+ * value, case id, 1 when resolved, then audit field/value pairs. Returns 1, or 0 if the
+ * case changed meanwhile.
+ */
+const REPLACE_CASE = new LuaScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+if ARGV[4] == '1' and redis.call('GET', KEYS[3]) == ARGV[3] then redis.call('DEL', KEYS[3]) end
+redis.call('XADD', KEYS[2], '*', unpack(ARGV, 5))
+redis.call('EXPIRE', KEYS[2], ${RETENTION_SECONDS})
+return 1
+`);
 
 /**
  * Cases in Redis: one JSON value per case, a sorted set to list them, a pointer from a
@@ -18,42 +81,54 @@ export class CaseStore {
   ) {}
 
   /**
-   * Opens a case unless the conversation already has an active one (then returns it and
-   * notes the new request in its audit). Idempotent for the same id.
+   * The write that opens `candidate`, or adds it as a request to the conversation's active
+   * case: to be carried by the commit of the turn that asked (see OPEN_CASE).
    */
+  openCall(candidate: Case): ScriptCall {
+    const { id, conversationId } = candidate;
+    return {
+      script: OPEN_CASE,
+      keys: [this.keys.activeCase(conversationId), this.keys.case(id), this.keys.caseAudit(id), this.keys.casesByTime(), this.keys.casesOf(conversationId), this.keys.casesOpened()],
+      args: [
+        JSON.stringify(caseSchema.parse(candidate)),
+        id,
+        Date.parse(candidate.openedAt),
+        RETENTION_SECONDS,
+        new Date().toISOString(),
+        candidate.reason,
+        this.keys.case(''),
+        candidate.situation ? JSON.stringify(candidate.situation) : '',
+        candidate.country ?? '',
+      ],
+    };
+  }
+
+  /** Opens a case on its own (outside a turn); idempotent for the same id. */
   async open(candidate: Case): Promise<{ case: Case; opened: boolean }> {
-    const pointer = this.keys.activeCase(candidate.conversationId);
-    // Claiming the conversation's pointer is the one atomic step: of two requests at the
-    // same moment (two emergency messages 9 ms apart) only one can open a case.
-    const claimed = (await this.redis.set(pointer, candidate.id, 'EX', RETENTION_SECONDS, 'NX')) !== null;
-    if (!claimed) {
-      const activeId = await this.redis.get(pointer);
-      const active = activeId === null || activeId === candidate.id ? undefined : await this.getActive(activeId);
-      if (active) return { case: await this.addRequest(active, candidate), opened: false };
-      // The pointer is this very request's (a retry), or names a case that is gone or resolved.
-      if (activeId !== candidate.id) await this.redis.set(pointer, candidate.id, 'EX', RETENTION_SECONDS);
-    }
-    const stored = await this.redis.set(this.keys.case(candidate.id), JSON.stringify(candidate), 'EX', RETENTION_SECONDS, 'NX');
-    if (stored === null) return { case: (await this.get(candidate.id))!, opened: false };
-    await this.redis.zadd(this.keys.casesByTime(), Date.parse(candidate.openedAt), candidate.id);
-    await this.redis.sadd(this.keys.casesOf(candidate.conversationId), candidate.id);
-    await this.redis.expire(this.keys.casesOf(candidate.conversationId), RETENTION_SECONDS);
-    await this.audit(candidate.id, { event: 'opened', by: 'system', detail: candidate.reason });
-    return { case: candidate, opened: true };
+    const [opened, id] = (await runCall(this.redis, this.openCall(candidate))) as [number, string];
+    const found = await this.get(id);
+    if (!found) throw new CaseNotFoundError(id);
+    return { case: found, opened: opened === 1 };
+  }
+
+  /** Takes the next newly opened case to announce, waiting up to `waitSeconds` (on a connection of its own). */
+  async takeOpened(blocking: Redis, waitSeconds: number): Promise<string | null> {
+    return blocking.blmove(this.keys.casesOpened(), this.keys.casesOpening(), 'LEFT', 'RIGHT', waitSeconds);
+  }
+
+  /** The case is announced (its notice is scheduled). */
+  async openedHandled(id: string): Promise<void> {
+    await this.redis.lrem(this.keys.casesOpening(), 1, id);
   }
 
   /**
-   * A new request on a conversation's open case: noted in its audit, and what the new
-   * request knows of the person's situation (where they are now) replaces the old.
+   * Puts back cases whose announcement a stopped process left half done. Another process
+   * may be announcing one of them right now: announcing twice is harmless (job ids).
    */
-  private async addRequest(active: Case, request: Case): Promise<Case> {
-    const situation = request.situation ?? active.situation;
-    const country = request.country ?? active.country;
-    return this.update(
-      active.id,
-      (current) => ({ ...current, ...(situation ? { situation } : {}), ...(country ? { country } : {}) }),
-      { event: 'asked_again', by: 'person', detail: request.reason },
-    );
+  async requeueOpening(): Promise<number> {
+    let moved = 0;
+    while ((await this.redis.lmove(this.keys.casesOpening(), this.keys.casesOpened(), 'RIGHT', 'LEFT')) !== null) moved += 1;
+    return moved;
   }
 
   async get(id: string): Promise<Case | undefined> {
@@ -99,13 +174,17 @@ export class CaseStore {
 
   /** Applies `change` to a case and records it; returns the case as it is now. */
   async update(id: string, change: (current: Case) => Case, entry: Omit<AuditEntry, 'at'>): Promise<Case> {
-    const current = await this.get(id);
-    if (!current) throw new CaseNotFoundError(id);
-    const next = caseSchema.parse(change(current));
-    await this.redis.set(this.keys.case(id), JSON.stringify(next), 'KEEPTTL');
-    if (next.status === 'resolved') await this.redis.del(this.keys.activeCase(next.conversationId));
-    await this.audit(id, entry);
-    return next;
+    for (;;) {
+      const raw = await this.redis.get(this.keys.case(id));
+      if (raw === null) throw new CaseNotFoundError(id);
+      const next = caseSchema.parse(change(caseSchema.parse(JSON.parse(raw))));
+      const replaced = await REPLACE_CASE.run(
+        this.redis,
+        [this.keys.case(id), this.keys.caseAudit(id), this.keys.activeCase(next.conversationId)],
+        [raw, JSON.stringify(next), id, next.status === 'resolved' ? '1' : '0', ...auditFields(entry)],
+      );
+      if (replaced === 1) return next;
+    }
   }
 
   async linkThread(messageId: number, caseId: string): Promise<void> {
@@ -117,8 +196,7 @@ export class CaseStore {
   }
 
   async audit(id: string, entry: Omit<AuditEntry, 'at'>): Promise<void> {
-    const fields = Object.entries({ at: new Date().toISOString(), ...entry }).flatMap(([key, value]) => (value === undefined ? [] : [key, String(value)]));
-    await this.redis.xadd(this.keys.caseAudit(id), '*', ...fields);
+    await this.redis.xadd(this.keys.caseAudit(id), '*', ...auditFields(entry));
     await this.redis.expire(this.keys.caseAudit(id), RETENTION_SECONDS);
   }
 
@@ -143,6 +221,10 @@ export class CaseStore {
     await this.redis.del(this.keys.casesOf(conversationId));
     return count;
   }
+}
+
+function auditFields(entry: Omit<AuditEntry, 'at'>): string[] {
+  return Object.entries({ at: new Date().toISOString(), ...entry }).flatMap(([key, value]) => (value === undefined ? [] : [key, String(value)]));
 }
 
 export class CaseNotFoundError extends Error {

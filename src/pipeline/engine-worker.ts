@@ -1,7 +1,9 @@
 import { AnswerRetriever } from '../nlu/answer-retriever.ts';
 import type { AnswerCounts } from './answer-counts.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
-import type { EscalationQueue, EscalationRequest } from '../escalation/escalation-queue.ts';
+import { caseFromRequest, type CaseRequest } from '../cases/case-request.ts';
+import type { Case } from '../cases/case.ts';
+import type { Effect } from '../engine/effects.ts';
 import { step } from '../engine/step.ts';
 import { newSession, type Session } from '../engine/session.ts';
 import { safeAnswer } from '../engine/safe-answer.ts';
@@ -10,14 +12,14 @@ import type { Logger } from '../log/logger.ts';
 import type { Inbound } from '../messages/inbound.ts';
 import { addressReplies, type OutboundBatch } from '../messages/reply.ts';
 import type { Completion, DeadLetter, ItemHandler, QueuedItem } from '../queue/conversation-queue.ts';
-import { sequence } from '../redis/lua-script.ts';
+import { sequence, type ScriptCall } from '../redis/lua-script.ts';
 import type { PersonDataEraser } from '../privacy/person-data-eraser.ts';
 import type { SessionStore } from '../session/session-store.ts';
 import type { Nlu } from '../nlu/nlu.ts';
 import { understand } from '../nlu/understand.ts';
 
 /** What a case worker needs from the session: the person's situation, and screening answers. */
-function caseFacts(session: Session): Pick<EscalationRequest, 'country' | 'screening' | 'situation'> {
+function caseFacts(session: Session): Pick<CaseRequest, 'country' | 'screening' | 'situation'> {
   const screening = Object.fromEntries(
     Object.entries(session.vars).filter((entry): entry is [string, string | number | boolean] => entry[0].startsWith('ws_') && ['string', 'number', 'boolean'].includes(typeof entry[1])),
   );
@@ -63,17 +65,18 @@ export interface EngineHandler {
  *
  * Most turns are stored in one atomic step with the message's removal from the inbox: the
  * session and, for pull channels, the replies (one round trip, and a crash leaves either
- * all of it or none). Replies for push channels and escalations are queued first, under
+ * all of it or none). Replies for push channels are queued first, under
  * ids made from the inbound id: if the process dies before the turn is stored, the retried
  * message computes the same replies and effects from the same session, and the queues drop
- * them as duplicates.
+ * them as duplicates. A case a turn opens is part of its atomic step.
  */
 export function createEngineHandler(deps: {
   ctx: EngineContext;
   sessions: SessionStore;
   deliver: DeliverBatch;
   replyWrite?: ReplyWrite | undefined;
-  escalations: EscalationQueue;
+  /** Opening a case (or adding to the open one): a write carried by the turn's commit. */
+  cases: { openCall(candidate: Case): ScriptCall };
   eraser: PersonDataEraser;
   /** Understanding free text; without it only exact keywords and menus work. */
   nlu?: Nlu | undefined;
@@ -114,26 +117,26 @@ export function createEngineHandler(deps: {
     const erase = result.effects.some((effect) => effect.type === 'delete_data');
     // Erasing comes before the confirmation is queued, so the confirmation is not erased too.
     if (erase) await deps.eraser.erase(conversationId);
-    const escalating = result.effects.some((effect) => effect.type === 'escalate');
-    // In an emergency the reply (hotlines) is stored first, on its own: an escalation
-    // request is one more step that could be slow or fail, and must not hold it up.
-    const replies = escalating ? undefined : deps.replyWrite?.(batch);
+    const escalation = result.effects.find((effect): effect is Extract<Effect, { type: 'escalate' }> => effect.type === 'escalate');
+    // In an emergency the reply (hotlines) is stored first, on its own: the case is one
+    // more write that could be slow or fail, and must not hold it up.
+    const replies = escalation ? undefined : deps.replyWrite?.(batch);
     if (!replies) await deps.deliver(batch);
-    for (const [position, effect] of result.effects.entries()) {
-      if (effect.type !== 'escalate') continue;
-      await deps.escalations.request(
-        {
-          conversationId,
-          messageId: inbound.messageId,
-          reason: effect.reason,
-          language: result.session.language,
-          requestedAt: inbound.receivedAt,
-          ...caseFacts(result.session),
-        },
-        position,
-      );
-      deps.onEscalation?.(effect.reason);
-    }
+    // The case is opened in the turn's own commit: it exists exactly when the turn is
+    // stored, so "delete my data" (a later turn) always finds it to anonymise.
+    const openCase = escalation
+      ? deps.cases.openCall(
+          caseFromRequest({
+            conversationId,
+            messageId: inbound.messageId,
+            reason: escalation.reason,
+            language: result.session.language,
+            requestedAt: inbound.receivedAt,
+            ...caseFacts(result.session),
+          }),
+        )
+      : undefined;
+    if (escalation) deps.onEscalation?.(escalation.reason);
     // A statistic must never hold up or fail a person's turn.
     await deps.answerCounts?.record(result.effects).catch((err: unknown) => deps.log.warn({ err }, 'answer counts not recorded'));
     deps.log.debug(
@@ -142,7 +145,7 @@ export function createEngineHandler(deps: {
     );
     return {
       // After "delete my data" nothing is saved: the next message starts a new conversation.
-      write: sequence(replies?.write, erase ? undefined : deps.sessions.saveCall(result.session)),
+      write: sequence(replies?.write, openCase, erase ? undefined : deps.sessions.saveCall(result.session)),
       onAcknowledged: replies?.onAcknowledged,
     };
   };

@@ -1,24 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { CaseStore } from '../cases/case-store.ts';
-import type { EscalationQueue } from '../escalation/escalation-queue.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
 
 /**
  * "Delete my data": removes every key about one conversation (its session with all
- * answers, its reply history and any message of it set aside as a dead letter), and anonymises requests for a human and cases, which are
- * kept so a case worker can still act on them. Message ids remembered for de-duplication (no content)
+ * answers, its reply history and any message of it set aside as a dead letter), and anonymises its cases, which are kept so a case
+ * worker can still act on them. Message ids remembered for de-duplication (no content)
  * expire on their own, and messages still waiting in the inbox are answered first.
  */
 export class PersonDataEraser {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    private readonly escalations: EscalationQueue,
-    private readonly cases?: CaseStore,
+    private readonly cases: CaseStore,
   ) {}
 
-  async erase(conversationId: string): Promise<{ keysDeleted: number; requestsAnonymised: number }> {
+  async erase(conversationId: string): Promise<{ keysDeleted: number; casesAnonymised: number }> {
     // A message set aside as a dead letter holds what the person wrote: it goes too.
     const keys = [this.keys.session(conversationId), this.keys.queueDead('inbound', conversationId), ...(await this.scan(this.keys.replyLogPattern(conversationId)))];
     let keysDeleted = 0;
@@ -26,8 +24,8 @@ export class PersonDataEraser {
     for (const key of keys) keysDeleted += await this.redis.del(key);
     await this.redis.srem(this.keys.queueDeadIndex('inbound'), conversationId);
     const pseudonym = `deleted:${createHash('sha256').update(conversationId).digest('hex').slice(0, 16)}`;
-    const requestsAnonymised = (await this.escalations.anonymise(conversationId, pseudonym)) + ((await this.cases?.anonymise(conversationId, pseudonym)) ?? 0);
-    return { keysDeleted, requestsAnonymised };
+    const casesAnonymised = await this.cases.anonymise(conversationId, pseudonym);
+    return { keysDeleted, casesAnonymised };
   }
 
   private async scan(pattern: string): Promise<string[]> {

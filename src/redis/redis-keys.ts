@@ -90,6 +90,18 @@ export class RedisKeys {
     return `${this.prefix}:cases`;
   }
 
+  /**
+   * Ids of cases just opened, waiting for their notice to the case workers to be scheduled
+   * (written in the same atomic step as the case), and those being scheduled now.
+   */
+  casesOpened(): string {
+    return `${this.prefix}:cases:opened`;
+  }
+
+  casesOpening(): string {
+    return `${this.prefix}:cases:opening`;
+  }
+
   /** The open or claimed case of a conversation, if any. */
   activeCase(conversationId: string): string {
     return `${this.prefix}:case-of:{${conversationId}}`;
