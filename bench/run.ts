@@ -28,6 +28,7 @@ import { findOnPath, startPrivateRedisServer } from '../src/redis/private-redis-
 import { freePort } from '../tests/harness/free-port.ts';
 import { median, sleep, waitFor } from './bench-rounds.ts';
 import { emergencyUnderBacklogMs } from './emergency-backlog.ts';
+import { shutdownUnderLoad } from './shutdown-under-load.ts';
 import { rssGrowthRatio } from './memory-growth.ts';
 import { withWorkerProcesses } from './multi-process.ts';
 
@@ -218,6 +219,8 @@ async function main(): Promise<void> {
     const listening = await evaluateNlu(nlu, loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout-listening.yaml')), places);
     progress('An emergency under a backlog of 5,000 Telegram replies');
     const emergencyUnderBacklog = await emergencyUnderBacklogMs(server.url, nlu);
+    progress('SIGTERM to a busy process, with long polls open');
+    const shutdown = await shutdownUnderLoad(server.url);
     progress('Memory: 50,000 distinct 4 KB messages through the NLU');
     const answerIndex = new AnswerRetriever(answers!);
     const rssGrowth = await rssGrowthRatio(nlu, places, answerIndex);
@@ -269,6 +272,8 @@ async function main(): Promise<void> {
       listening_false_alarm_rate: listening.false_alarm_rate,
       listening_language_accuracy: listening.language_accuracy,
       emergency_under_backlog_ms: emergencyUnderBacklog,
+      sigterm_under_load_ms: shutdown.ms,
+      sigterm_exit_code: shutdown.exitCode,
       rss_growth_ratio: rssGrowth,
       answers_questions: answerMetrics.questions,
       answers_top1: answerMetrics.top1,

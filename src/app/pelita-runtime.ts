@@ -139,19 +139,29 @@ export class PelitaRuntime {
     return queue;
   }
 
-  /** Stops taking work, lets work in flight finish for up to `graceMs`, then closes. */
-  async stop(graceMs = 10_000): Promise<void> {
-    await this.telegram?.stop();
-    await this.whatsappWeb?.stop();
-    await this.server?.close();
+  /**
+   * Stops taking work, lets work in flight finish, and closes, all within about `graceMs`
+   * plus a second: unfinished work stays in Redis for another process. Long polls are
+   * answered at once, and intake and the queues stop side by side, so a busy process does
+   * not spend its container's stop timeout waiting on one thing after another.
+   */
+  async stop(graceMs = 6_000): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    const left = () => Math.max(0, deadline - Date.now());
+    this.replyLog.endWaits();
+    const intake = Promise.allSettled([this.telegram?.stop(), this.whatsappWeb?.stop(), this.server?.close()]);
     await Promise.all([
+      withTimeout(intake, graceMs).catch(() => undefined),
       this.cases.close(graceMs),
       this.inbound.close(graceMs),
       ...[...this.outbound.values()].map((queue) => queue.close(graceMs)),
     ]);
-    await withTimeout(this.replyLog.close(), 1000).catch(() => undefined);
-    await withTimeout(this.redis.quit(), 1000).catch(() => this.redis.disconnect());
-    await withTimeout(this.jobsRedis.quit(), 1000).catch(() => this.jobsRedis.disconnect());
+    const closing = Math.min(1000, Math.max(200, left()));
+    await Promise.all([
+      withTimeout(this.replyLog.close(), closing).catch(() => undefined),
+      withTimeout(this.redis.quit(), closing).catch(() => this.redis.disconnect()),
+      withTimeout(this.jobsRedis.quit(), closing).catch(() => this.jobsRedis.disconnect()),
+    ]);
   }
 
   private queue<T>(name: string, maxAttempts?: number): ConversationQueue<T> {

@@ -14,7 +14,8 @@ export interface Booted {
   ctx: EngineContext;
   runtime: PelitaRuntime;
   /** Stops the runtime, then the private redis-server if this process started one. */
-  shutdown(): Promise<void>;
+  /** Stops within about `graceMs` (see PelitaRuntime.stop). */
+  shutdown(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -47,8 +48,8 @@ export async function boot(options: {
     log,
     ctx,
     runtime,
-    shutdown: async () => {
-      await runtime.stop();
+    shutdown: async (graceMs?: number) => {
+      await runtime.stop(graceMs);
       await redis.stopPrivateServer?.();
     },
   };

@@ -1,7 +1,12 @@
 import type { Role } from '../app/pelita-runtime.ts';
 import { boot } from './boot.ts';
 
-const SHUTDOWN_GRACE_MS = 15_000;
+/**
+ * Docker and Kubernetes kill a container 10 s after asking it to stop. Work in flight gets
+ * six seconds; past eight the process exits anyway (what it held is retried elsewhere).
+ */
+const SHUTDOWN_GRACE_MS = 6_000;
+const SHUTDOWN_LIMIT_MS = 8_000;
 
 /** `pelita start`: runs until SIGINT or SIGTERM, then finishes in-flight work and exits. */
 export async function startCommand(role: Role): Promise<number> {
@@ -14,8 +19,8 @@ export async function startCommand(role: Role): Promise<number> {
   const forced = setTimeout(() => {
     booted.log.error('shutdown took too long; exiting anyway (unfinished jobs are retried by other workers)');
     process.exit(1);
-  }, SHUTDOWN_GRACE_MS);
+  }, SHUTDOWN_LIMIT_MS);
   forced.unref();
-  await booted.shutdown();
+  await booted.shutdown(SHUTDOWN_GRACE_MS);
   return 0;
 }

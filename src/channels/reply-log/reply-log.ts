@@ -40,6 +40,9 @@ export interface LoggedReply {
 
 export type ReplyLogEntry = { cursor: string; type: 'reply'; reply: LoggedReply } | { cursor: string; type: 'turn-end'; inReplyTo: string };
 
+/** The event that ends every waiting long poll (a symbol: it cannot be a conversation's id). */
+const WAITS_ENDED = Symbol('waits ended');
+
 /**
  * Replies for channels whose clients fetch them (HTTP long-polling, the console): one
  * Redis stream per conversation, whose entry ids are the clients' cursors. After a turn's
@@ -48,6 +51,7 @@ export type ReplyLogEntry = { cursor: string; type: 'reply'; reply: LoggedReply 
  */
 export class ReplyLog {
   private readonly events = new EventEmitter();
+  private waitsEnded = false;
   private subscriber: Redis | undefined;
   private subscribed: Promise<unknown> | undefined;
 
@@ -106,7 +110,7 @@ export class ReplyLog {
    */
   async wait(conversationId: string, cursor: string, waitMs: number): Promise<ReplyLogEntry[]> {
     const now = await this.read(conversationId, cursor);
-    if (now.length > 0 || waitMs <= 0) return now;
+    if (now.length > 0 || waitMs <= 0 || this.waitsEnded) return now;
     await this.subscribe();
     return new Promise<ReplyLogEntry[]>((resolve, reject) => {
       let settled = false;
@@ -115,8 +119,11 @@ export class ReplyLog {
         settled = true;
         clearTimeout(timer);
         this.events.off(conversationId, onNotify);
+        this.events.off(WAITS_ENDED, onEnd);
         resolve(entries);
       };
+      const onEnd = () => finish([]);
+      this.events.once(WAITS_ENDED, onEnd);
       const check = () => {
         this.read(conversationId, cursor).then((entries) => {
           if (entries.length > 0) finish(entries);
@@ -125,6 +132,7 @@ export class ReplyLog {
             settled = true;
             clearTimeout(timer);
             this.events.off(conversationId, onNotify);
+            this.events.off(WAITS_ENDED, onEnd);
             reject(error);
           }
         });
@@ -135,6 +143,16 @@ export class ReplyLog {
       // A turn may have landed between the first read and the subscription.
       check();
     });
+  }
+
+  /**
+   * Answers every waiting long poll now (with nothing new) and every later one at once: a
+   * process that is stopping must not keep clients, or its own shutdown, waiting up to 30 s.
+   * Their next poll reaches another gateway.
+   */
+  endWaits(): void {
+    this.waitsEnded = true;
+    this.events.emit(WAITS_ENDED);
   }
 
   async close(): Promise<void> {
