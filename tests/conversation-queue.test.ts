@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { z } from 'zod';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationQueue, type QueuedItem } from '../src/queue/conversation-queue.ts';
 import { ENQUEUE_ONCE } from '../src/queue/conversation-queue-scripts.ts';
@@ -76,6 +77,24 @@ describe('ConversationQueue', () => {
     await until(() => handled.includes('poison'));
     expect(await queue.deadLetters()).toEqual([]);
     expect(await queue.resolveDeadLetter('c', 'p', false)).toBe(false);
+  });
+
+  it('never hands its handler an item that does not read back: it fails, and is set aside like any poison', async () => {
+    queueNumber += 1;
+    const keys = new RedisKeys(redis.prefix);
+    const name = `test-${queueNumber}`;
+    const queue = new ConversationQueue<{ text: string }>({ name, redis: connection, keys, dedupeTtlSeconds: 60, lockTtlMs: 1000, maxAttempts: 2, payload: z.object({ text: z.string() }) });
+    queues.push(queue as ConversationQueue<unknown>);
+    const handled: unknown[] = [];
+    queue.process(async (_conversationId, item) => void handled.push(item.payload), { concurrency: 1, log: memoryLogger().log });
+    // A hand edit, a torn write and an item of another shape, ahead of a good one.
+    await connection.rpush(keys.queueItems(name, 'c'), '{"id":"torn","payl', JSON.stringify({ id: 'shape', payload: { text: 42 } }));
+    await queue.enqueue('c', { id: 'good', payload: { text: 'halo' } });
+    await until(() => handled.length > 0);
+    expect(handled).toEqual([{ text: 'halo' }]);
+    const letters = await queue.deadLetters();
+    expect(letters.map((letter) => letter.item.id)).toEqual([expect.stringMatching(/^unreadable-/), 'shape']);
+    expect(letters.map((letter) => letter.error)).toEqual([`unreadable item in queue ${name}: not JSON`, `unreadable item in queue ${name}: payload.text: invalid_type`]);
   });
 
   it('takes a conversation with an urgent item before every conversation waiting, and keeps its order', async () => {

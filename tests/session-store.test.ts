@@ -34,4 +34,33 @@ describe('sessions read back from Redis', () => {
     expect(session.situation).toBeUndefined();
     expect(session).toMatchObject({ language: 'id', vars: { welcomed: true } });
   });
+
+  it('start afresh from a value that is not JSON, or not a session of this version', async () => {
+    for (const [name, raw] of [['torn', '{"v":1,"conversationId":"http:t'], ['array', '[1,2]'], ['future', JSON.stringify({ v: 2, vars: { welcomed: true } })]] as const) {
+      await connection.set(keys.session(`http:${name}`), raw);
+      expect(await store.load(`http:${name}`, 'now'), name).toEqual({ v: 1, conversationId: `http:${name}`, vars: {}, updatedAt: 'now' });
+    }
+  });
+
+  it('keep the fields that pass and drop the ones that do not', async () => {
+    const raw = JSON.stringify({
+      v: 1,
+      conversationId: 'http:someone-else',
+      language: 'id',
+      waiting: { flow: 'migrate', node: 42 },
+      vars: { welcomed: true, district: 'ID-3212', broken: { nested: 'object' }, list: [1, 2] },
+      situation: { country: 'MY' },
+      updatedAt: 7,
+    });
+    await connection.set(keys.session('http:mixed'), raw);
+    expect(await store.load('http:mixed', 'now')).toEqual({
+      v: 1,
+      // The key says whose session it is, not the value.
+      conversationId: 'http:mixed',
+      language: 'id',
+      vars: { welcomed: true, district: 'ID-3212' },
+      situation: { country: 'MY' },
+      updatedAt: 'now',
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { Api } from 'grammy';
 import { createTelegramApi, createTelegramChannel, type TelegramChannel } from '../channels/telegram/telegram-channel.ts';
@@ -17,10 +18,12 @@ import type { Config } from '../config/config-schema.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import type { Logger } from '../log/logger.ts';
 import { channelOf, type Channel } from '../messages/channel.ts';
-import type { Inbound } from '../messages/inbound.ts';
-import type { OutboundBatch } from '../messages/reply.ts';
+import { inboundSchema, type Inbound } from '../messages/inbound.ts';
+import { outboundBatchSchema, type OutboundBatch } from '../messages/reply.ts';
 import { PelitaMetrics } from '../metrics/pelita-metrics.ts';
 import { countDelivered, CountingSender } from '../outbound/counting-sender.ts';
+import { NoticePacer } from '../outbound/notice-pacer.ts';
+import { PaceLimiter } from '../outbound/pace-limiter.ts';
 import { PacedSender, type ChannelPacing } from '../outbound/paced-sender.ts';
 import type { Nlu } from '../nlu/nlu.ts';
 import { AnswerCounts } from '../pipeline/answer-counts.ts';
@@ -53,6 +56,9 @@ export interface RuntimeOptions {
   createWhatsAppWebClient?: WhatsAppWebClientFactory | undefined;
 }
 
+/** Telegram allows about 20 messages a minute in one group (the operators' group). */
+const TELEGRAM_GROUP_RATE_PER_S = 20 / 60;
+
 /**
  * One Pelita process: the queues, and whichever of gateway and worker its role asks for.
  * Every process, of any role, meets the others only through Redis.
@@ -84,7 +90,7 @@ export class PelitaRuntime {
     this.jobsRedis.on('error', (error: Error) => options.log.warn({ err: error }, 'Redis connection error (jobs)'));
     // A turn that keeps failing on one message is set aside; a delivery that keeps failing
     // (a platform down) is not poison, and is tried until it gets through.
-    this.inbound = this.queue<Inbound>('inbound', config.DEAD_LETTER_ATTEMPTS);
+    this.inbound = this.queue<Inbound>('inbound', inboundSchema, config.DEAD_LETTER_ATTEMPTS);
     this.gateway = new InboundGateway(this.inbound, (channel, duplicate) =>
       (duplicate ? this.metrics.duplicatesIn : this.metrics.messagesIn).inc({ channel }),
     );
@@ -94,7 +100,13 @@ export class PelitaRuntime {
     const operatorsChat = config.OPERATORS_TELEGRAM_CHAT_ID;
     const api = this.telegramApiFor(config);
     if (operatorsChat !== undefined && api) {
-      this.operators = new TelegramOperators({ api, chatId: operatorsChat, allowedUserIds: config.OPERATORS_ALLOWED_USER_IDS, say, log: options.log });
+      // Same bucket as the bot's replies (one bot, one limit), after them.
+      const notices = new NoticePacer(
+        new PaceLimiter(this.redis, this.keys.pace('telegram', 'all'), { perSecond: config.TELEGRAM_RATE_PER_S, burst: config.OUTBOUND_BURST }),
+        new PaceLimiter(this.redis, this.keys.pace('telegram', `group:${operatorsChat}`), { perSecond: TELEGRAM_GROUP_RATE_PER_S, burst: config.OUTBOUND_BURST }),
+        { reserve: 1, longestWaitMs: config.OPERATOR_NOTICE_MAX_WAIT_S * 1000 },
+      );
+      this.operators = new TelegramOperators({ api, chatId: operatorsChat, allowedUserIds: config.OPERATORS_ALLOWED_USER_IDS, say, log: options.log, pace: () => notices.slot() });
     }
     this.cases = new CaseDesk({
       redis: this.redis,
@@ -133,7 +145,7 @@ export class PelitaRuntime {
   outboundFor(channel: Channel): ConversationQueue<OutboundBatch> {
     let queue = this.outbound.get(channel);
     if (!queue) {
-      queue = this.queue<OutboundBatch>(`outbound-${channel}`);
+      queue = this.queue<OutboundBatch>(`outbound-${channel}`, outboundBatchSchema);
       this.outbound.set(channel, queue);
     }
     return queue;
@@ -164,9 +176,10 @@ export class PelitaRuntime {
     ]);
   }
 
-  private queue<T>(name: string, maxAttempts?: number): ConversationQueue<T> {
+  private queue<T>(name: string, payload: z.ZodType<T>, maxAttempts?: number): ConversationQueue<T> {
     const queue = new ConversationQueue<T>({
       name,
+      payload,
       redis: this.redis,
       keys: this.keys,
       dedupeTtlSeconds: this.options.config.DEDUPE_TTL_HOURS * 3600,

@@ -117,6 +117,8 @@ export const configSchema = z.object({
     .transform((value) => (value ? value.split(',').map((id) => Number(id.trim())) : [])),
   /** A case not claimed within this many minutes is posted again and marked overdue. */
   CONTACT_SOURCE_MAX_AGE_MONTHS: z.coerce.number({ error: 'expected a number of months' }).int({ error: 'expected a whole number of months' }).positive({ error: 'expected a number of months above 0' }).default(36),
+  /** Notices to case workers wait for replies to go first, but never longer than this. */
+  OPERATOR_NOTICE_MAX_WAIT_S: integer(1, 600, 10),
   ESCALATION_SLA_MINUTES: z.coerce.number({ error: 'expected a number of minutes' }).positive({ error: 'expected a number of minutes above 0' }).default(10),
   /** Bearer token for the admin API (/v1/cases); unset: the admin API refuses everything. */
   ADMIN_TOKEN: optionalText,

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** A menu item: `id` is what a button press sends back, `label` what the person sees. */
 export interface ReplyChoice {
   id: string;
@@ -28,6 +30,18 @@ export interface OutboundBatch {
   /** An emergency's replies: delivered before ordinary ones waiting on the same channel. */
   urgent?: boolean;
 }
+
+const choiceSchema = z.object({ id: z.string(), label: z.string() });
+
+/** An outbound batch as read back from a queue in Redis (see ConversationQueue's `payload`). */
+export const outboundBatchSchema: z.ZodType<OutboundBatch> = z.object({
+  conversationId: z.string().min(1),
+  inReplyTo: z.string().min(1),
+  replies: z.array(z.object({ id: z.string().min(1), inReplyTo: z.string(), text: z.string(), choices: z.array(choiceSchema).optional() })),
+  receivedAt: z.string().optional(),
+  language: z.string().optional(),
+  urgent: z.boolean().optional(),
+});
 
 export function replyIdOf(inReplyTo: string, position: number): string {
   return `${inReplyTo}:${position + 1}`;

@@ -58,9 +58,13 @@ export class PaceLimiter {
    * Books `cost` messages only if they may go now (within the burst): returns 0 when
    * booked, else how many milliseconds until they might, booking nothing. Senders that can
    * wait use this, so the bucket never fills with their bookings ahead of an urgent one.
+   * `reserve`: slots left free for others (see below).
    */
-  async takeNow(cost: number): Promise<{ booked: boolean; waitMs: number }> {
-    const result = Number(await RESERVE.run(this.redis, [this.key], [this.interval, this.tolerance, cost, 0, 0]));
+  async takeNow(cost: number, reserve = 0): Promise<{ booked: boolean; waitMs: number }> {
+    // With a reserve, the slot is booked only if `reserve` more could still go at once after
+    // it: what waits with a reserve goes after everything that waits without one.
+    const tolerance = Math.max(0, this.tolerance - this.interval * reserve);
+    const result = Number(await RESERVE.run(this.redis, [this.key], [this.interval, tolerance, cost, 0, 0]));
     return result >= 0 ? { booked: true, waitMs: result } : { booked: false, waitMs: -result - 1 };
   }
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ANSWER_EVENTS, type AnswerEvent, type Effect } from '../engine/effects.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
+import { storedNumberOr } from '../redis/stored-number.ts';
 
 export type CardCounts = Record<AnswerEvent, number>;
 
@@ -33,7 +34,7 @@ export class AnswerCounts {
       const event = field.slice(split + 1) as AnswerEvent;
       if (!(ANSWER_EVENTS as readonly string[]).includes(event)) continue;
       byCard[card] ??= { shown: 0, helpful: 0, not_helpful: 0 };
-      byCard[card][event] = Number(value);
+      byCard[card][event] = storedNumberOr(value, 0);
     }
     return byCard;
   }

@@ -9,7 +9,8 @@ import { newSession, type Session } from '../engine/session.ts';
 import { safeAnswer } from '../engine/safe-answer.ts';
 import { describeSituation } from '../engine/situation.ts';
 import type { Logger } from '../log/logger.ts';
-import type { Inbound } from '../messages/inbound.ts';
+import { inboundSchema, type Inbound } from '../messages/inbound.ts';
+import { channelOf } from '../messages/channel.ts';
 import { addressReplies, type OutboundBatch } from '../messages/reply.ts';
 import type { Completion, DeadLetter, ItemHandler, QueuedItem } from '../queue/conversation-queue.ts';
 import { sequence, type ScriptCall } from '../redis/lua-script.ts';
@@ -155,11 +156,13 @@ export function createEngineHandler(deps: {
    * usual. A session that cannot be read back is not needed for this.
    */
   const onDeadLetter = async (letter: DeadLetter<unknown>): Promise<void> => {
-    const inbound = letter.item.payload as Inbound;
+    // The item may be the very thing that did not read back: only the conversation is sure.
+    const inbound = inboundSchema.safeParse(letter.item.payload);
     const now = new Date().toISOString();
     const session = await deps.sessions.load(letter.conversationId, now).catch(() => newSession(letter.conversationId, now));
-    const reply = safeAnswer(session, deps.ctx, { conversationId: letter.conversationId, channel: inbound.channel, receivedAt: now });
-    await deps.deliver({ ...addressReplies(letter.conversationId, `${letter.item.id}:safe`, [reply], inbound.receivedAt), ...(session.language ? { language: session.language } : {}) });
+    const reply = safeAnswer(session, deps.ctx, { conversationId: letter.conversationId, channel: channelOf(letter.conversationId), receivedAt: now });
+    const receivedAt = inbound.success ? inbound.data.receivedAt : undefined;
+    await deps.deliver({ ...addressReplies(letter.conversationId, `${letter.item.id}:safe`, [reply], receivedAt), ...(session.language ? { language: session.language } : {}) });
   };
   return { handle, readAhead, onDeadLetter };
 }

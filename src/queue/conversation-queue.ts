@@ -1,6 +1,7 @@
 import { messageOf } from '../log/error-message.ts';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import type { Logger } from '../log/logger.ts';
 import { workerConnection, withTimeout } from '../redis/redis-connection.ts';
 import type { ScriptCall } from '../redis/lua-script.ts';
@@ -54,7 +55,7 @@ export interface ProcessOptions {
   readAhead?: ((conversationId: string) => string[]) | undefined;
 }
 
-export interface ConversationQueueOptions {
+export interface ConversationQueueOptions<T = unknown> {
   /** e.g. `inbound`, `outbound-http`: part of every key. */
   name: string;
   redis: Redis;
@@ -73,6 +74,12 @@ export interface ConversationQueueOptions {
    * conversation's next items then go on). Without it, an item is tried for ever.
    */
   maxAttempts?: number;
+  /**
+   * How an item's payload is checked when it is read back from Redis: an item that fails
+   * is a failure of its handler (retried, then set aside as a dead letter). Without it
+   * payloads are taken as they are (tests, and tools that only list items).
+   */
+  payload?: z.ZodType<T>;
 }
 
 /** How long a failure count is kept: an item failing less often than this is not poison. */
@@ -127,8 +134,11 @@ export class ConversationQueue<T> {
   private closing = false;
   private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: ConversationQueueOptions) {
+  private readonly itemSchema: z.ZodType<QueuedItem<T>>;
+
+  constructor(private readonly options: ConversationQueueOptions<T>) {
     this.name = options.name;
+    this.itemSchema = z.object({ id: z.string().min(1), payload: options.payload ?? (z.unknown() as z.ZodType<T>) }) as z.ZodType<QueuedItem<T>>;
     this.lockTtlMs = options.lockTtlMs ?? 30_000;
   }
 
@@ -310,7 +320,7 @@ export class ConversationQueue<T> {
         }
         const started = performance.now();
         handling = head;
-        const completion = await handler(conversationId, JSON.parse(head) as QueuedItem<T>, prefetched);
+        const completion = await handler(conversationId, this.readItem(head), prefetched);
         handling = null;
         const write = completion ? completion.write : undefined;
         const acknowledged = ackHead(write?.script).run(
@@ -348,11 +358,25 @@ export class ConversationQueue<T> {
     }
   }
 
+  /** The item at the head of an inbox, checked (see the `payload` option). */
+  private readItem(head: string): QueuedItem<T> {
+    let json: unknown;
+    try {
+      json = JSON.parse(head);
+    } catch {
+      throw new UnreadableItemError(this.name, 'not JSON');
+    }
+    const parsed = this.itemSchema.safeParse(json);
+    // Only where and what kind of problem: the values may be someone's words.
+    if (!parsed.success) throw new UnreadableItemError(this.name, parsed.error.issues.map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.code}`).join('; '));
+    return parsed.data;
+  }
+
   /** Counts a failure of the handler on `head`; at `maxAttempts`, moves it to the dead list. */
   private async setAsideIfPoison(conversationId: string, head: string, token: string, error: unknown, options: ProcessOptions): Promise<boolean> {
     const { redis, keys, maxAttempts } = this.options;
     if (maxAttempts === undefined) return false;
-    const item = JSON.parse(head) as QueuedItem<unknown>;
+    const item = itemOrRaw(head);
     const failuresKey = keys.queueFailures(this.name, conversationId, item.id);
     const [[, attempts]] = (await redis.multi().incr(failuresKey).expire(failuresKey, FAILURES_TTL_SECONDS).exec()) as [[unknown, number], ...unknown[]];
     if (Number(attempts) < maxAttempts) return false;
@@ -380,7 +404,8 @@ export class ConversationQueue<T> {
     for (const conversationId of await redis.smembers(keys.queueDeadIndex(this.name))) {
       const records = await redis.lrange(keys.queueDead(this.name, conversationId), 0, -1);
       if (records.length === 0) await redis.srem(keys.queueDeadIndex(this.name), conversationId);
-      letters.push(...records.map((record) => JSON.parse(record) as DeadLetter<T>));
+      // A record that does not read back (a hand edit) is left out rather than break the list.
+      letters.push(...records.flatMap((record) => readDeadLetter<T>(record) ?? []));
     }
     return letters;
   }
@@ -393,8 +418,8 @@ export class ConversationQueue<T> {
     const { redis, keys } = this.options;
     const deadKey = keys.queueDead(this.name, conversationId);
     for (const record of await redis.lrange(deadKey, 0, -1)) {
-      const letter = JSON.parse(record) as DeadLetter<T>;
-      if (letter.item.id !== itemId) continue;
+      const letter = readDeadLetter<T>(record);
+      if (letter?.item.id !== itemId) continue;
       if ((await redis.lrem(deadKey, 1, record)) !== 1) return false;
       if (retry) await this.enqueue(conversationId, { ...letter.item, id: `${itemId}:retry-${Date.now()}` });
       if ((await redis.llen(deadKey)) === 0) await redis.srem(keys.queueDeadIndex(this.name), conversationId);
@@ -432,5 +457,43 @@ export class ConversationQueue<T> {
    */
   private drained(conversationId: string): void {
     this.options.redis.srem(this.options.keys.queueActive(this.name), conversationId).catch(() => undefined);
+  }
+}
+
+/** An item read back from Redis that is not what its queue holds (a hand edit, a bug, another version). */
+export class UnreadableItemError extends Error {
+  constructor(queue: string, problems: string) {
+    super(`unreadable item in queue ${queue}: ${problems}`);
+    this.name = 'UnreadableItemError';
+  }
+}
+
+/** An item as stored, or (when it is not even JSON) the raw value under an id made from it, so it can still be set aside. */
+function itemOrRaw(head: string): QueuedItem<unknown> {
+  try {
+    const item = JSON.parse(head) as Partial<QueuedItem<unknown>> | null;
+    if (item && typeof item.id === 'string') return item as QueuedItem<unknown>;
+  } catch {
+    // Not JSON: falls through.
+  }
+  return { id: `unreadable-${createHash('sha256').update(head).digest('hex').slice(0, 12)}`, payload: head };
+}
+
+const deadLetterSchema = z.object({
+  queue: z.string(),
+  conversationId: z.string(),
+  item: z.object({ id: z.string(), payload: z.unknown() }),
+  error: z.string(),
+  attempts: z.number(),
+  failedAt: z.string(),
+});
+
+/** A dead letter as stored, or undefined when the record does not read back as one. */
+function readDeadLetter<T>(record: string): DeadLetter<T> | undefined {
+  try {
+    const parsed = deadLetterSchema.safeParse(JSON.parse(record));
+    return parsed.success ? (parsed.data as DeadLetter<T>) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import type { AddressedReply, OutboundBatch, ReplyChoice } from '../../messages/reply.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 import { LuaScript, runCall, type ScriptCall } from '../../redis/lua-script.ts';
@@ -183,6 +184,25 @@ function toLogged(reply: AddressedReply): LoggedReply {
 function parseEntry(cursor: string, fields: string[]): ReplyLogEntry {
   const record: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]!] = fields[i + 1]!;
-  if (record.type === 'reply') return { cursor, type: 'reply', reply: JSON.parse(record.reply ?? '{}') as LoggedReply };
+  if (record.type === 'reply') {
+    const reply = loggedReplySchema.safeParse(jsonOrUndefined(record.reply));
+    if (reply.success) return { cursor, type: 'reply', reply: reply.data };
+  }
+  // A marker, or a reply that does not read back (a hand edit): the cursor still moves past it.
   return { cursor, type: 'turn-end', inReplyTo: record.inReplyTo ?? '' };
+}
+
+const loggedReplySchema: z.ZodType<LoggedReply> = z.object({
+  id: z.string(),
+  inReplyTo: z.string(),
+  text: z.string(),
+  choices: z.array(z.object({ id: z.string(), label: z.string() })),
+});
+
+function jsonOrUndefined(raw: string | undefined): unknown {
+  try {
+    return raw === undefined ? undefined : JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
 }

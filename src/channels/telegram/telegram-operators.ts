@@ -26,6 +26,8 @@ export class TelegramOperators implements OperatorChannel {
       allowedUserIds: readonly number[];
       say: (key: string, values?: Record<string, string | number>) => string;
       log: Logger;
+      /** Waits for a notice's slot in the bot's pace, after replies (see NoticePacer). */
+      pace?: (() => Promise<void>) | undefined;
     },
   ) {}
 
@@ -44,6 +46,7 @@ export class TelegramOperators implements OperatorChannel {
       situation: found.situation ? Object.entries(found.situation).map(([name, value]) => `${name} ${value}`).join(' · ') : say('operators.unknown'),
       openedAt: found.openedAt,
     });
+    await this.deps.pace?.();
     const sent = await this.deps.api.sendMessage(this.deps.chatId, escapeHtml(text), {
       parse_mode: 'HTML',
       reply_markup: { inline_keyboard: [[{ text: say('operators.claim_button', { id: found.id }), callback_data: `${CLAIM_PREFIX}${found.id}` }]] },
@@ -52,6 +55,7 @@ export class TelegramOperators implements OperatorChannel {
   }
 
   async postInThread(found: Case, text: string): Promise<number> {
+    await this.deps.pace?.();
     const sent = await this.deps.api.sendMessage(this.deps.chatId, escapeHtml(text), {
       parse_mode: 'HTML',
       ...(found.threadMessageId ? { reply_parameters: { message_id: found.threadMessageId, allow_sending_without_reply: true } } : {}),

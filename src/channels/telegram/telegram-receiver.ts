@@ -6,6 +6,7 @@ import { InvalidInbound, type InboundGateway } from '../../pipeline/inbound-gate
 import { RedisLease } from '../../redis/redis-lease.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 import { inboundFromUpdate } from './telegram-inbound.ts';
+import { storedNumberOr } from '../../redis/stored-number.ts';
 
 const LOCK_MS = 60_000;
 /** Long-poll length; shorter than the lock, which is renewed after every poll. */
@@ -97,7 +98,7 @@ export class TelegramReceiver {
           await api.deleteWebhook({}, signal);
           webhookCleared = true;
         }
-        const offset = Number((await redis.get(keys.telegramOffset())) ?? 0);
+        const offset = storedNumberOr(await redis.get(keys.telegramOffset()), 0);
         const started = Date.now();
         const updates = await api.getUpdates({ offset, timeout: POLL_SECONDS, allowed_updates: [...ALLOWED_UPDATES] }, signal);
         for (const update of updates) {

@@ -10,6 +10,7 @@ import { sameSecret } from '../../security/same-secret.ts';
 import type { ChannelSender } from '../channel-sender.ts';
 import { inboundFromCloudMessage, unpack, webhookPayloadSchema, type DeliveryStatus } from './whatsapp-cloud-inbound.ts';
 import { SERVICE_WINDOW_MS, WhatsAppCloudSender, type CloudApiSettings } from './whatsapp-cloud-sender.ts';
+import { storedNumberOr } from '../../redis/stored-number.ts';
 
 export const WHATSAPP_WEBHOOK_PATH = '/webhooks/whatsapp';
 export const DEFAULT_GRAPH_API_BASE = 'https://graph.facebook.com/v21.0';
@@ -88,7 +89,7 @@ export function createWhatsAppCloudChannel(deps: {
               // The 24-hour window counts from when the person wrote.
               const wroteAt = message.timestamp ? Number(message.timestamp) * 1000 : Date.now();
               const conversationId = conversationIdOf('whatsapp-cloud', message.from);
-              const known = Number((await redis.get(keys.whatsappLastInbound(conversationId))) ?? 0);
+              const known = storedNumberOr(await redis.get(keys.whatsappLastInbound(conversationId)), 0);
               // A late redelivery of an old message must not move the window back.
               if (wroteAt > known) await redis.set(keys.whatsappLastInbound(conversationId), String(wroteAt), 'PX', SERVICE_WINDOW_MS + 3600_000);
               const inbound = inboundFromCloudMessage(message, receivedAt);

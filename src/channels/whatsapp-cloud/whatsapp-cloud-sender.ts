@@ -6,6 +6,7 @@ import { RetryAfterError } from '../../outbound/retry-after-error.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 import type { ChannelSender } from '../channel-sender.ts';
 import { renderForCloud, type CloudMessage } from './whatsapp-cloud-render.ts';
+import { storedNumberOr } from '../../redis/stored-number.ts';
 
 /** WhatsApp's customer-service window: free-form messages only within 24 hours of the person's last message. */
 export const SERVICE_WINDOW_MS = 24 * 3600 * 1000;
@@ -36,7 +37,7 @@ export class WhatsAppCloudSender implements ChannelSender {
   async deliver(batch: OutboundBatch): Promise<void> {
     const { redis, keys, translator, log, settings } = this.deps;
     const to = batch.conversationId.slice('whatsapp-cloud:'.length);
-    const lastInbound = Number((await redis.get(keys.whatsappLastInbound(batch.conversationId))) ?? 0);
+    const lastInbound = storedNumberOr(await redis.get(keys.whatsappLastInbound(batch.conversationId)), 0);
     const inWindow = Date.now() - lastInbound < SERVICE_WINDOW_MS;
     if (!inWindow) {
       if (!settings.template) {
