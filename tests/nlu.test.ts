@@ -29,6 +29,7 @@ const heldOutListening = loadLabelledMessages(path.join(import.meta.dirname, 'nl
 const development = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-3.yaml'));
 /** A fourth development set, written to stress false alarms (hard negatives, chatter). */
 const falseAlarmDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-4.yaml'));
+const fifthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-5.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -102,6 +103,16 @@ describe('NLU on held-out messages', () => {
     expect(metrics.emergency_recall).toBe(1);
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.015);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.84);
+  });
+
+  // The fifth set (338 messages by new authors: jokes, stories, games, lessons, rumours,
+  // "what if" questions, scam compounds, farewells): 0.944 recall and 0.060 false alarms
+  // when it was written; its misses and false alarms led to the rules it is now held to.
+  it('keeps what the fifth development set taught: farewells, bare cries, stories and rumours', async () => {
+    const metrics = await evaluateNlu(nlu, fifthDevelopment, places);
+    expect(metrics.emergency_recall).toBeGreaterThanOrEqual(0.985);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.025);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.78);
   });
 
   it('does well on the training-like messages it was tuned with', async () => {
