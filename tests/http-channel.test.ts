@@ -105,7 +105,7 @@ describe('HTTP channel', () => {
 
   it.each([
     ['malformed JSON', '{"from": "x", "id": ', /JSON/i],
-    ['a missing from', { id: '1', text: 'hi' }, /from/],
+    ['a from with a brace', { from: 'x}y', id: '1', text: 'hi' }, /from/],
     ['an empty id', { from: 'x', id: '', text: 'hi' }, /id/],
     ['neither text, choice nor location', { from: 'x', id: '1' }, /text, choice or location/],
     ['text that is not a string', { from: 'x', id: '1', text: 5 }, /text/],
@@ -156,28 +156,65 @@ describe('HTTP channel', () => {
   });
 });
 
-describe('HTTP channel with HTTP_CHANNEL_TOKEN', () => {
+const PARTNER_TOKEN = 'sms-gateway-token-0123456789abcdef';
+
+describe('HTTP channel with partner tokens', () => {
   let secured: PelitaRuntime;
   let securedUrl: string;
 
   beforeAll(async () => {
-    ({ runtime: secured, baseUrl: securedUrl } = await startTestPelita(redis, { HTTP_CHANNEL_TOKEN: 's3cret-token' }, 'gateway'));
+    ({ runtime: secured, baseUrl: securedUrl } = await startTestPelita(redis, { HTTP_CHANNEL_TOKENS: `sms:${PARTNER_TOKEN}`, METRICS_TOKEN: 'metrics-token' }, 'gateway'));
   });
-  afterAll(async () => secured?.stop());
+  afterAll(async () => {
+    await secured?.stop();
+  });
 
-  it('refuses a missing or wrong bearer token with 401 and accepts the right one', async () => {
-    const send = (authorization?: string) =>
-      fetch(`${securedUrl}/v1/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-        body: JSON.stringify({ from: 'tok', id: '1', text: 'halo' }),
-      });
-    expect((await send()).status).toBe(401);
-    expect((await send('Bearer wrong')).status).toBe(401);
-    expect((await send('Bearer s3cret-token')).status).toBe(202);
-    const replies = await fetch(`${securedUrl}/v1/conversations/tok/replies`);
-    expect(replies.status).toBe(401);
-    // Health checks stay open for load balancers.
+  const post = (body: object, authorization?: string) =>
+    fetch(`${securedUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify(body),
+    });
+  const replies = (from: string, authorization?: string) => fetch(`${securedUrl}/v1/conversations/${from}/replies`, { headers: authorization ? { authorization } : {} });
+
+  it('lets a partner write and read as any of its people, and nobody else', async () => {
+    expect((await post({ from: '6281234567890', id: '1', text: 'halo' })).status).toBe(401);
+    expect((await post({ from: '6281234567890', id: '1', text: 'halo' }, 'Bearer wrong')).status).toBe(401);
+    expect((await post({ from: '6281234567890', id: '1', text: 'halo' }, `Bearer ${PARTNER_TOKEN}`)).status).toBe(202);
+    expect((await replies('6281234567890')).status).toBe(401);
+    expect((await replies('6281234567890', 'Bearer wrong')).status).toBe(401);
+    expect((await replies('6281234567890', `Bearer ${PARTNER_TOKEN}`)).status).toBe(200);
+    // Health checks stay open for load balancers; /metrics asks for its own token.
     expect((await fetch(`${securedUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${securedUrl}/metrics`)).status).toBe(401);
+    expect((await fetch(`${securedUrl}/metrics`, { headers: { authorization: 'Bearer metrics-token' } })).status).toBe(200);
+  });
+
+  it('gives a client without credentials a conversation of its own, and its token opens only that one', async () => {
+    const started = await post({ id: 'w1', text: 'halo' });
+    expect(started.status).toBe(202);
+    const { from, conversationToken } = (await started.json()) as { from: string; conversationToken: string };
+    expect(from).toMatch(/^w[A-Za-z0-9_-]{16}$/);
+    const own = `Bearer ${conversationToken}`;
+    // Its own conversation: writing (with or without naming it) and reading.
+    expect((await post({ from, id: 'w2', text: 'ya' }, own)).status).toBe(202);
+    expect((await post({ id: 'w3', text: 'ya' }, own)).status).toBe(202);
+    expect((await replies(from, own)).status).toBe(200);
+    // Anyone else's: refused, whether named by id or tried without a token.
+    expect((await post({ from: '6281234567890', id: 'x1', text: 'hapus data saya' }, own)).status).toBe(403);
+    expect((await replies('6281234567890', own)).status).toBe(403);
+    expect((await post({ from, id: 'x2', text: 'hapus data saya' })).status).toBe(401);
+    expect((await replies(from)).status).toBe(401);
+    // A guessed secret for a real conversation id is no key.
+    expect((await replies(from, `Bearer ${from}.guessed-secret`)).status).toBe(401);
+    // A second client gets a different conversation.
+    const other = (await (await post({ id: 'o1', text: 'halo' })).json()) as { from: string };
+    expect(other.from).not.toBe(from);
+  });
+});
+
+describe('HTTP channel beyond loopback', () => {
+  it('refuses to start without a token, naming the setting', async () => {
+    await expect(startTestPelita(redis, { HOST: '0.0.0.0' }, 'gateway')).rejects.toThrow(/HTTP_CHANNEL_TOKENS/);
   });
 });

@@ -10,6 +10,8 @@ import { addCaseRoutes } from '../cases/cases-http.ts';
 import type { Case } from '../cases/case.ts';
 import type { Redis } from 'ioredis';
 import { HttpCallbackSender } from '../channels/http/http-callback-sender.ts';
+import { ConfigError } from '../config/load-config.ts';
+import { HttpAccess, isLoopback } from '../channels/http/http-access.ts';
 import { buildHttpServer } from '../channels/http/http-server.ts';
 import type { ChannelSender } from '../channels/channel-sender.ts';
 import { ReplyLog } from '../channels/reply-log/reply-log.ts';
@@ -125,6 +127,14 @@ export class PelitaRuntime {
     const runtime = new PelitaRuntime(options);
     await runtime.redis.ping();
     const { role, config, log } = options;
+    const serveChannel = options.http && role !== 'worker';
+    if (serveChannel && !isLoopback(config.HOST) && httpPartners(config).length === 0) {
+      await runtime.redis.quit().catch(() => undefined);
+      await runtime.jobsRedis.quit().catch(() => undefined);
+      throw new ConfigError([
+        `HTTP_CHANNEL_TOKENS: HOST=${config.HOST} would open the HTTP channel beyond this machine with no token: set HTTP_CHANNEL_TOKENS (name:token pairs, one per partner system), or HOST=127.0.0.1`,
+      ]);
+    }
     if (role === 'all' || role === 'worker') runtime.startEngine();
     if (role === 'all' || role === 'gateway') runtime.startSenders();
     const serveHttp = options.http && (role !== 'worker' || config.METRICS_PORT !== undefined);
@@ -370,10 +380,19 @@ export class PelitaRuntime {
 
   private async startHttp(withChannel: boolean): Promise<void> {
     const { config, log } = this.options;
+    const loopback = isLoopback(config.HOST);
+    const partners = httpPartners(config);
+    if (withChannel && partners.length === 0) {
+      log.warn({ host: config.HOST }, 'the HTTP channel is open to any program on this machine (no HTTP_CHANNEL_TOKENS): fine for trying Pelita, not for a server others can reach');
+    }
+    // Without a token, /metrics (queue sizes, traffic) is for this machine only.
+    const metricsOpen = config.METRICS_TOKEN !== undefined || loopback;
+    if (!metricsOpen) log.warn({ setting: 'METRICS_TOKEN' }, '/metrics is off: it is only served on loopback or with METRICS_TOKEN');
+    const access = new HttpAccess({ redis: this.redis, keys: this.keys, partners, openOnLoopback: loopback && partners.length === 0, ttlSeconds: config.SESSION_TTL_DAYS * 24 * 3600 });
     this.server = buildHttpServer({
-      channel: withChannel ? { gateway: this.gateway, replyLog: this.replyLog, token: config.HTTP_CHANNEL_TOKEN } : undefined,
+      channel: withChannel ? { gateway: this.gateway, replyLog: this.replyLog, access } : undefined,
       isReady: async () => (await withTimeout(this.redis.ping(), 1000)) === 'PONG',
-      metrics: { contentType: this.metrics.registry.contentType, render: () => this.metrics.registry.metrics() },
+      metrics: metricsOpen ? { contentType: this.metrics.registry.contentType, render: () => this.metrics.registry.metrics(), token: config.METRICS_TOKEN } : undefined,
       routes: withChannel
         ? [
             (app) => addCaseRoutes(app, { desk: this.cases, token: config.ADMIN_TOKEN }),
@@ -385,6 +404,11 @@ export class PelitaRuntime {
     });
     await this.server.listen({ port: withChannel ? config.PORT : (config.METRICS_PORT ?? 0), host: config.HOST });
   }
+}
+
+/** The partner systems' server tokens for the HTTP channel (HTTP_CHANNEL_TOKEN is one more, "default"). */
+function httpPartners(config: Config): { name: string; token: string }[] {
+  return [...config.HTTP_CHANNEL_TOKENS, ...(config.HTTP_CHANNEL_TOKEN ? [{ name: 'default', token: config.HTTP_CHANNEL_TOKEN }] : [])];
 }
 
 /** Which Redis is in use, for the start log: host, port and database, never a password. */

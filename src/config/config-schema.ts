@@ -52,6 +52,30 @@ export const configSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('.pelita'),
   HTTP_CHANNEL_TOKEN: optionalText,
+  /**
+   * Partners' server tokens for the HTTP channel, `name:token` separated by commas (one per
+   * partner, so one can be rotated or revoked alone). HTTP_CHANNEL_TOKEN counts as one more,
+   * named "default".
+   */
+  HTTP_CHANNEL_TOKENS: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const tokens: { name: string; token: string }[] = [];
+      for (const entry of (value ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+        const split = entry.indexOf(':');
+        const name = entry.slice(0, split);
+        const token = entry.slice(split + 1);
+        if (split <= 0 || !/^[A-Za-z0-9_-]{1,40}$/.test(name) || token.length < 24) {
+          context.addIssue({ code: 'custom', message: 'expected name:token pairs separated by commas, each token at least 24 characters' });
+          return z.NEVER;
+        }
+        tokens.push({ name, token });
+      }
+      return tokens;
+    }),
+  /** When set, /metrics asks for it as a bearer token; without it /metrics is served only on loopback. */
+  METRICS_TOKEN: optionalText,
   HTTP_CALLBACK_URL: httpUrl,
   WORKER_CONCURRENCY: integer(1, 256, 16),
   SESSION_TTL_DAYS: integer(1, 3650, 90),

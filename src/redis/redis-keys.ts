@@ -117,6 +117,11 @@ export class RedisKeys {
     return `${this.prefix}:case-thread:${messageId}`;
   }
 
+  /** A hash of the token a browser-facing HTTP client holds for its conversation. */
+  httpToken(conversationId: string): string {
+    return `${this.prefix}:http-token:{${conversationId}}`;
+  }
+
   /** Which process runs the whatsapp-web.js client: one per number. */
   whatsappWebClient(): string {
     return `${this.prefix}:whatsapp-web:client`;

@@ -1,13 +1,18 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
- * Whether a secret someone sent equals the expected one, in time that does not depend on
- * how much of it matched (a plain === would let an attacker guess it character by character).
+ * Whether a secret someone sent equals the expected one, in time that depends neither on
+ * how much of it matched nor on its length: both are hashed first, so what is compared is
+ * always 32 bytes (a plain === would let an attacker guess it character by character, and
+ * comparing lengths first would tell them its length).
  */
 export function sameSecret(given: string | Buffer | undefined, expected: string | Buffer): boolean {
-  const a = typeof given === 'string' ? Buffer.from(given) : (given ?? Buffer.alloc(0));
-  const b = typeof expected === 'string' ? Buffer.from(expected) : expected;
-  return a.length === b.length && a.length > 0 && timingSafeEqual(a, b);
+  if (given === undefined || given.length === 0) return false;
+  return timingSafeEqual(sha256(given), sha256(expected));
+}
+
+function sha256(value: string | Buffer): Buffer {
+  return createHash('sha256').update(value).digest();
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */

@@ -6,7 +6,15 @@ const MAX_STREAM_PART = 2n ** 64n - 1n;
 /** The HTTP channel's inbound message, as partner systems (SMS gateways, apps) send it. */
 export const httpMessageSchema = z
   .object({
-    from: z.string().trim().min(1, { error: 'from: must not be empty' }).max(128, { error: 'from: at most 128 characters' }),
+    /** Who writes (a partner's id for the person); left out by a client starting a new conversation. */
+    from: z
+      .string()
+      .trim()
+      .min(1, { error: 'from: must not be empty' })
+      .max(128, { error: 'from: at most 128 characters' })
+      // Braces would change which Redis keys are the conversation's own (its {hashtag}).
+      .regex(/^[^{}]+$/, { error: 'from: must not contain { or }' })
+      .optional(),
     id: z.string().trim().min(1, { error: 'id: must not be empty' }).max(200, { error: 'id: at most 200 characters' }),
     text: z.string().max(4096, { error: 'text: at most 4096 characters' }).optional(),
     choice: z.string().min(1).max(200, { error: 'choice: at most 200 characters' }).optional(),
