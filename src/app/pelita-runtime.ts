@@ -76,6 +76,7 @@ export class PelitaRuntime {
   readonly metrics = new PelitaMetrics();
   private readonly pullSenders: Partial<Record<Channel, ChannelSender>> = {};
   private server: FastifyInstance | undefined;
+  private stopSweeping: (() => void) | undefined;
   private telegram: TelegramChannel | undefined;
   private telegramApi: Api | undefined;
   private whatsappWeb: WhatsAppWebChannel | undefined;
@@ -168,6 +169,7 @@ export class PelitaRuntime {
    * not spend its container's stop timeout waiting on one thing after another.
    */
   async stop(graceMs = 6_000): Promise<void> {
+    this.stopSweeping?.();
     const deadline = Date.now() + graceMs;
     const left = () => Math.max(0, deadline - Date.now());
     this.replyLog.endWaits();
@@ -213,6 +215,9 @@ export class PelitaRuntime {
       );
     }
     const sessions = new SessionStore(this.redis, this.keys, config.SESSION_TTL_DAYS * 24 * 3600);
+    const secondPassAfterMs = config.ERASE_SECOND_PASS_S * 1000;
+    const eraser = new PersonDataEraser({ redis: this.redis, keys: this.keys, cases: this.cases.store, secondPassAfterMs, log });
+    this.stopSweeping = eraser.sweepEvery(Math.min(10_000, Math.max(200, secondPassAfterMs / 2)));
     const handler = createEngineHandler({
       ctx,
       sessions,
@@ -223,7 +228,7 @@ export class PelitaRuntime {
         return { write: this.replyLog.appendCall(batch), onAcknowledged: () => countDelivered(this.metrics, channel, batch) };
       },
       cases: this.cases.store,
-      eraser: new PersonDataEraser(this.redis, this.keys, this.cases.store),
+      eraser,
       operatorRelay: {
         activeCaseKey: (conversationId) => this.keys.activeCase(conversationId),
         relay: (conversationId, messageId, text, activeCaseId) => this.cases.relayFromPerson(conversationId, messageId, text, activeCaseId),
@@ -287,6 +292,7 @@ export class PelitaRuntime {
           appSecret,
           verifyToken,
           template: name && language ? { name, language } : undefined,
+          maxMessageAgeMs: config.WHATSAPP_MAX_MESSAGE_AGE_HOURS * 3_600_000,
         },
         gateway: this.gateway,
         redis: this.redis,

@@ -92,6 +92,8 @@ export const configSchema = z.object({
   TELEGRAM_RATE_PER_S: integer(0, 100_000, 30),
   TELEGRAM_CHAT_RATE_PER_S: integer(0, 1000, 1),
   WHATSAPP_RATE_PER_S: integer(0, 100_000, 80),
+  /** WhatsApp messages older than this are acknowledged and dropped (Meta stops retrying after about a day). */
+  WHATSAPP_MAX_MESSAGE_AGE_HOURS: integer(1, 24 * 7, 24),
   HTTP_CALLBACK_RATE_PER_S: integer(0, 100_000, 0),
   /** Messages one conversation may receive at once before its per-conversation pace applies. */
   OUTBOUND_BURST: integer(1, 100, 3),
@@ -141,6 +143,11 @@ export const configSchema = z.object({
     .transform((value) => (value ? value.split(',').map((id) => Number(id.trim())) : [])),
   /** A case not claimed within this many minutes is posted again and marked overdue. */
   CONTACT_SOURCE_MAX_AGE_MONTHS: z.coerce.number({ error: 'expected a number of months' }).int({ error: 'expected a whole number of months' }).positive({ error: 'expected a number of months above 0' }).default(36),
+  /**
+   * After "delete my data", the confirmation and its delivery markers are erased too, this
+   * long after: time for the person to read it.
+   */
+  ERASE_SECOND_PASS_S: integer(0, 86_400, 600),
   /** Notices to case workers wait for replies to go first, but never longer than this. */
   OPERATOR_NOTICE_MAX_WAIT_S: integer(1, 600, 10),
   ESCALATION_SLA_MINUTES: z.coerce.number({ error: 'expected a number of minutes' }).positive({ error: 'expected a number of minutes above 0' }).default(10),

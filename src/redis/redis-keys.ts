@@ -117,6 +117,16 @@ export class RedisKeys {
     return `${this.prefix}:case-thread:${messageId}`;
   }
 
+  /** Conversations deleted, by when the traces of answering the deletion go too (a sorted set). */
+  erasuresDue(): string {
+    return `${this.prefix}:erasures-due`;
+  }
+
+  /** The secret that keys deleted conversations' pseudonyms (made once, at random). */
+  pseudonymSecret(): string {
+    return `${this.prefix}:secret:pseudonym`;
+  }
+
   /** A hash of the token a browser-facing HTTP client holds for its conversation. */
   httpToken(conversationId: string): string {
     return `${this.prefix}:http-token:{${conversationId}}`;
@@ -157,11 +167,6 @@ export class RedisKeys {
 
   replyLogDelivered(conversationId: string, inReplyTo: string): string {
     return `${this.prefix}:replies:{${conversationId}}:delivered:${inReplyTo}`;
-  }
-
-  /** The reply log and its delivery markers, for SCAN (braces in ids are escaped). */
-  replyLogPattern(conversationId: string): string {
-    return `${this.prefix}:replies:{${conversationId.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}}*`;
   }
 
   /** Pub/sub channel announcing "conversation X has new replies" to long-polling gateways. */

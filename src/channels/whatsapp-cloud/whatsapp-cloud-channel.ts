@@ -34,7 +34,8 @@ export function signatureMatches(raw: Buffer, header: string | undefined, appSec
  * deliveries of messages and statuses) and the sender.
  */
 export function createWhatsAppCloudChannel(deps: {
-  settings: CloudApiSettings & { appSecret: string; verifyToken: string };
+  /** `maxMessageAgeMs`: older messages (a replay, or a retry past Meta's own horizon) are acknowledged and dropped. */
+  settings: CloudApiSettings & { appSecret: string; verifyToken: string; maxMessageAgeMs: number };
   gateway: InboundGateway;
   redis: Redis;
   keys: RedisKeys;
@@ -88,6 +89,11 @@ export function createWhatsAppCloudChannel(deps: {
               const receivedAt = new Date().toISOString();
               // The 24-hour window counts from when the person wrote.
               const wroteAt = message.timestamp ? Number(message.timestamp) * 1000 : Date.now();
+              if (Date.now() - wroteAt > settings.maxMessageAgeMs) {
+                deps.onInvalid?.();
+                log.warn({ channel: 'whatsapp-cloud', ageHours: Math.round((Date.now() - wroteAt) / 3_600_000) }, 'dropped a WhatsApp message older than WHATSAPP_MAX_MESSAGE_AGE_HOURS');
+                continue;
+              }
               const conversationId = conversationIdOf('whatsapp-cloud', message.from);
               const known = storedNumberOr(await redis.get(keys.whatsappLastInbound(conversationId)), 0);
               // A late redelivery of an old message must not move the window back.
