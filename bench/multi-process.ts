@@ -42,7 +42,8 @@ export async function withWorkerProcesses(redisUrl: string, options: ProcessesBe
   const env = { REDIS_URL: redisUrl, REDIS_PREFIX: prefix, WORKER_CONCURRENCY: String(concurrency), METRICS_PORT: '0' };
   const workers = await Promise.all(Array.from({ length: processes }, () => spawnPelita('worker', env)));
   const ports = workers.map((worker) => worker.port!);
-  const config = loadConfig({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent' });
+  // Inbound limits off, as in the first half.
+  const config = loadConfig({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', SENDER_MESSAGES_PER_MIN: '0', NEW_CONVERSATIONS_PER_MIN: '0' });
   const gateway = await PelitaRuntime.start({ config, log: createLogger({ level: 'silent', logMessages: false }), ctx: loadEngineContext(), role: 'gateway', http: false });
 
   const rawPrefix = `rawp${processes}`;

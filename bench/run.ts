@@ -28,6 +28,7 @@ import { findOnPath, startPrivateRedisServer } from '../src/redis/private-redis-
 import { freePort } from '../tests/harness/free-port.ts';
 import { median, sleep, waitFor } from './bench-rounds.ts';
 import { emergencyUnderBacklogMs } from './emergency-backlog.ts';
+import { floodLatency } from './flood.ts';
 import { shutdownUnderLoad } from './shutdown-under-load.ts';
 import { rssGrowthRatio } from './memory-growth.ts';
 import { withWorkerProcesses } from './multi-process.ts';
@@ -58,7 +59,8 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pelita-bench-'));
   const server = await startPrivateRedisServer({ binary, port: await freePort(), dataDir });
   try {
-    const config = loadConfig({ REDIS_URL: server.url, REDIS_PREFIX: 'bench', WORKER_CONCURRENCY: String(CONCURRENCY), LOG_LEVEL: 'silent' });
+    // Inbound limits off: the bench measures how fast the pipeline goes, and they would drop its load.
+    const config = loadConfig({ REDIS_URL: server.url, REDIS_PREFIX: 'bench', WORKER_CONCURRENCY: String(CONCURRENCY), LOG_LEVEL: 'silent', SENDER_MESSAGES_PER_MIN: '0', NEW_CONVERSATIONS_PER_MIN: '0' });
     const log = createLogger({ level: 'silent', logMessages: false });
     // As `pelita start` runs it: with the NLU before the engine.
     const nlu = await Nlu.load(contentPaths.nlu);
@@ -219,6 +221,8 @@ async function main(): Promise<void> {
     const listening = await evaluateNlu(nlu, loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout-listening.yaml')), places);
     progress('An emergency under a backlog of 5,000 Telegram replies');
     const emergencyUnderBacklog = await emergencyUnderBacklogMs(server.url, nlu);
+    progress('A flood: one sender with 5,000 messages and 20,000 new senders, while 100 people talk');
+    const flood = await floodLatency(server.url, nlu);
     progress('SIGTERM to a busy process, with long polls open');
     const shutdown = await shutdownUnderLoad(server.url);
     progress('Memory: 50,000 distinct 4 KB messages through the NLU');
@@ -272,6 +276,10 @@ async function main(): Promise<void> {
       listening_false_alarm_rate: listening.false_alarm_rate,
       listening_language_accuracy: listening.language_accuracy,
       emergency_under_backlog_ms: emergencyUnderBacklog,
+      idle_p99_ms: flood.idleP99,
+      flood_other_p99_ms: flood.floodP99,
+      flood_messages_accepted: flood.floodAccepted,
+      flood_messages_refused: flood.floodRefused,
       sigterm_under_load_ms: shutdown.ms,
       sigterm_exit_code: shutdown.exitCode,
       rss_growth_ratio: rssGrowth,

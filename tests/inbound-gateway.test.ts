@@ -23,7 +23,7 @@ describe('the inbound gateway', () => {
   it('gives up on a store that does not answer by its deadline, so the platform is told to retry at once', async () => {
     vi.useFakeTimers();
     const { queue } = stalledQueue();
-    const accepted = new InboundGateway(queue, undefined, 1000).accept(message);
+    const accepted = new InboundGateway(queue, { deadlineMs: 1000 }).accept(message);
     const outcome = expect(accepted).rejects.toBeInstanceOf(NotStored);
     await vi.advanceTimersByTimeAsync(1000);
     await outcome;
@@ -32,7 +32,7 @@ describe('the inbound gateway', () => {
   it('answers as soon as the store does, well inside the deadline', async () => {
     vi.useFakeTimers();
     const { queue, answer } = stalledQueue();
-    const accepted = new InboundGateway(queue, undefined, 1000).accept(message);
+    const accepted = new InboundGateway(queue, { deadlineMs: 1000 }).accept(message);
     await vi.advanceTimersByTimeAsync(10);
     answer();
     await expect(accepted).resolves.toEqual({ duplicate: false });

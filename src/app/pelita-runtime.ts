@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { Api } from 'grammy';
@@ -32,6 +33,9 @@ import { AnswerCounts } from '../pipeline/answer-counts.ts';
 import { createEngineHandler } from '../pipeline/engine-worker.ts';
 import { PersonDataEraser } from '../privacy/person-data-eraser.ts';
 import { InboundGateway } from '../pipeline/inbound-gateway.ts';
+import { InboundLimits } from '../pipeline/inbound-limits.ts';
+import { loadEmergencyDetector } from '../nlu/emergency-detector.ts';
+import { contentPaths } from './content-paths.ts';
 import { ConversationQueue } from '../queue/conversation-queue.ts';
 import { jobsConnection, openRedis, withTimeout } from '../redis/redis-connection.ts';
 import { RedisKeys } from '../redis/redis-keys.ts';
@@ -94,9 +98,18 @@ export class PelitaRuntime {
     // A turn that keeps failing on one message is set aside; a delivery that keeps failing
     // (a platform down) is not poison, and is tried until it gets through.
     this.inbound = this.queue<Inbound>('inbound', inboundSchema, config.DEAD_LETTER_ATTEMPTS);
-    this.gateway = new InboundGateway(this.inbound, (channel, duplicate) =>
-      (duplicate ? this.metrics.duplicatesIn : this.metrics.messagesIn).inc({ channel }),
-    );
+    // The emergency rules alone (no classifier): a gateway process loads no NLU.
+    const emergencyRules = loadEmergencyDetector(path.join(contentPaths.nlu, 'emergency.yaml'));
+    this.gateway = new InboundGateway(this.inbound, {
+      onAccepted: (channel, duplicate) => (duplicate ? this.metrics.duplicatesIn : this.metrics.messagesIn).inc({ channel }),
+      onLimited: (channel) => this.metrics.limitedIn.inc({ channel }),
+      limits: new InboundLimits({
+        redis: this.redis,
+        keys: this.keys,
+        settings: { perSenderPerMinute: config.SENDER_MESSAGES_PER_MIN, newConversationsPerMinute: config.NEW_CONVERSATIONS_PER_MIN },
+        isEmergency: (text) => emergencyRules.detect(text).emergency,
+      }),
+    });
     this.replyLog = new ReplyLog(this.redis, this.keys);
     const translator = options.ctx.translator;
     const say = (key: string, values?: Record<string, string | number>) => translator.t(key, translator.fallback, values);
@@ -395,8 +408,14 @@ export class PelitaRuntime {
     const metricsOpen = config.METRICS_TOKEN !== undefined || loopback;
     if (!metricsOpen) log.warn({ setting: 'METRICS_TOKEN' }, '/metrics is off: it is only served on loopback or with METRICS_TOKEN');
     const access = new HttpAccess({ redis: this.redis, keys: this.keys, partners, openOnLoopback: loopback && partners.length === 0, ttlSeconds: config.SESSION_TTL_DAYS * 24 * 3600 });
-    this.server = buildHttpServer({
+    this.server = await buildHttpServer({
       channel: withChannel ? { gateway: this.gateway, replyLog: this.replyLog, access } : undefined,
+      limits: {
+        requestsPerMinutePerIp: config.HTTP_REQUESTS_PER_MIN_PER_IP,
+        connectionsPerIp: config.HTTP_CONNECTIONS_PER_IP,
+        redis: { client: this.redis, nameSpace: `${this.keys.prefix}:http-rate:` },
+        exempt: (request) => access.isTrusted(request.headers.authorization),
+      },
       isReady: async () => (await withTimeout(this.redis.ping(), 1000)) === 'PONG',
       metrics: metricsOpen ? { contentType: this.metrics.registry.contentType, render: () => this.metrics.registry.metrics(), token: config.METRICS_TOKEN } : undefined,
       routes: withChannel

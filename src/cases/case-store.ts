@@ -42,6 +42,8 @@ end
 if not redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[4], 'NX') then return {0, ARGV[2]} end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[4])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[2])
+-- The index keeps no case past its retention (the cases themselves expire).
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[4]) * 1000)
 redis.call('SADD', KEYS[5], ARGV[2])
 redis.call('EXPIRE', KEYS[5], ARGV[4])
 redis.call('XADD', KEYS[3], '*', 'at', ARGV[5], 'event', 'opened', 'by', 'system', 'detail', ARGV[6])

@@ -148,6 +148,17 @@ export const configSchema = z.object({
    * long after: time for the person to read it.
    */
   ERASE_SECOND_PASS_S: integer(0, 86_400, 600),
+  /**
+   * Inbound limits, per minute (0: none). One sender past theirs is told once to slow down
+   * (with the hotlines) and the rest dropped; new conversations past the cap are dropped.
+   * A message that reads as an emergency is never limited.
+   */
+  SENDER_MESSAGES_PER_MIN: integer(0, 100_000, 40),
+  NEW_CONVERSATIONS_PER_MIN: integer(0, 10_000_000, 1200),
+  /** Requests a minute from one address to the HTTP channel without a partner token (0: none). */
+  HTTP_REQUESTS_PER_MIN_PER_IP: integer(0, 1_000_000, 300),
+  /** Open connections from one address; more are closed at once, so slow clients cannot use up the process. */
+  HTTP_CONNECTIONS_PER_IP: integer(1, 1_000_000, 256),
   /** Notices to case workers wait for replies to go first, but never longer than this. */
   OPERATOR_NOTICE_MAX_WAIT_S: integer(1, 600, 10),
   ESCALATION_SLA_MINUTES: z.coerce.number({ error: 'expected a number of minutes' }).positive({ error: 'expected a number of minutes above 0' }).default(10),

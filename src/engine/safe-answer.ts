@@ -28,9 +28,15 @@ function helpFor(session: Session, ctx: EngineContext): string[] {
  * recorded for the team, and the numbers that help where the person is, dialled as they
  * work from there. Never silence, and never a promise that a case worker will write.
  */
-export function safeAnswer(session: Session, ctx: EngineContext, inbound: Pick<Inbound, 'receivedAt' | 'conversationId' | 'channel'>): Reply {
+export function safeAnswer(
+  session: Session,
+  ctx: EngineContext,
+  inbound: Pick<Inbound, 'receivedAt' | 'conversationId' | 'channel'>,
+  /** What comes before the numbers: the dead letter's apology, or the inbound limits' "slow down". */
+  reason: 'dead_letter' | 'rate_limited' = 'dead_letter',
+): Reply {
   const language = session.language ?? ctx.translator.fallback;
   const turn: Turn = { ctx, inbound: { ...inbound, messageId: 'safe-answer' }, session, replies: [], effects: [], trail: [] };
-  const lines = [ctx.translator.t('common.dead_letter', language), ...renderContactLines(turn, helpFor(session, ctx), language)];
+  const lines = [ctx.translator.t(`common.${reason}`, language), ...renderContactLines(turn, helpFor(session, ctx), language)];
   return { text: lines.join('\n') };
 }

@@ -49,6 +49,8 @@ export const inboundSchema = z.object({
   /** A language the channel already knows (e.g. `pelita chat --lang en`); the session's wins. */
   languageHint: z.string().min(2).max(8).optional(),
   receivedAt: z.string(),
+  /** Over the sender's limit: answered only with a request to slow down (and the hotlines). */
+  limited: z.boolean().optional(),
   /** What the NLU understood; added by the worker before the engine runs, never by a channel. */
   nlu: z
     .object({

@@ -26,6 +26,7 @@ export class PelitaMetrics implements QueueObserver {
   readonly failures: Counter<'queue'>;
   readonly deadLetters: Counter<'queue'>;
   readonly invalidIn: Counter<'channel'>;
+  readonly limitedIn: Counter<'channel'>;
   readonly escalations: Counter<'reason'>;
   readonly retryAfterPauses: Counter<'channel'>;
   private readonly queues: QueueDepthSource[] = [];
@@ -34,6 +35,7 @@ export class PelitaMetrics implements QueueObserver {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'pelita_process_' });
     this.messagesIn = new Counter({ name: 'pelita_messages_in_total', help: 'Messages accepted from people, by channel', labelNames: ['channel'], registers });
+    this.limitedIn = new Counter({ name: 'pelita_messages_limited_total', help: 'Messages dropped by the inbound limits (a sender past theirs, or new conversations past the cap), by channel', labelNames: ['channel'], registers });
     this.invalidIn = new Counter({ name: 'pelita_messages_invalid_total', help: 'Platform updates dropped as unreadable (acknowledged, never retried), by channel', labelNames: ['channel'], registers });
     this.duplicatesIn = new Counter({ name: 'pelita_messages_duplicate_total', help: 'Redelivered messages dropped, by channel', labelNames: ['channel'], registers });
     this.messagesOut = new Counter({ name: 'pelita_messages_out_total', help: 'Replies handed to a channel, by channel', labelNames: ['channel'], registers });

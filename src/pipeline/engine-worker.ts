@@ -106,6 +106,12 @@ export function createEngineHandler(deps: {
       deps.sessions.load(conversationId, inbound.receivedAt, prefetched.get(deps.sessions.keyOf(conversationId))),
     ]);
     if (relayed) return;
+    if (inbound.limited) {
+      // Past the sender's limit: told once to slow down, with the numbers; nothing else runs.
+      const reply = safeAnswer(session, deps.ctx, inbound, 'rate_limited');
+      await deps.deliver({ ...addressReplies(conversationId, inbound.messageId, [reply], inbound.receivedAt), ...(session.language ? { language: session.language } : {}) });
+      return;
+    }
     // Understanding happens here, not in the engine, which stays pure and synchronous.
     const understood = await understand(deps.nlu, inbound, session.language, deps.ctx.places, answers);
     const result = step(session, understood, deps.ctx);

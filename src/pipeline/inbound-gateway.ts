@@ -1,5 +1,6 @@
 import { inboundSchema, type Inbound } from '../messages/inbound.ts';
 import type { ConversationQueue } from '../queue/conversation-queue.ts';
+import type { InboundLimits } from './inbound-limits.ts';
 
 /**
  * A platform update Pelita cannot use (a field missing, out of bounds): it is dropped and
@@ -39,27 +40,43 @@ export const ACCEPT_DEADLINE_MS = 1000;
 export class InboundGateway {
   constructor(
     private readonly inbound: ConversationQueue<Inbound>,
-    private readonly onAccepted?: (channel: string, duplicate: boolean) => void,
-    private readonly deadlineMs = ACCEPT_DEADLINE_MS,
+    private readonly options: {
+      onAccepted?: ((channel: string, duplicate: boolean) => void) | undefined;
+      /** Told of each message dropped by the limits. */
+      onLimited?: ((channel: string) => void) | undefined;
+      limits?: InboundLimits | undefined;
+      deadlineMs?: number | undefined;
+    } = {},
   ) {}
 
   /**
    * Queues a message; an InvalidInbound for one that does not validate (nothing is queued),
-   * a NotStored when it was not stored within the deadline.
+   * a NotStored when it was not stored within the deadline. `dropped`: over the inbound
+   * limits, so not queued; the platform is still told it arrived (it is not to be sent again).
    */
-  async accept(message: Inbound): Promise<{ duplicate: boolean }> {
+  async accept(message: Inbound): Promise<{ duplicate: boolean; dropped?: boolean }> {
     const parsed = inboundSchema.safeParse(message);
     if (!parsed.success) throw new InvalidInbound(String(message.channel), parsed.error.issues.map((issue) => issue.path.join('.') || 'message').join(', '));
     const valid = parsed.data;
+    const deadlineMs = this.options.deadlineMs ?? ACCEPT_DEADLINE_MS;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new NotStored(`no answer from Redis within ${this.deadlineMs} ms`)), this.deadlineMs);
+      timer = setTimeout(() => reject(new NotStored(`no answer from Redis within ${deadlineMs} ms`)), deadlineMs);
     });
-    const stored = this.inbound.enqueue(valid.conversationId, { id: valid.messageId, payload: valid });
+    const stored = this.store(valid);
     // A store that fails after the deadline has nobody left to tell.
     stored.catch(() => undefined);
     const result = await Promise.race([stored, deadline]).finally(() => clearTimeout(timer));
-    this.onAccepted?.(valid.channel, result.duplicate);
+    if (result.dropped) this.options.onLimited?.(valid.channel);
+    else this.options.onAccepted?.(valid.channel, result.duplicate);
     return result;
+  }
+
+  private async store(message: Inbound): Promise<{ duplicate: boolean; dropped?: boolean }> {
+    const verdict = this.options.limits ? await this.options.limits.check(message) : 'ok';
+    if (verdict === 'dropped') return { duplicate: false, dropped: true };
+    // The first message over a sender's limit is answered, once, with a request to slow down.
+    const payload = verdict === 'notice' ? { ...message, limited: true } : message;
+    return this.inbound.enqueue(message.conversationId, { id: message.messageId, payload });
   }
 }

@@ -117,6 +117,16 @@ export class RedisKeys {
     return `${this.prefix}:case-thread:${messageId}`;
   }
 
+  /** How many messages a sender sent this minute (the inbound limits). */
+  senderCount(conversationId: string): string {
+    return `${this.prefix}:limit:{${conversationId}}:count`;
+  }
+
+  /** The pace of new conversations, all channels together (a token bucket). */
+  newConversationPace(): string {
+    return `${this.prefix}:limit:new-conversations`;
+  }
+
   /** Conversations deleted, by when the traces of answering the deletion go too (a sorted set). */
   erasuresDue(): string {
     return `${this.prefix}:erasures-due`;

@@ -43,6 +43,13 @@ export class HttpAccess {
     return from === undefined ? { kind: 'refused' } : { kind: 'conversation', from };
   }
 
+  /** A caller no per-address limit applies to: a partner's server, or anyone on a loopback-only server. */
+  isTrusted(authorization: string | undefined): boolean {
+    const token = bearerToken(authorization);
+    if (token === undefined) return this.deps.openOnLoopback;
+    return this.deps.partners.some((partner) => sameSecret(token, partner.token));
+  }
+
   /** Starts a conversation for a client without one: its random id and the token for it. */
   async issue(): Promise<{ from: string; token: string }> {
     const from = `w${randomBytes(12).toString('base64url')}`;

@@ -1,5 +1,8 @@
 import { bearerToken, sameSecret } from '../../security/same-secret.ts';
 import type { HttpAccess } from './http-access.ts';
+import type { Socket } from 'node:net';
+import rateLimit from '@fastify/rate-limit';
+import type { Redis } from 'ioredis';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../../log/logger.ts';
 import { conversationIdOf } from '../../messages/channel.ts';
@@ -16,18 +19,58 @@ export interface HttpServerDeps {
   isReady: () => Promise<boolean>;
   /** More routes: the webhooks of platform channels. */
   routes?: ((app: FastifyInstance) => void)[] | undefined;
-  /** Prometheus text for /metrics. */
   /** Prometheus text for /metrics; with a token, only for callers that send it. */
   metrics?: { contentType: string; render: () => Promise<string>; token?: string | undefined } | undefined;
+  /** Limits on what one address may use (see HTTP_REQUESTS_PER_MIN_PER_IP, HTTP_CONNECTIONS_PER_IP). */
+  limits?: HttpLimits | undefined;
   log: Logger;
 }
+
+export interface HttpLimits {
+  requestsPerMinutePerIp: number;
+  connectionsPerIp: number;
+  /** Where request counts are kept, so that every gateway process counts the same. */
+  redis?: { client: Redis; nameSpace: string } | undefined;
+  /** Requests no per-address limit applies to (a partner's server carries all its people). */
+  exempt: (request: FastifyRequest) => boolean;
+}
+
+/** Health checks and webhooks: the first for load balancers, the second authenticated, and from platforms that carry everyone's traffic from few addresses. */
+const NOT_RATE_LIMITED = /^\/(healthz|readyz|webhooks\/)/;
 
 /**
  * The HTTP channel (for SMS gateways, partner apps and the web chat), the health endpoints
  * and /metrics. Request logging is off: URLs carry the person's id.
  */
-export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
-  const app = Fastify({ bodyLimit: HTTP_BODY_LIMIT_BYTES, logger: false });
+export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: HTTP_BODY_LIMIT_BYTES,
+    logger: false,
+    // A client must send its whole request within 10 s; a quiet connection is closed after
+    // 40 s (a long poll waits 30 s at most), an idle keep-alive one after 5 s. Without these,
+    // slow clients held their connections for ever and used up the process's descriptors.
+    requestTimeout: 10_000,
+    connectionTimeout: 40_000,
+    keepAliveTimeout: 5_000,
+    // Headers within 5 s, and the timeouts checked every second (Node checks every 30 s).
+    http: { headersTimeout: 5_000, connectionsCheckingInterval: 1_000 },
+  });
+  const limits = deps.limits;
+  if (limits) {
+    limitConnectionsPerAddress(app, limits.connectionsPerIp);
+    if (limits.requestsPerMinutePerIp > 0) {
+      // Awaited: routes declared before the plugin has loaded would not be limited.
+      await app.register(rateLimit, {
+        global: true,
+        max: limits.requestsPerMinutePerIp,
+        timeWindow: 60_000,
+        ...(limits.redis ? { redis: limits.redis.client, nameSpace: limits.redis.nameSpace } : {}),
+        // With Redis away the channel answers 503 on its own; the limit is no reason to fail.
+        skipOnError: true,
+        allowList: (request) => NOT_RATE_LIMITED.test(request.url) || limits.exempt(request),
+      });
+    }
+  }
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     const status = error.statusCode ?? 500;
@@ -83,7 +126,7 @@ function addChannelRoutes(app: FastifyInstance, deps: NonNullable<HttpServerDeps
       from = issued.from;
     }
     try {
-      const { duplicate } = await deps.gateway.accept({
+      const { duplicate, dropped } = await deps.gateway.accept({
         channel: 'http',
         conversationId: conversationIdOf('http', from),
         messageId: message.id,
@@ -92,6 +135,7 @@ function addChannelRoutes(app: FastifyInstance, deps: NonNullable<HttpServerDeps
         location: message.location,
         receivedAt: new Date().toISOString(),
       });
+      if (dropped) return reply.status(429).header('retry-after', '60').send({ error: 'too many messages from this sender, or too many new conversations: try again in a minute' });
       return reply.status(202).send({ accepted: true, duplicate, ...(issued ? { from: issued.from, conversationToken: issued.token } : {}) });
     } catch (error) {
       // Never answer 2xx for a message that is not safely queued: the sender must retry.
@@ -121,4 +165,23 @@ function addChannelRoutes(app: FastifyInstance, deps: NonNullable<HttpServerDeps
       }
     },
   );
+}
+
+/** Closes a connection at once when its address already holds `most` open ones. */
+function limitConnectionsPerAddress(app: FastifyInstance, most: number): void {
+  const open = new Map<string, number>();
+  app.server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = (open.get(address) ?? 0) + 1;
+    if (count > most) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left <= 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
 }

@@ -1,0 +1,85 @@
+/**
+ * What a flood costs other people: 100 people each write while Pelita is idle, then again
+ * while one sender posts 5,000 messages and 20,000 new senders one each, as fast as 64
+ * connections take them, all through the HTTP channel with the default inbound limits.
+ * The figure is each person's time from posting to reading their reply (long-polled);
+ * the flood should leave their p99 within twice the idle one.
+ */
+import type { Nlu } from '../src/nlu/nlu.ts';
+import { loadEngineContext } from '../src/app/load-engine-context.ts';
+import { PelitaRuntime } from '../src/app/pelita-runtime.ts';
+import { loadConfig } from '../src/config/load-config.ts';
+import { createLogger } from '../src/log/logger.ts';
+import { inParallel } from '../tests/harness/http-load.ts';
+import { sleep } from './bench-rounds.ts';
+
+const PEOPLE = 100;
+const FLOODER_MESSAGES = 5000;
+const NEW_SENDERS = 20_000;
+const FLOOD_CONNECTIONS = 64;
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+
+export async function floodLatency(redisUrl: string, nlu: Nlu): Promise<{ idleP99: number; floodP99: number; floodAccepted: number; floodRefused: number }> {
+  const config = loadConfig({ REDIS_URL: redisUrl, REDIS_PREFIX: `bench-flood-${Date.now()}`, LOG_LEVEL: 'silent', PORT: '0' });
+  const runtime = await PelitaRuntime.start({ config, log: createLogger({ level: 'silent', logMessages: false }), ctx: loadEngineContext(), role: 'all', http: true, nlu });
+  const baseUrl = `http://127.0.0.1:${runtime.port}`;
+  const cursors = new Map<string, string>();
+  const post = async (from: string, id: string, text: string) => {
+    const response = await fetch(`${baseUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, id, text }) });
+    await response.body?.cancel();
+    return response.status;
+  };
+  /** One person's message, from posting to reading its reply. */
+  const turn = async (from: string, id: string, text: string): Promise<number> => {
+    const started = performance.now();
+    if ((await post(from, id, text)) !== 202) throw new Error(`${from}: message refused`);
+    for (;;) {
+      const response = await fetch(`${baseUrl}/v1/conversations/${from}/replies?after=${cursors.get(from) ?? '0'}&wait=10000`);
+      const body = (await response.json()) as { replies: { inReplyTo: string }[]; cursor: string };
+      cursors.set(from, body.cursor);
+      if (body.replies.some((reply) => reply.inReplyTo === id)) return performance.now() - started;
+    }
+  };
+  const people = Array.from({ length: PEOPLE }, (_, n) => `person-${n}`);
+  /** Each person writes once, `apartMs` apart, all waiting for their answers at once. */
+  const round = async (text: string, tag: string, apartMs = 20) => {
+    const latencies: number[] = [];
+    await Promise.all(
+      people.map(async (from, n) => {
+        await sleep(n * apartMs);
+        latencies.push(await turn(from, `${from}-${tag}`, text));
+      }),
+    );
+    return latencies;
+  };
+  try {
+    // New conversations are paced (20 a second by default): the people arrive slower than that.
+    await round('halo', 'warm', 60);
+    const idle = await round('apa syarat kerja ke malaysia?', 'idle');
+    let floodAccepted = 0;
+    let floodRefused = 0;
+    let flooding = true;
+    const count = (status: number) => (status === 202 ? (floodAccepted += 1) : (floodRefused += 1));
+    const flood = (async () => {
+      const items = [
+        ...Array.from({ length: FLOODER_MESSAGES }, (_, n) => () => post('flooder', `f${n}`, `spam ${n}`)),
+        ...Array.from({ length: NEW_SENDERS }, (_, n) => () => post(`new-sender-${n}`, 'n1', 'halo')),
+      ];
+      await inParallel(items, FLOOD_CONNECTIONS, async (send) => {
+        if (flooding) count(await send());
+      });
+    })();
+    // The people write once the flood is under way.
+    await sleep(500);
+    const underFlood = await round('berapa biaya penempatan ke taiwan?', 'flood');
+    flooding = false;
+    await flood;
+    return { idleP99: Math.round(percentile(idle, 99)), floodP99: Math.round(percentile(underFlood, 99)), floodAccepted, floodRefused };
+  } finally {
+    await runtime.stop(1000);
+  }
+}

@@ -1,0 +1,118 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PelitaRuntime } from '../src/app/pelita-runtime.ts';
+import { pollReplies } from './harness/http-load.ts';
+import { startTestPelita } from './harness/test-pelita.ts';
+import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+const post = (baseUrl: string, body: object, authorization?: string) =>
+  fetch(`${baseUrl}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    body: JSON.stringify(body),
+  }).then(async (response) => {
+    await response.body?.cancel();
+    return response.status;
+  });
+
+describe('limits per sender and on new conversations', () => {
+  let runtime: PelitaRuntime;
+  let baseUrl: string;
+  beforeAll(async () => {
+    ({ runtime, baseUrl } = await startTestPelita(redis, { REDIS_PREFIX: `${redis.prefix}-senders`, SENDER_MESSAGES_PER_MIN: '10', NEW_CONVERSATIONS_PER_MIN: '5' }));
+  });
+  afterAll(async () => {
+    await runtime?.stop(2000);
+  });
+
+  it('tells a flooding sender once to slow down, drops the rest, and still answers their emergency', async () => {
+    const statuses: number[] = [];
+    for (let n = 0; n < 30; n++) statuses.push(await post(baseUrl, { from: 'flooder', id: `f${n}`, text: `halo ${n}` }));
+    // Ten handled, the eleventh answered with "slow down", the rest refused.
+    expect(statuses.slice(0, 11).every((status) => status === 202)).toBe(true);
+    expect(statuses.slice(11).every((status) => status === 429)).toBe(true);
+    expect(await post(baseUrl, { from: 'flooder', id: 'danger', text: 'tolong saya dikurung majikan di malaysia' })).toBe(202);
+
+    const replies = await pollReplies(baseUrl, 'flooder', 12);
+    const notices = replies.filter((reply) => /banyak pesan dalam waktu singkat|many messages in a short time/.test(reply.text));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.inReplyTo).toBe('f10');
+    expect(notices[0]?.text).toMatch(/\d{3}/);
+    expect(replies.filter((reply) => reply.inReplyTo === 'danger').map((reply) => reply.text).join('\n')).toMatch(/KBRI Kuala Lumpur/);
+
+    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^pelita_messages_limited_total\{channel="http"\} 19$/m);
+  }, 60_000);
+
+  it('caps new conversations a minute, but never a new one in danger', async () => {
+    // One conversation was started by the test above; four more fit under the cap of five.
+    const statuses: number[] = [];
+    for (let n = 0; n < 8; n++) statuses.push(await post(baseUrl, { from: `new-${n}`, id: 'n1', text: 'halo' }));
+    expect(statuses).toEqual([202, 202, 202, 202, 429, 429, 429, 429]);
+    expect(await post(baseUrl, { from: 'new-in-danger', id: 'n1', text: 'tolong saya dipukul majikan' })).toBe(202);
+  });
+});
+
+describe('limits per address on the HTTP channel', () => {
+  let runtime: PelitaRuntime;
+  let baseUrl: string;
+  let port: number;
+  const partner = 'partner-token-for-limits-0123456789';
+  beforeAll(async () => {
+    ({ runtime, baseUrl } = await startTestPelita(
+      redis,
+      { REDIS_PREFIX: `${redis.prefix}-addresses`, HTTP_CHANNEL_TOKENS: `sms:${partner}`, HTTP_REQUESTS_PER_MIN_PER_IP: '20', HTTP_CONNECTIONS_PER_IP: '50' },
+      'gateway',
+    ));
+    port = runtime.port!;
+  });
+  afterAll(async () => {
+    await runtime?.stop(2000);
+  });
+
+  it('refuses an address past its requests a minute, but not a partner, nor health checks', async () => {
+    const anonymous: number[] = [];
+    for (let n = 0; n < 30; n++) anonymous.push(await post(baseUrl, { id: `a${n}`, text: 'halo' }));
+    expect(anonymous.slice(0, 20).every((status) => status === 202)).toBe(true);
+    expect(anonymous.slice(20).every((status) => status === 429)).toBe(true);
+    expect(await post(baseUrl, { from: 'via-partner', id: 'p1', text: 'halo' }, `Bearer ${partner}`)).toBe(202);
+    expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('closes connections past the per-address limit at once, and cuts slow ones, so /healthz still answers', async () => {
+    // 500 clients that send half a request and then nothing: past the 50 allowed, closed at once.
+    const sockets = await Promise.all(
+      Array.from({ length: 500 }, () => new Promise<net.Socket>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1', () => {
+          socket.write('POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n');
+          resolve(socket);
+        });
+        // Read whatever comes (a 408), so that the server's close is seen.
+        socket.resume();
+        socket.on('error', () => resolve(socket));
+      })),
+    );
+    const closed = () => sockets.filter((socket) => socket.destroyed || socket.readableEnded).length;
+    await expect.poll(closed, { timeout: 5000 }).toBeGreaterThanOrEqual(450);
+    // Another address on this machine is served as usual meanwhile.
+    const health = await new Promise<number>((resolve, reject) => {
+      const request = net.connect({ port, host: '127.0.0.1', localAddress: '127.0.0.2' }, () => request.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      let answer = '';
+      request.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      request.on('end', () => resolve(Number(answer.split(' ')[1])));
+      request.on('error', reject);
+    });
+    expect(health).toBe(200);
+    // The 50 that got in never finish their headers: cut within the 5 s allowed for them.
+    await expect.poll(closed, { timeout: 10_000 }).toBe(500);
+    for (const socket of sockets) socket.destroy();
+  }, 30_000);
+});
