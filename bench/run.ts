@@ -222,7 +222,7 @@ async function main(): Promise<void> {
     progress('An emergency under a backlog of 5,000 Telegram replies');
     const emergencyUnderBacklog = await emergencyUnderBacklogMs(server.url, nlu);
     progress('A flood: one sender with 5,000 messages and 20,000 new senders, while 100 people talk');
-    const flood = await floodLatency(server.url, nlu);
+    const flood = await floodLatency(server.url);
     progress('SIGTERM to a busy process, with long polls open');
     const shutdown = await shutdownUnderLoad(server.url);
     progress('Memory: 50,000 distinct 4 KB messages through the NLU');
