@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../src/log/logger.ts';
 import { redisShownAs } from '../src/app/pelita-runtime.ts';
 import { memoryLogger } from './harness/test-pelita.ts';
 
@@ -18,6 +20,18 @@ describe('logging', () => {
     const logged = JSON.parse(lines[0]!) as { err: { type: string; message: string; stack: string } };
     expect(logged.err).toMatchObject({ type: 'Error', message: 'the drain failed' });
     expect(logged.err.stack).toMatch(/at .*logger\.test\.ts/);
+  });
+
+  it('writes readable lines to a terminal, still without what people wrote', async () => {
+    let written = '';
+    const terminal = Object.assign(new Writable({ write: (chunk: Buffer, _encoding, done) => ((written += chunk.toString()), done()) }), { isTTY: true });
+    const log = createLogger({ level: 'info', logMessages: false, destination: terminal });
+    log.warn({ conversationId: 'telegram:777', caseId: 'C1' }, 'case opened');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toMatch(/WARN.*case opened/);
+    expect(written).toMatch(/caseId.*C1/);
+    expect(written).not.toContain('telegram:777');
+    expect(() => JSON.parse(written)).toThrow();
   });
 
   it('logs them when LOG_MESSAGES asks for it', () => {

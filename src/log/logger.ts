@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -28,12 +29,16 @@ export interface LoggerOptions {
 
 export function createLogger({ level, logMessages, destination }: LoggerOptions): Logger {
   const paths = PERSONAL_FIELDS.flatMap((field) => [field, `*.${field}`]);
+  const stream = destination ?? process.stdout;
+  // A person at a terminal reads lines; a log collector reads JSON. Redaction happens
+  // before either.
+  const readable = (stream as Partial<NodeJS.WriteStream>).isTTY === true;
   return pino(
     {
       level,
       base: { app: 'pelita' },
       redact: logMessages ? undefined : { paths, censor: '[redacted]' },
     },
-    destination ?? process.stdout,
+    readable ? pretty({ destination: stream, colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname,app', sync: true }) : stream,
   );
 }
