@@ -55,7 +55,7 @@ export async function startFuzzTarget(redis: TestRedis): Promise<{ target: FuzzT
 export async function spawnFuzzTarget(redis: TestRedis): Promise<{ target: FuzzTarget; rssBytes: () => number; stop: () => Promise<number | null> }> {
   const emulator = await startTelegramEmulator();
   const graph = await startFakeGraphApi();
-  const pelita = await spawnPelita('all', { ...fuzzEnv(redis, emulator.config.apiURL, graph.url), LOG_LEVEL: 'warn' });
+  const pelita = await spawnPelita('all', fuzzEnv(redis, emulator.config.apiURL, graph.url));
   return {
     target: { baseUrl: `http://127.0.0.1:${pelita.port}`, ...SECRETS },
     rssBytes: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pelita.child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024,
