@@ -78,12 +78,11 @@ export class PersonDataEraser {
   private async eraseKeys(conversationId: string, keep: readonly string[]): Promise<number> {
     const { redis, keys } = this.deps;
     const hashtag = `{${conversationId}}`;
-    const live = new Set(
-      [...(await this.scan(`${keys.prefix}:q:*${escapeGlob(hashtag)}*`))].filter((key) => key.endsWith(`${hashtag}:items`) || key.endsWith(`${hashtag}:lock`)),
-    );
     const named = await this.scan(`${keys.prefix}:*${escapeGlob(hashtag)}*`);
+    // A queue's inbox and lock: messages still to answer, this very "delete" among them.
+    const live = (key: string) => key.startsWith(`${keys.prefix}:q:`) && (key.endsWith(`${hashtag}:items`) || key.endsWith(`${hashtag}:lock`));
     // Exact: a key is the conversation's when its hashtag is this conversation's, whole.
-    const own = named.filter((key) => hashtagOf(key.slice(keys.prefix.length)) === conversationId && !live.has(key) && !keep.includes(key));
+    const own = named.filter((key) => hashtagOf(key.slice(keys.prefix.length)) === conversationId && !live(key) && !keep.includes(key));
     let deleted = 0;
     // One key at a time: on Redis Cluster they need not share a slot.
     for (const key of [...own, keys.pace(channelOf(conversationId), conversationId)]) deleted += await redis.del(key);
