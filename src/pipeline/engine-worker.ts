@@ -96,6 +96,12 @@ export function createEngineHandler(deps: {
     deps.sessions.keyOf(conversationId),
     ...(operatorRelay ? [operatorRelay.activeCaseKey(conversationId)] : []),
   ];
+  /** The hotlines for where the person is, after a "sorry" or a "slow down", instead of a turn. */
+  const deliverSafeAnswer = async (session: Session, replyTo: string, receivedAt: string | undefined, reason: 'dead_letter' | 'rate_limited') => {
+    const { conversationId } = session;
+    const reply = safeAnswer(session, deps.ctx, { conversationId, channel: channelOf(conversationId), receivedAt: new Date().toISOString() }, reason);
+    await deps.deliver({ ...addressReplies(conversationId, replyTo, [reply], receivedAt), ...(session.language ? { language: session.language } : {}) });
+  };
   const handle = async (conversationId: string, item: QueuedItem<Inbound>, prefetched: ReadonlyMap<string, string | null>): Promise<Completion | void> => {
     const inbound = item.payload;
     const started = performance.now();
@@ -108,8 +114,7 @@ export function createEngineHandler(deps: {
     if (relayed) return;
     if (inbound.limited) {
       // Past the sender's limit: told once to slow down, with the numbers; nothing else runs.
-      const reply = safeAnswer(session, deps.ctx, inbound, 'rate_limited');
-      await deps.deliver({ ...addressReplies(conversationId, inbound.messageId, [reply], inbound.receivedAt), ...(session.language ? { language: session.language } : {}) });
+      await deliverSafeAnswer(session, inbound.messageId, inbound.receivedAt, 'rate_limited');
       return;
     }
     // Understanding happens here, not in the engine, which stays pure and synchronous.
@@ -166,9 +171,7 @@ export function createEngineHandler(deps: {
     const inbound = inboundSchema.safeParse(letter.item.payload);
     const now = new Date().toISOString();
     const session = await deps.sessions.load(letter.conversationId, now).catch(() => newSession(letter.conversationId, now));
-    const reply = safeAnswer(session, deps.ctx, { conversationId: letter.conversationId, channel: channelOf(letter.conversationId), receivedAt: now });
-    const receivedAt = inbound.success ? inbound.data.receivedAt : undefined;
-    await deps.deliver({ ...addressReplies(letter.conversationId, `${letter.item.id}:safe`, [reply], receivedAt), ...(session.language ? { language: session.language } : {}) });
+    await deliverSafeAnswer(session, `${letter.item.id}:safe`, inbound.success ? inbound.data.receivedAt : undefined, 'dead_letter');
   };
   return { handle, readAhead, onDeadLetter };
 }
