@@ -38,7 +38,8 @@ export class HttpAccess {
   async callerOf(authorization: string | undefined): Promise<HttpCaller> {
     const token = bearerToken(authorization);
     if (token === undefined) return this.deps.openOnLoopback ? { kind: 'loopback' } : { kind: 'anonymous' };
-    for (const partner of this.deps.partners) if (sameSecret(token, partner.token)) return { kind: 'partner', name: partner.name };
+    const partner = this.partnerOf(token);
+    if (partner) return { kind: 'partner', name: partner.name };
     const from = await this.conversationOf(token);
     return from === undefined ? { kind: 'refused' } : { kind: 'conversation', from };
   }
@@ -47,7 +48,11 @@ export class HttpAccess {
   isTrusted(authorization: string | undefined): boolean {
     const token = bearerToken(authorization);
     if (token === undefined) return this.deps.openOnLoopback;
-    return this.deps.partners.some((partner) => sameSecret(token, partner.token));
+    return this.partnerOf(token) !== undefined;
+  }
+
+  private partnerOf(token: string): { name: string } | undefined {
+    return this.deps.partners.find((partner) => sameSecret(token, partner.token));
   }
 
   /** Starts a conversation for a client without one: its random id and the token for it. */
