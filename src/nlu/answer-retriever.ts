@@ -127,12 +127,6 @@ function inverseFrequencies(documents: string[][]): Map<string, number> {
   return idf;
 }
 
-interface IndexedDocument {
-  card: string;
-  words: Vector;
-  grams: Vector;
-}
-
 /** The retrieval's weights, chosen on the development questions (`npm run bench:answers-calibrate`). */
 export interface RetrievalSettings {
   /** How much the whole-word similarity counts against the typo-tolerant character one. */
@@ -144,44 +138,74 @@ export interface RetrievalSettings {
 }
 export const RETRIEVAL_SETTINGS: RetrievalSettings = { wordWeight: 0.8, cardWeight: 0.8, unknownWeight: 1 };
 
-/** An index of documents: each one's vectors, and which documents hold each term. */
+/** The documents holding one term, with the term's weight in each (parallel arrays). */
+interface Postings {
+  positions: number[];
+  weights: number[];
+}
+
+/**
+ * An index of documents: for each term, the documents holding it and its weight there.
+ * Scores are summed in a flat array over the postings, not in maps: every typed message
+ * is looked up, and this made a lookup several times cheaper on a busy gateway.
+ */
 class Index {
-  readonly documents: IndexedDocument[];
   readonly wordIdf: Map<string, number>;
   readonly gramIdf: Map<string, number>;
-  private readonly byWord = new Map<string, number[]>();
-  private readonly byGram = new Map<string, number[]>();
+  private readonly cardOf: string[];
+  private readonly byWord = new Map<string, Postings>();
+  private readonly byGram = new Map<string, Postings>();
   private readonly unknownWord: number;
   private readonly unknownGram: number;
+  /** Scratch space for one lookup's scores (a lookup runs to the end without yielding). */
+  private readonly scores: Float64Array;
 
   constructor(raw: { card: string; words: string[]; grams: string[] }[], unknownWeight: number) {
     this.wordIdf = inverseFrequencies(raw.map((document) => document.words));
     this.gramIdf = inverseFrequencies(raw.map((document) => document.grams));
     this.unknownWord = unknownWeight * Math.log(1 + raw.length);
     this.unknownGram = unknownWeight * Math.log(1 + raw.length);
-    this.documents = raw.map((document) => ({ card: document.card, words: weigh(document.words, this.wordIdf), grams: weigh(document.grams, this.gramIdf) }));
-    this.documents.forEach((document, position) => {
-      for (const term of document.words.keys()) (this.byWord.get(term) ?? this.byWord.set(term, []).get(term)!).push(position);
-      for (const term of document.grams.keys()) (this.byGram.get(term) ?? this.byGram.set(term, []).get(term)!).push(position);
+    this.cardOf = raw.map((document) => document.card);
+    this.scores = new Float64Array(raw.length);
+    const post = (index: Map<string, Postings>, vector: Vector, position: number) => {
+      for (const [term, weight] of vector) {
+        let postings = index.get(term);
+        if (!postings) index.set(term, (postings = { positions: [], weights: [] }));
+        postings.positions.push(position);
+        postings.weights.push(weight);
+      }
+    };
+    raw.forEach((document, position) => {
+      post(this.byWord, weigh(document.words, this.wordIdf), position);
+      post(this.byGram, weigh(document.grams, this.gramIdf), position);
     });
   }
 
   /** Each card's best similarity to the message over its documents here. */
   scoreCards(features: { words: string[]; grams: string[] }, wordWeight: number): Map<string, number> {
-    const scores = new Map<number, number>();
-    const add = (vector: Vector, index: Map<string, number[]>, factor: number, field: 'words' | 'grams') => {
+    const scores = this.scores;
+    // Documents in the order first reached, so that ties rank the same way every time.
+    const touched: number[] = [];
+    const add = (vector: Vector, index: Map<string, Postings>, factor: number) => {
       for (const [term, weight] of vector) {
-        for (const position of index.get(term) ?? []) {
-          const other = this.documents[position]![field].get(term) ?? 0;
-          scores.set(position, (scores.get(position) ?? 0) + factor * weight * other);
+        const postings = index.get(term);
+        if (!postings) continue;
+        const { positions, weights } = postings;
+        for (let i = 0; i < positions.length; i++) {
+          const position = positions[i]!;
+          const before = scores[position]!;
+          if (before === 0) touched.push(position);
+          scores[position] = before + factor * weight * weights[i]!;
         }
       }
     };
-    add(weigh(features.words, this.wordIdf, this.unknownWord), this.byWord, wordWeight, 'words');
-    add(weigh(features.grams, this.gramIdf, this.unknownGram), this.byGram, 1 - wordWeight, 'grams');
+    add(weigh(features.words, this.wordIdf, this.unknownWord), this.byWord, wordWeight);
+    add(weigh(features.grams, this.gramIdf, this.unknownGram), this.byGram, 1 - wordWeight);
     const byCard = new Map<string, number>();
-    for (const [position, score] of scores) {
-      const card = this.documents[position]!.card;
+    for (const position of touched) {
+      const score = scores[position]!;
+      scores[position] = 0;
+      const card = this.cardOf[position]!;
       if (score > (byCard.get(card) ?? 0)) byCard.set(card, score);
     }
     return byCard;
