@@ -3,11 +3,14 @@
  * while one sender posts 5,000 messages and 20,000 new senders one each, as fast as 64
  * connections take them, all through the HTTP channel with the default inbound limits.
  * The figure is each person's time from posting to reading their reply (long-polled);
- * the flood should leave their p99 within twice the idle one.
+ * the flood should leave their p99 within twice the idle one. The attacker is a process of
+ * its own (bench/flood-attacker.ts), as it is a machine of its own in the world.
  */
-import { inParallel } from '../tests/harness/http-load.ts';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../src/app/content-paths.ts';
 import { spawnPelita } from '../tests/harness/pelita-process.ts';
-import { sleep } from './bench-rounds.ts';
+import { sleep, waitFor } from './bench-rounds.ts';
 
 const PEOPLE = 100;
 const FLOODER_MESSAGES = 5000;
@@ -57,24 +60,22 @@ export async function floodLatency(redisUrl: string): Promise<{ idleP99: number;
     // New conversations are paced (20 a second by default): the people arrive slower than that.
     await round('halo', 'warm', 60);
     const idle = await round('apa syarat kerja ke malaysia?', 'idle');
-    let floodAccepted = 0;
-    let floodRefused = 0;
-    let flooding = true;
-    const count = (status: number) => (status === 202 ? (floodAccepted += 1) : (floodRefused += 1));
-    const flood = (async () => {
-      const items = [
-        ...Array.from({ length: FLOODER_MESSAGES }, (_, n) => () => post('flooder', `f${n}`, `spam ${n}`)),
-        ...Array.from({ length: NEW_SENDERS }, (_, n) => () => post(`new-sender-${n}`, 'n1', 'halo')),
-      ];
-      await inParallel(items, FLOOD_CONNECTIONS, async (send) => {
-        if (flooding) count(await send());
-      });
-    })();
+    const attacker = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'run-ts.mjs'), path.join(PACKAGE_ROOT, 'bench', 'flood-attacker.ts'), baseUrl, String(FLOOD_CONNECTIONS), String(FLOODER_MESSAGES), String(NEW_SENDERS)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let said = '';
+    attacker.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    const attackerDone = new Promise<void>((resolve) => attacker.once('exit', () => resolve()));
+    await waitFor(async () => said.includes('flooding\n') || attacker.exitCode !== null);
     // The people write once the flood is under way.
     await sleep(500);
     const underFlood = await round('berapa biaya penempatan ke taiwan?', 'flood');
-    flooding = false;
-    await flood;
+    attacker.kill('SIGTERM');
+    await attackerDone;
+    const counts = JSON.parse(said.split('\n').find((line) => line.startsWith('{')) ?? '{}') as { accepted?: number; refused?: number };
+    if (counts.accepted === undefined || counts.refused === undefined) throw new Error(`the flood's attacker did not report: ${said}`);
+    const floodAccepted = counts.accepted;
+    const floodRefused = counts.refused;
     return { idleP99: Math.round(percentile(idle, 99)), floodP99: Math.round(percentile(underFlood, 99)), floodAccepted, floodRefused };
   } finally {
     pelita.child.kill('SIGTERM');

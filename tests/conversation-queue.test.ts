@@ -113,7 +113,7 @@ describe('ConversationQueue', () => {
       { concurrency: 1, log: memoryLogger().log },
     );
     await until(() => handled.length >= 3);
-    await queue.enqueue('in-danger', { id: 'urgent', payload: 'in-danger urgent' }, { urgent: true });
+    await queue.enqueue('in-danger', { id: 'urgent', payload: 'in-danger urgent' }, { lane: 'urgent' });
     await until(() => handled.includes('in-danger urgent'));
     const at = handled.indexOf('in-danger urgent');
     // Next or nearly (the item in hand when it came is finished first), far ahead of the 200.
@@ -122,6 +122,28 @@ describe('ConversationQueue', () => {
     // Its wake-up on the ready list, taken later, finds it drained: handled once each.
     await until(() => handled.length === 202);
     expect(handled.filter((payload) => payload.startsWith('in-danger'))).toEqual(['in-danger earlier', 'in-danger urgent']);
+  });
+
+  it('takes strangers on the later lane after the people waiting, one take in four first, and never drops them', async () => {
+    const queue = newQueue<string>();
+    const handled: string[] = [];
+    for (let n = 0; n < 40; n++) await queue.enqueue(`stranger-${n}`, { id: 's', payload: `stranger-${n}` }, { lane: 'later' });
+    for (let n = 0; n < 40; n++) await queue.enqueue(`person-${n}`, { id: 'p', payload: `person-${n}` });
+    queue.process(
+      async (_conversationId, item: QueuedItem<string>) => {
+        handled.push(item.payload);
+        await pause(1);
+      },
+      { concurrency: 1, log: memoryLogger().log },
+    );
+    await until(() => handled.length === 80);
+    // One take in four looks at the later lane first: about 10 strangers among the first 40.
+    const strangersAmongFirst40 = handled.slice(0, 40).filter((payload) => payload.startsWith('stranger')).length;
+    expect(strangersAmongFirst40).toBeGreaterThanOrEqual(9);
+    expect(strangersAmongFirst40).toBeLessThanOrEqual(11);
+    // Each lane keeps its own order, and every stranger is answered.
+    expect(handled.filter((payload) => payload.startsWith('person'))).toEqual(Array.from({ length: 40 }, (_, n) => `person-${n}`));
+    expect(handled.filter((payload) => payload.startsWith('stranger'))).toEqual(Array.from({ length: 40 }, (_, n) => `stranger-${n}`));
   });
 
   it('hands each conversation its items one at a time, in order, with conversations in parallel', async () => {

@@ -27,7 +27,12 @@ describe('limits per sender and on new conversations', () => {
   let runtime: PelitaRuntime;
   let baseUrl: string;
   beforeAll(async () => {
-    ({ runtime, baseUrl } = await startTestPelita(redis, { REDIS_PREFIX: `${redis.prefix}-senders`, SENDER_MESSAGES_PER_MIN: '10', NEW_CONVERSATIONS_PER_MIN: '5' }));
+    ({ runtime, baseUrl } = await startTestPelita(redis, {
+      REDIS_PREFIX: `${redis.prefix}-senders`,
+      SENDER_MESSAGES_PER_MIN: '10',
+      NEW_CONVERSATIONS_PER_MIN: '5',
+      HTTP_REFUSAL_DELAY_MS: '200',
+    }));
   });
   afterAll(async () => {
     await runtime?.stop(2000);
@@ -35,10 +40,18 @@ describe('limits per sender and on new conversations', () => {
 
   it('tells a flooding sender once to slow down, drops the rest, and still answers their emergency', async () => {
     const statuses: number[] = [];
-    for (let n = 0; n < 30; n++) statuses.push(await post(baseUrl, { from: 'flooder', id: `f${n}`, text: `halo ${n}` }));
+    const heldMs: number[] = [];
+    for (let n = 0; n < 30; n++) {
+      const started = performance.now();
+      statuses.push(await post(baseUrl, { from: 'flooder', id: `f${n}`, text: `halo ${n}` }));
+      heldMs.push(performance.now() - started);
+    }
     // Ten handled, the eleventh answered with "slow down", the rest refused.
     expect(statuses.slice(0, 11).every((status) => status === 202)).toBe(true);
     expect(statuses.slice(11).every((status) => status === 429)).toBe(true);
+    // Each refusal is held back at least half the configured delay, so a flooder's
+    // connection fires a few times a second, not hundreds.
+    expect(Math.min(...heldMs.slice(11))).toBeGreaterThanOrEqual(100);
     expect(await post(baseUrl, { from: 'flooder', id: 'danger', text: 'tolong saya dikurung majikan di malaysia' })).toBe(202);
 
     const replies = await pollReplies(baseUrl, 'flooder', 12);
@@ -59,6 +72,22 @@ describe('limits per sender and on new conversations', () => {
     expect(statuses).toEqual([202, 202, 202, 202, 429, 429, 429, 429]);
     expect(await post(baseUrl, { from: 'new-in-danger', id: 'n1', text: 'tolong saya dipukul majikan' })).toBe(202);
   });
+});
+
+describe('refusals held back', () => {
+  it('are all answered at once when Pelita stops, not held until their delay ends', async () => {
+    const { runtime, baseUrl } = await startTestPelita(redis, { REDIS_PREFIX: `${redis.prefix}-held`, SENDER_MESSAGES_PER_MIN: '1', HTTP_REFUSAL_DELAY_MS: '30000' });
+    expect(await post(baseUrl, { from: 'held', id: 'm1', text: 'halo' })).toBe(202);
+    expect(await post(baseUrl, { from: 'held', id: 'm2', text: 'halo lagi' })).toBe(202);
+    let answered: number | undefined;
+    const refused = post(baseUrl, { from: 'held', id: 'm3', text: 'halo lagi lagi' }).then((status) => (answered = status));
+    // Held: no answer yet after a second (the delay is 15 to 45 s).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(answered).toBeUndefined();
+    await runtime.stop(2000);
+    // Stopping released it: answered, and refused, without waiting out the delay.
+    expect(await refused).toBe(429);
+  }, 20_000);
 });
 
 describe('limits per address on the HTTP channel', () => {

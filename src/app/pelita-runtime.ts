@@ -364,7 +364,7 @@ export class PelitaRuntime {
       return this.pullSenders[channel].deliver(batch);
     }
     return this.outboundFor(channel)
-      .enqueue(batch.conversationId, { id: batch.inReplyTo, payload: batch }, { urgent: batch.urgent === true })
+      .enqueue(batch.conversationId, { id: batch.inReplyTo, payload: batch }, { lane: batch.urgent === true ? 'urgent' : 'ready' })
       .then(() => undefined);
   }
 
@@ -420,7 +420,9 @@ export class PelitaRuntime {
       limits: {
         requestsPerMinutePerIp: config.HTTP_REQUESTS_PER_MIN_PER_IP,
         connectionsPerIp: config.HTTP_CONNECTIONS_PER_IP,
-        redis: { client: this.redis, nameSpace: `${this.keys.prefix}:http-rate:` },
+        refusalDelayMs: config.HTTP_REFUSAL_DELAY_MS,
+        // Its scripts are defined as commands on the connection it is given: not Pelita's own (see jobsConnection).
+        redis: { client: this.jobsRedis, nameSpace: `${this.keys.prefix}:http-rate:` },
         exempt: (request) => access.isTrusted(request.headers.authorization),
       },
       isReady: async () => (await withTimeout(this.redis.ping(), 1000)) === 'PONG',

@@ -157,6 +157,8 @@ export const configSchema = z.object({
   NEW_CONVERSATIONS_PER_MIN: integer(0, 10_000_000, 1200),
   /** Requests a minute from one address to the HTTP channel without a partner token (0: none). */
   HTTP_REQUESTS_PER_MIN_PER_IP: integer(0, 1_000_000, 300),
+  /** How long the HTTP channel holds back its answer to a message refused by the limits (ms; 0: not held). */
+  HTTP_REFUSAL_DELAY_MS: integer(0, 30_000, 1000),
   /** Open connections from one address; more are closed at once, so slow clients cannot use up the process. */
   HTTP_CONNECTIONS_PER_IP: integer(1, 1_000_000, 256),
   /** Notices to case workers wait for replies to go first, but never longer than this. */

@@ -73,10 +73,10 @@ export class InboundGateway {
   }
 
   private async store(message: Inbound): Promise<{ duplicate: boolean; dropped?: boolean }> {
-    const verdict = this.options.limits ? await this.options.limits.check(message) : 'ok';
+    const { verdict, lane } = this.options.limits ? await this.options.limits.check(message) : ({ verdict: 'ok', lane: 'ready' } as const);
     if (verdict === 'dropped') return { duplicate: false, dropped: true };
     // The first message over a sender's limit is answered, once, with a request to slow down.
     const payload = verdict === 'notice' ? { ...message, limited: true } : message;
-    return this.inbound.enqueue(message.conversationId, { id: message.messageId, payload });
+    return this.inbound.enqueue(message.conversationId, { id: message.messageId, payload }, { lane });
   }
 }

@@ -3,6 +3,7 @@ import type { Inbound } from '../messages/inbound.ts';
 import { LuaScript } from '../redis/lua-script.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
 import { PaceLimiter } from '../outbound/pace-limiter.ts';
+import type { Lane } from '../queue/conversation-queue.ts';
 
 /** Counting windows are a minute: limits are "per minute". */
 const WINDOW_SECONDS = 60;
@@ -34,6 +35,16 @@ const NEW_CONVERSATIONS_BURST = 50;
  * `dropped` (told already, or a new conversation past the cap).
  */
 export type LimitVerdict = 'ok' | 'notice' | 'dropped';
+
+/**
+ * The verdict, and the lane a message that goes on waits in: `later` for a sender with no
+ * conversation yet (unless the message reads as an emergency), so that a burst of new
+ * senders waits behind the people already talking; `ready` otherwise.
+ */
+export interface LimitOutcome {
+  verdict: LimitVerdict;
+  lane: Extract<Lane, 'ready' | 'later'>;
+}
 
 export interface InboundLimitSettings {
   /** Messages one sender may send a minute (0: no limit). */
@@ -72,13 +83,13 @@ export class InboundLimits {
   /** Until when a sender is known to be over their limit: their flood costs no Redis round trip. */
   private readonly blockedUntil = new Map<string, number>();
 
-  async check(message: Inbound): Promise<LimitVerdict> {
+  async check(message: Inbound): Promise<LimitOutcome> {
     const { redis, keys, settings } = this.deps;
-    if (settings.perSenderPerMinute === 0 && settings.newConversationsPerMinute === 0) return 'ok';
+    if (settings.perSenderPerMinute === 0 && settings.newConversationsPerMinute === 0) return { verdict: 'ok', lane: 'ready' };
     const emergency = () => message.text !== undefined && this.deps.isEmergency(message.text);
     const blocked = this.blockedUntil.get(message.conversationId);
     if (blocked !== undefined) {
-      if (blocked > Date.now()) return emergency() ? 'ok' : 'dropped';
+      if (blocked > Date.now()) return { verdict: emergency() ? 'ok' : 'dropped', lane: 'ready' };
       this.blockedUntil.delete(message.conversationId);
     }
     const [count, isNew, windowLeftMs] = (await COUNT_SENDER.run(redis, [keys.senderCount(message.conversationId), keys.session(message.conversationId)], [WINDOW_SECONDS])) as [number, number, number];
@@ -88,8 +99,8 @@ export class InboundLimits {
       verdict = count === settings.perSenderPerMinute + 1 ? 'notice' : 'dropped';
       if (verdict === 'dropped' && windowLeftMs > 0) this.remember(message.conversationId, Date.now() + windowLeftMs);
     }
-    if (verdict !== 'ok' && emergency()) return 'ok';
-    return verdict;
+    if ((verdict !== 'ok' || isNew === 1) && emergency()) return { verdict: 'ok', lane: 'ready' };
+    return { verdict, lane: isNew === 1 ? 'later' : 'ready' };
   }
 
   private remember(conversationId: string, until: number): void {

@@ -123,6 +123,12 @@ const FIRST_RETRY_MS = 500;
  * cost of a message that found its inbox empty, and a worker refilled its slots one fetch
  * at a time after a quiet moment, which was the latency tail.)
  */
+/**
+ * Which list a conversation waits on when an item makes it ready: `urgent` (an emergency)
+ * before `ready` (the default) before `later` (a sender Pelita does not know yet).
+ */
+export type Lane = 'urgent' | 'ready' | 'later';
+
 export class ConversationQueue<T> {
   readonly name: string;
   private readonly lockTtlMs: number;
@@ -150,7 +156,7 @@ export class ConversationQueue<T> {
    * after a crash between the two steps is what heals it (and the sweeper, should no
    * redelivery come); a conversation on the list twice costs one look.
    */
-  async enqueue(conversationId: string, item: QueuedItem<T>, options: { urgent?: boolean } = {}): Promise<{ duplicate: boolean }> {
+  async enqueue(conversationId: string, item: QueuedItem<T>, options: { lane?: Lane } = {}): Promise<{ duplicate: boolean }> {
     const { keys, redis, dedupeTtlSeconds } = this.options;
     // Sent together (one round trip): noted as active (for the sweeper), then stored.
     const [, length] = await Promise.all([
@@ -165,8 +171,8 @@ export class ConversationQueue<T> {
     // An urgent item jumps the queue of conversations: its conversation goes on the urgent
     // list even when it is already waiting on the ready list (the second look finds it
     // drained, which costs one look). Within the conversation, order is kept.
-    if (options.urgent && stored) await redis.lpush(keys.queueUrgent(this.name), conversationId);
-    else if (Number(length) === 1 || Number(length) === -1) await redis.rpush(keys.queueReady(this.name), conversationId);
+    if (options.lane === 'urgent' && stored) await redis.lpush(keys.queueUrgent(this.name), conversationId);
+    else if (Number(length) === 1 || Number(length) === -1) await redis.rpush(options.lane === 'later' ? keys.queueLater(this.name) : keys.queueReady(this.name), conversationId);
     return { duplicate: Number(length) <= 0 };
   }
 
@@ -223,12 +229,13 @@ export class ConversationQueue<T> {
 
   /** Conversations on the ready list and conversations with items waiting, for /metrics. */
   async depth(): Promise<{ ready: number; conversations: number }> {
-    const [ready, urgent, conversations] = await Promise.all([
+    const [ready, urgent, later, conversations] = await Promise.all([
       this.options.redis.llen(this.options.keys.queueReady(this.name)),
       this.options.redis.llen(this.options.keys.queueUrgent(this.name)),
+      this.options.redis.llen(this.options.keys.queueLater(this.name)),
       this.options.redis.scard(this.options.keys.queueActive(this.name)),
     ]);
-    return { ready: ready + urgent, conversations };
+    return { ready: ready + urgent + later, conversations };
   }
 
   /**
@@ -254,6 +261,8 @@ export class ConversationQueue<T> {
     const { options, waiting, inFlight } = drainers;
     const readyKey = this.options.keys.queueReady(this.name);
     const urgentKey = this.options.keys.queueUrgent(this.name);
+    const laterKey = this.options.keys.queueLater(this.name);
+    let takes = 0;
     while (!this.closing) {
       const free = options.concurrency - inFlight.size;
       if (free <= 0) {
@@ -263,8 +272,12 @@ export class ConversationQueue<T> {
       let taken: string[];
       try {
         // All free slots in one pop, waiting a second at most (so that closing is noticed);
-        // the urgent list first, as BLMPOP takes from the first list that has anything.
-        const reply = (await waiting.call('BLMPOP', '1', '2', urgentKey, readyKey, 'LEFT', 'COUNT', String(free))) as [string, string[]] | null;
+        // the urgent list first, as BLMPOP takes from the first list that has anything, then
+        // the ready one, then the later one, except every fourth take, which looks at the
+        // later list before the ready one so that strangers wait but are never starved.
+        takes += 1;
+        const lists = takes % 4 === 0 ? [urgentKey, laterKey, readyKey] : [urgentKey, readyKey, laterKey];
+        const reply = (await waiting.call('BLMPOP', '1', '3', ...lists, 'LEFT', 'COUNT', String(free))) as [string, string[]] | null;
         taken = reply?.[1] ?? [];
       } catch (error) {
         if (this.closing) return;

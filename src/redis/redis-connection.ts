@@ -13,10 +13,11 @@ export function openRedis(url: string, options: RedisOptions = {}): Redis {
 }
 
 /**
- * A connection for BullMQ queues to add jobs on. BullMQ defines its forty-odd scripts as
- * commands on the connection it is given, and ioredis copies every defined command onto
- * each pipeline it builds, including the one auto-pipelining builds every event-loop
- * tick: on Pelita's own connection that copying was a tenth of the pipeline's CPU time.
+ * A connection for libraries that define their scripts as commands on the connection they
+ * are given: BullMQ's queues (forty-odd scripts) and @fastify/rate-limit (two). ioredis
+ * copies every defined command onto each pipeline it builds, including the one
+ * auto-pipelining builds every event-loop tick: on Pelita's own connection that copying
+ * was a tenth of the pipeline's CPU time.
  */
 export function jobsConnection(url: string): Redis {
   return openRedis(url, { enableAutoPipelining: false });

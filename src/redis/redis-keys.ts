@@ -57,6 +57,15 @@ export class RedisKeys {
     return `${this.prefix}:q:{${queue}}:urgent`;
   }
 
+  /**
+   * Conversations whose first message came from a sender Pelita does not know yet: taken
+   * after the ready list, so a burst of strangers (a spammer's numbers) waits behind the
+   * people already talking. Same {hashtag} as the other two lists.
+   */
+  queueLater(queue: string): string {
+    return `${this.prefix}:q:{${queue}}:later`;
+  }
+
   /** Marks a reply as delivered to a push platform, so a retried batch skips it. */
   delivered(channel: string, conversationId: string, replyId: string): string {
     return `${this.prefix}:sent:${channel}:{${conversationId}}:${replyId}`;
