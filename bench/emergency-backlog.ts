@@ -9,7 +9,7 @@ import type { Nlu } from '../src/nlu/nlu.ts';
 import { loadEngineContext } from '../src/app/load-engine-context.ts';
 import { PelitaRuntime } from '../src/app/pelita-runtime.ts';
 import { loadConfig } from '../src/config/load-config.ts';
-import { createLogger } from '../src/log/logger.ts';
+import { createLogger } from '../src/core/log/logger.ts';
 import { freePort } from '../tests/harness/free-port.ts';
 import { sleep } from './bench-rounds.ts';
 

@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { PACKAGE_ROOT } from '../src/app/content-paths.ts';
+import { PACKAGE_ROOT } from '../src/config/content-paths.ts';
 import { spawnPelita } from '../tests/harness/pelita-process.ts';
 import { sleep, waitFor } from './bench-rounds.ts';
 

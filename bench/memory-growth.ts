@@ -7,7 +7,7 @@
 import type { AnswerRetriever } from '../src/nlu/answer-retriever.ts';
 import type { Nlu } from '../src/nlu/nlu.ts';
 import { understandText } from '../src/nlu/understand.ts';
-import type { PlaceDirectory } from '../src/places/place-directory.ts';
+import type { PlaceDirectory } from '../src/content/place-directory.ts';
 
 const WARMUP = 2000;
 const MESSAGES = 50_000;

@@ -8,11 +8,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { PACKAGE_ROOT } from '../src/app/content-paths.ts';
+import { PACKAGE_ROOT } from '../src/config/content-paths.ts';
 import { loadEngineContext } from '../src/app/load-engine-context.ts';
 import { PelitaRuntime } from '../src/app/pelita-runtime.ts';
 import { loadConfig } from '../src/config/load-config.ts';
-import { createLogger } from '../src/log/logger.ts';
+import { createLogger } from '../src/core/log/logger.ts';
 import { spawnPelita } from '../tests/harness/pelita-process.ts';
 import { median, waitFor } from './bench-rounds.ts';
 

@@ -6,7 +6,7 @@
  */
 import { EMERGENCY_POLICY, Nlu } from '../src/nlu/nlu.ts';
 import { evaluateNlu, loadLabelledMessages } from '../src/nlu/evaluate-nlu.ts';
-import { loadPlaces } from '../src/places/place-directory.ts';
+import { loadPlaces } from '../src/content/place-directory.ts';
 
 const places = loadPlaces('content/places');
 

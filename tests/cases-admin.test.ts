@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../src/app/content-paths.ts';
+import { PACKAGE_ROOT } from '../src/config/content-paths.ts';
 import type { PelitaRuntime } from '../src/app/pelita-runtime.ts';
 import { pollReplies, postUntilAccepted } from './harness/http-load.ts';
 import { startTestPelita } from './harness/test-pelita.ts';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../src/app/content-paths.ts';
+import { PACKAGE_ROOT } from '../src/config/content-paths.ts';
 import { copyContent } from './harness/content-copy.ts';
 import { freePort } from './harness/free-port.ts';
 import { startTestRedis, type TestRedis } from './harness/test-redis.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEngineContext } from '../src/app/load-engine-context.ts';
 import { newSession, type Session } from '../src/engine/session.ts';
 import { step } from '../src/engine/step.ts';
-import type { Inbound } from '../src/messages/inbound.ts';
+import type { Inbound } from '../src/core/messages/inbound.ts';
 
 // What people come for, through the pure engine (the transcripts cover the pipeline).
 const ctx = loadEngineContext();

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConversationQueue, type QueuedItem } from '../src/queue/conversation-queue.ts';
-import { ENQUEUE_ONCE } from '../src/queue/conversation-queue-scripts.ts';
+import { ConversationQueue, type QueuedItem } from '../src/redis/conversation-queue.ts';
+import { ENQUEUE_ONCE } from '../src/redis/conversation-queue-scripts.ts';
 import { LuaScript, runCall, sequence } from '../src/redis/lua-script.ts';
 import { RedisKeys } from '../src/redis/redis-keys.ts';
 import { memoryLogger } from './harness/test-pelita.ts';

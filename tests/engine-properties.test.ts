@@ -4,7 +4,7 @@ import { loadEngineContext } from '../src/app/load-engine-context.ts';
 import { SESSION_VERSION, newSession, type Session } from '../src/engine/session.ts';
 import { step } from '../src/engine/step.ts';
 import { isQuestion } from '../src/flows/flow-schema.ts';
-import type { Inbound } from '../src/messages/inbound.ts';
+import type { Inbound } from '../src/core/messages/inbound.ts';
 
 /** Whatever people send, in whatever state a session is, the engine answers and never throws. */
 const ctx = loadEngineContext();

@@ -7,8 +7,8 @@ import type { EngineContext } from '../src/engine/engine-context.ts';
 import { newSession, type Session } from '../src/engine/session.ts';
 import { step } from '../src/engine/step.ts';
 import { FlowSet } from '../src/flows/load-flows.ts';
-import { loadTranslator } from '../src/i18n/translator.ts';
-import type { Inbound } from '../src/messages/inbound.ts';
+import { loadTranslator } from '../src/content/translator.ts';
+import type { Inbound } from '../src/core/messages/inbound.ts';
 
 // The engine is pure: these tests use the real flows and locales, and no Redis.
 const ctx = loadEngineContext();

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contentPaths, PACKAGE_ROOT } from '../src/app/content-paths.ts';
-import type { FlowProblem } from '../src/flows/flow-problem.ts';
-import { lintContent } from '../src/flows/lint/lint-content.ts';
+import { contentPaths, PACKAGE_ROOT } from '../src/config/content-paths.ts';
+import type { FlowProblem } from '../src/content/flow-problem.ts';
+import { lintContent } from '../src/authoring/lint-content.ts';
 import { copyContent } from './harness/content-copy.ts';
 
 const PELITA = path.join(PACKAGE_ROOT, 'bin', 'pelita.mjs');

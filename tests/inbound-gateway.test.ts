@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Inbound } from '../src/messages/inbound.ts';
+import type { Inbound } from '../src/core/messages/inbound.ts';
 import { InboundGateway, InvalidInbound, NotStored } from '../src/pipeline/inbound-gateway.ts';
-import type { ConversationQueue } from '../src/queue/conversation-queue.ts';
+import type { ConversationQueue } from '../src/redis/conversation-queue.ts';
 
 const message: Inbound = { channel: 'http', conversationId: 'http:x', messageId: '1', text: 'tolong', receivedAt: '2026-12-01T00:00:00Z' };
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contentPaths } from '../src/app/content-paths.ts';
+import { contentPaths } from '../src/config/content-paths.ts';
 import { loadFlows } from '../src/flows/load-flows.ts';
 import { copyContent } from './harness/content-copy.ts';
 

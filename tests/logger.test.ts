@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../src/log/logger.ts';
+import { createLogger } from '../src/core/log/logger.ts';
 import { redisShownAs } from '../src/app/pelita-runtime.ts';
 import { memoryLogger } from './harness/test-pelita.ts';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findEntities } from '../src/nlu/entities.ts';
-import { loadPlaces } from '../src/places/place-directory.ts';
+import { loadPlaces } from '../src/content/place-directory.ts';
 
 const places = loadPlaces(path.join(import.meta.dirname, '..', 'content', 'places'));
 

@@ -3,14 +3,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { contentPaths, PACKAGE_ROOT } from '../src/app/content-paths.ts';
+import { contentPaths, PACKAGE_ROOT } from '../src/config/content-paths.ts';
 import { evaluateNlu, loadLabelledMessages } from '../src/nlu/evaluate-nlu.ts';
 import { LanguageIdentifier } from '../src/nlu/language-identifier.ts';
 import { LogisticIntents } from '../src/nlu/logistic-intents.ts';
 import { NaiveBayesIntents } from '../src/nlu/naive-bayes-intents.ts';
 import { Nlu } from '../src/nlu/nlu.ts';
 import { INTENTS } from '../src/nlu/nlu-result.ts';
-import { loadPlaces } from '../src/places/place-directory.ts';
+import { loadPlaces } from '../src/content/place-directory.ts';
 
 let nlu: Nlu;
 const places = loadPlaces(path.join(contentPaths.content, 'places'));

@@ -8,7 +8,7 @@ import { step } from '../src/engine/step.ts';
 import { flowSchema, type Flow } from '../src/flows/flow-schema.ts';
 import { FlowSet } from '../src/flows/flow-set.ts';
 import { triggerSchema } from '../src/flows/triggers-schema.ts';
-import type { Inbound } from '../src/messages/inbound.ts';
+import type { Inbound } from '../src/core/messages/inbound.ts';
 
 /**
  * Golden fixtures in the style of nyaruka/goflow: one file per node type, each case a

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OutboundBatch } from '../src/messages/reply.ts';
+import type { OutboundBatch } from '../src/core/messages/reply.ts';
 import { startTestPelita } from './harness/test-pelita.ts';
 import { recordingTransformer, TEST_BOT_TOKEN, useTelegramTestbed, waitForBotMessages, type RecordedCall } from './harness/telegram-emulator.ts';
 

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { contentPaths, PACKAGE_ROOT } from '../src/app/content-paths.ts';
-import { loadOfferChecker, type Risk } from '../src/offers/offer-checker.ts';
+import { contentPaths, PACKAGE_ROOT } from '../src/config/content-paths.ts';
+import { loadOfferChecker, type Risk } from '../src/content/offer-checker.ts';
 
 const checker = loadOfferChecker(contentPaths.content);
 const PELITA = path.join(PACKAGE_ROOT, 'bin', 'pelita.mjs');

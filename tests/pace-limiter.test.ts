@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PaceLimiter } from '../src/outbound/pace-limiter.ts';
+import { PaceLimiter } from '../src/pipeline/outbound/pace-limiter.ts';
 import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
 
 let redis: TestRedis;

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PelitaRuntime } from '../src/app/pelita-runtime.ts';
 import { ConsoleChannel } from '../src/channels/console/console-channel.ts';
-import type { LoggedReply } from '../src/channels/reply-log/reply-log.ts';
+import type { LoggedReply } from '../src/pipeline/reply-log/reply-log.ts';
 import { startTestPelita } from './harness/test-pelita.ts';
 import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReplyLog } from '../src/channels/reply-log/reply-log.ts';
-import type { OutboundBatch } from '../src/messages/reply.ts';
+import { ReplyLog } from '../src/pipeline/reply-log/reply-log.ts';
+import type { OutboundBatch } from '../src/core/messages/reply.ts';
 import { runCall } from '../src/redis/lua-script.ts';
 import { RedisKeys } from '../src/redis/redis-keys.ts';
 import { startTestRedis, type TestRedis } from './harness/test-redis.ts';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisKeys } from '../src/redis/redis-keys.ts';
-import { SessionStore } from '../src/session/session-store.ts';
+import { SessionStore } from '../src/pipeline/session-store.ts';
 import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
 
 let redis: TestRedis;

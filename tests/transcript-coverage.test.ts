@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadAgencyList } from '../src/agencies/agency-list.ts';
+import { loadAgencyList } from '../src/content/agency-list.ts';
 import { ContactDirectory } from '../src/content/contact-directory.ts';
 import { loadEngineContext } from '../src/app/load-engine-context.ts';
 import { newSession } from '../src/engine/session.ts';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadTranslator } from '../src/i18n/translator.ts';
+import { loadTranslator } from '../src/content/translator.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'pelita-locales-'));
 const write = (language: string, namespace: string, content: object) => {

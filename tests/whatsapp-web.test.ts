@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from
 import whatsappWeb from 'whatsapp-web.js';
 import type { PelitaRuntime } from '../src/app/pelita-runtime.ts';
 import { renderForWhatsAppWeb, WHATSAPP_TEXT_LIMIT } from '../src/channels/whatsapp-web/whatsapp-web-render.ts';
-import type { Inbound } from '../src/messages/inbound.ts';
+import type { Inbound } from '../src/core/messages/inbound.ts';
 import type { InboundGateway } from '../src/pipeline/inbound-gateway.ts';
-import { addressReplies } from '../src/messages/reply.ts';
+import { addressReplies } from '../src/core/messages/reply.ts';
 import { fakeClientFactory, incomingMessage, locationMessage, textMessage, type FakeWhatsAppClient } from './harness/fake-whatsapp-client.ts';
 import { startTestPelita } from './harness/test-pelita.ts';
 import { startTestRedis, type TestRedis } from './harness/test-redis.ts';

@@ -1,14 +1,14 @@
 import path from 'node:path';
-import { builtInActions } from '../actions/built-in-actions.ts';
-import { loadAgencyList } from '../agencies/agency-list.ts';
+import { builtInActions } from '../engine/actions/built-in-actions.ts';
+import { loadAgencyList } from '../content/agency-list.ts';
 import { loadAnswerBank } from '../content/answer-bank.ts';
 import { loadContacts } from '../content/contact-directory.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import { loadFlows } from '../flows/load-flows.ts';
-import { loadTranslator } from '../i18n/translator.ts';
-import { loadOfferChecker } from '../offers/offer-checker.ts';
-import { loadPlaces } from '../places/place-directory.ts';
-import { contentPaths } from './content-paths.ts';
+import { loadTranslator } from '../content/translator.ts';
+import { loadOfferChecker } from '../content/offer-checker.ts';
+import { loadPlaces } from '../content/place-directory.ts';
+import { contentPaths } from '../config/content-paths.ts';
 
 /** Reads flows, locales and content once at start; a broken file stops start-up with its name. */
 export function loadEngineContext(paths = contentPaths): EngineContext {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../log/logger.ts';
-import { closeBullmq } from '../queue/close-bullmq.ts';
+import type { Logger } from '../core/log/logger.ts';
+import { closeBullmq } from '../redis/close-bullmq.ts';
 import { workerConnection } from '../redis/redis-connection.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
 import type { Case } from './case.ts';

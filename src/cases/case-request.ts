@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { channelOf } from '../messages/channel.ts';
+import { channelOf } from '../core/messages/channel.ts';
 import type { Case } from './case.ts';
 
 /** A turn's request for a human: what the case it opens (or adds to) is made of. */

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CaseActionError, type CaseDesk, type Operator } from './case-desk.ts';
 import { CASE_STATUSES } from './case.ts';
-import { bearerToken, sameSecret } from '../security/same-secret.ts';
+import { bearerToken, sameSecret } from '../core/same-secret.ts';
 
 const operatorBody = z.object({ operator: z.string().trim().min(1).max(100) }).strict();
 const replyBody = z.object({ operator: z.string().trim().min(1).max(100), text: z.string().trim().min(1).max(4000), id: z.string().max(100).optional() }).strict();

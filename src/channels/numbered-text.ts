@@ -1,5 +1,5 @@
-import type { Reply } from '../messages/reply.ts';
-import { splitAtSentences } from '../text/split-text.ts';
+import type { Reply } from '../core/messages/reply.ts';
+import { splitAtSentences } from '../core/text/split-text.ts';
 
 /**
  * A reply as plain text messages with its menu numbered, for channels without buttons (or

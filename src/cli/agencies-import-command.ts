@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { contentPathsFrom } from '../app/content-paths.ts';
-import { AGENCIES_FILE, AGENCIES_META_FILE, AGENCY_COLUMNS, parseAgencyCsv, type Agency } from '../agencies/agency-list.ts';
+import { contentPathsFrom } from '../config/content-paths.ts';
+import { AGENCIES_FILE, AGENCIES_META_FILE, AGENCY_COLUMNS, parseAgencyCsv, type Agency } from '../content/agency-list.ts';
 
 function csvCell(value: string): string {
   return /[",;\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;

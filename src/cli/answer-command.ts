@@ -1,11 +1,11 @@
-import { contentPathsFrom } from '../app/content-paths.ts';
+import { contentPathsFrom } from '../config/content-paths.ts';
 import { loadAnswerBank } from '../content/answer-bank.ts';
 import { loadContacts } from '../content/contact-directory.ts';
 import { ANSWER_POLICY } from '../engine/answer-cards.ts';
 import { AnswerRetriever } from '../nlu/answer-retriever.ts';
 import { evaluateAnswers, loadLabelledQuestions } from '../nlu/evaluate-answers.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { createLogger } from '../log/logger.ts';
+import { createLogger } from '../core/log/logger.ts';
 import { AnswerCounts } from '../pipeline/answer-counts.ts';
 import { ensureRedis } from '../redis/ensure-redis.ts';
 import { openRedis, withTimeout } from '../redis/redis-connection.ts';

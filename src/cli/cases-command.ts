@@ -1,7 +1,7 @@
 import type { Case } from '../cases/case.ts';
 import { CaseStore } from '../cases/case-store.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { createLogger } from '../log/logger.ts';
+import { createLogger } from '../core/log/logger.ts';
 import { ensureRedis } from '../redis/ensure-redis.ts';
 import { openRedis, withTimeout } from '../redis/redis-connection.ts';
 import { RedisKeys } from '../redis/redis-keys.ts';

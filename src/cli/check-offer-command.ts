@@ -1,6 +1,6 @@
-import { contentPathsFrom } from '../app/content-paths.ts';
-import { loadTranslator } from '../i18n/translator.ts';
-import { loadOfferChecker } from '../offers/offer-checker.ts';
+import { contentPathsFrom } from '../config/content-paths.ts';
+import { loadTranslator } from '../content/translator.ts';
+import { loadOfferChecker } from '../content/offer-checker.ts';
 import { UsageError } from './parse-cli.ts';
 import { readAll } from './read-stdin.ts';
 

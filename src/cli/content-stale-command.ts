@@ -1,4 +1,4 @@
-import { contentPathsFrom } from '../app/content-paths.ts';
+import { contentPathsFrom } from '../config/content-paths.ts';
 import { readAnswerBank } from '../content/answer-bank.ts';
 import { readContacts } from '../content/contact-directory.ts';
 import { DEFAULT_SOURCE_MAX_AGE_MONTHS, sourceIsOld } from '../engine/dial-contact.ts';

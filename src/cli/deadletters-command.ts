@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/load-config.ts';
-import { createLogger } from '../log/logger.ts';
-import { ConversationQueue, type DeadLetter } from '../queue/conversation-queue.ts';
+import { createLogger } from '../core/log/logger.ts';
+import { ConversationQueue, type DeadLetter } from '../redis/conversation-queue.ts';
 import { ensureRedis } from '../redis/ensure-redis.ts';
 import { openRedis, withTimeout } from '../redis/redis-connection.ts';
 import { RedisKeys } from '../redis/redis-keys.ts';

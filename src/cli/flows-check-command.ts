@@ -1,6 +1,6 @@
-import { contentPathsFrom, PACKAGE_ROOT } from '../app/content-paths.ts';
-import { formatProblem } from '../flows/flow-problem.ts';
-import { lintContent, relativeTo } from '../flows/lint/lint-content.ts';
+import { contentPathsFrom, PACKAGE_ROOT } from '../config/content-paths.ts';
+import { formatProblem } from '../content/flow-problem.ts';
+import { lintContent, relativeTo } from '../authoring/lint-content.ts';
 
 /**
  * `pelita flows check`: every mistake in flows, locales and content, before a person meets

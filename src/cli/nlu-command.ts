@@ -1,11 +1,11 @@
 import { createInterface } from 'node:readline';
-import { contentPathsFrom } from '../app/content-paths.ts';
+import { contentPathsFrom } from '../config/content-paths.ts';
 import path from 'node:path';
 import { Nlu } from '../nlu/nlu.ts';
 import { findEntities } from '../nlu/entities.ts';
 import { evaluateNlu, loadLabelledMessages } from '../nlu/evaluate-nlu.ts';
 import { understandText } from '../nlu/understand.ts';
-import { loadPlaces } from '../places/place-directory.ts';
+import { loadPlaces } from '../content/place-directory.ts';
 
 /**
  * `pelita nlu`: one message per stdin line, one result per line:

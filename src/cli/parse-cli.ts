@@ -1,4 +1,4 @@
-import { messageOf } from '../log/error-message.ts';
+import { messageOf } from '../core/log/error-message.ts';
 import { parseArgs } from 'node:util';
 
 export class UsageError extends Error {}

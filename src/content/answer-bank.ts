@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { FlowProblem } from '../flows/flow-problem.ts';
-import { YamlSource } from '../flows/yaml-source.ts';
+import type { FlowProblem } from './flow-problem.ts';
+import { YamlSource } from './yaml-source.ts';
 import { answerCardSchema, type AnswerCard, type CardCondition, type CardContact } from './answer-card-schema.ts';
 import type { ContactDirectory } from './contact-directory.ts';
 import { ContentError } from './content-error.ts';

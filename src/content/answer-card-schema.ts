@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SECTORS, STAGES } from '../messages/inbound.ts';
+import { SECTORS, STAGES } from '../core/messages/inbound.ts';
 import { SERVICE_TYPES } from './contact-schema.ts';
 
 /** The languages every card is written in; a card missing one is a content error. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { FlowProblem } from '../flows/flow-problem.ts';
-import { YamlSource } from '../flows/yaml-source.ts';
+import type { FlowProblem } from './flow-problem.ts';
+import { YamlSource } from './yaml-source.ts';
 import { contactSchema, type Contact } from './contact-schema.ts';
 import { ContentError } from './content-error.ts';
 

@@ -1,7 +1,7 @@
-import { messageOf } from '../log/error-message.ts';
+import { messageOf } from '../core/log/error-message.ts';
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { YamlSource } from '../flows/yaml-source.ts';
+import { YamlSource } from './yaml-source.ts';
 import { ContentError } from './content-error.ts';
 
 /** Reads a YAML content file and checks it against `schema`; a mistake names the file, line and field. */

@@ -1,10 +1,10 @@
 import type { AnswerCard, CardContact } from '../content/answer-card-schema.ts';
 import type { CardSituation } from '../content/answer-bank.ts';
 import type { QuestionNode } from '../flows/flow-schema.ts';
-import type { ReplyChoice } from '../messages/reply.ts';
+import type { ReplyChoice } from '../core/messages/reply.ts';
 import { answersAtOnce, MAX_QUESTION_CHARS, type AnswerThresholds } from '../nlu/answer-retriever.ts';
 import { INTENT_CONFIDENCE_FLOOR } from '../nlu/nlu-result.ts';
-import { normalizeAnswer } from '../text/normalize.ts';
+import { normalizeAnswer } from '../core/text/normalize.ts';
 import { ANSWER_FEEDBACK, CHATTER_CONFIDENCE, DID_YOU_MEAN } from './engine-keys.ts';
 import { chooseFrom, parseAnswer } from './inputs/parse-answer.ts';
 import { matchChoice } from './inputs/match-choice.ts';

@@ -1,11 +1,11 @@
-import type { ActionRegistry } from '../actions/action-registry.ts';
-import type { AgencyList } from '../agencies/agency-list.ts';
+import type { ActionRegistry } from './actions/action-registry.ts';
+import type { AgencyList } from '../content/agency-list.ts';
 import type { AnswerBank } from '../content/answer-bank.ts';
 import type { ContactDirectory } from '../content/contact-directory.ts';
 import type { FlowSet } from '../flows/flow-set.ts';
-import type { Translator } from '../i18n/translator.ts';
-import type { OfferChecker } from '../offers/offer-checker.ts';
-import type { PlaceDirectory } from '../places/place-directory.ts';
+import type { Translator } from '../content/translator.ts';
+import type { OfferChecker } from '../content/offer-checker.ts';
+import type { PlaceDirectory } from '../content/place-directory.ts';
 
 /** Everything the engine reads besides the session and the message: content, loaded once. */
 export interface EngineContext {

@@ -1,4 +1,4 @@
-import type { Inbound } from '../messages/inbound.ts';
+import type { Inbound } from '../core/messages/inbound.ts';
 import { setSituationVariable, whereabouts, type Situation } from './situation.ts';
 import type { Session } from './session.ts';
 

@@ -1,5 +1,5 @@
 import type { Choice, QuestionNode, VariableValue } from '../flows/flow-schema.ts';
-import type { Reply, ReplyChoice } from '../messages/reply.ts';
+import type { Reply, ReplyChoice } from '../core/messages/reply.ts';
 import { dialledAs, sourceIsOld } from './dial-contact.ts';
 import type { EngineContext } from './engine-context.ts';
 import { BUILT_IN_CHOICE_LABELS } from './engine-keys.ts';

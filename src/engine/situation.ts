@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { VariableValue } from '../flows/flow-schema.ts';
-import { SECTORS, STAGES } from '../messages/inbound.ts';
-import type { PlaceDirectory } from '../places/place-directory.ts';
+import { SECTORS, STAGES } from '../core/messages/inbound.ts';
+import type { PlaceDirectory } from '../content/place-directory.ts';
 
 /**
  * What Pelita knows of the person's situation, from anything they said at any time: where

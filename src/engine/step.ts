@@ -1,8 +1,8 @@
 import { rememberEntities } from './remember-entities.ts';
 import { isQuestion, type QuestionNode } from '../flows/flow-schema.ts';
 import type { Position } from '../flows/flow-set.ts';
-import type { Inbound } from '../messages/inbound.ts';
-import type { Reply } from '../messages/reply.ts';
+import type { Inbound } from '../core/messages/inbound.ts';
+import type { Reply } from '../core/messages/reply.ts';
 import type { Effect } from './effects.ts';
 import type { EngineContext } from './engine-context.ts';
 import { CHATTER_CONFIDENCE, ENGINE_CONTACTS, INVALID_KEYS, NOT_UNDERSTOOD } from './engine-keys.ts';

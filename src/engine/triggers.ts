@@ -1,7 +1,7 @@
 import type { QuestionNode } from '../flows/flow-schema.ts';
 import type { Trigger } from '../flows/triggers-schema.ts';
 import { INTENT_CONFIDENCE_FLOOR } from '../nlu/nlu-result.ts';
-import { normalizeAnswer } from '../text/normalize.ts';
+import { normalizeAnswer } from '../core/text/normalize.ts';
 import { chooseFrom, parseAnswer, plainlyChooses } from './inputs/parse-answer.ts';
 import { choicesOf } from './render-reply.ts';
 import type { Turn } from './turn.ts';

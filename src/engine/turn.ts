@@ -1,5 +1,5 @@
-import type { Inbound } from '../messages/inbound.ts';
-import type { Reply } from '../messages/reply.ts';
+import type { Inbound } from '../core/messages/inbound.ts';
+import type { Reply } from '../core/messages/reply.ts';
 import type { Effect } from './effects.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { Session } from './session.ts';

@@ -1,6 +1,6 @@
 import type { Flow, FlowNode } from './flow-schema.ts';
 import type { Trigger } from './triggers-schema.ts';
-import type { YamlSource } from './yaml-source.ts';
+import type { YamlSource } from '../content/yaml-source.ts';
 
 export interface Position {
   flow: string;

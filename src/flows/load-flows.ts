@@ -1,10 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { flowSchema, type Flow, type FlowNode } from './flow-schema.ts';
-import type { FlowProblem } from './flow-problem.ts';
+import type { FlowProblem } from '../content/flow-problem.ts';
 import { FlowSet } from './flow-set.ts';
 import { triggersFileSchema, type Trigger } from './triggers-schema.ts';
-import { YamlSource } from './yaml-source.ts';
+import { YamlSource } from '../content/yaml-source.ts';
 import { ContentError } from '../content/content-error.ts';
 
 export { FlowSet } from './flow-set.ts';

@@ -1,5 +1,5 @@
 import type { AnswerBank } from '../content/answer-bank.ts';
-import { normalizeAnswer } from '../text/normalize.ts';
+import { normalizeAnswer } from '../core/text/normalize.ts';
 
 /** Longer than this, a message is a pasted offer or a story, not a question to look up. */
 export const MAX_QUESTION_CHARS = 320;

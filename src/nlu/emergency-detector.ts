@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { normalizeAnswer } from '../text/normalize.ts';
-import { regexSource } from '../text/regex-source.ts';
+import { normalizeAnswer } from '../core/text/normalize.ts';
+import { regexSource } from '../core/text/regex-source.ts';
 import { readContentYaml } from '../content/read-content-yaml.ts';
-import type { EmergencyKind } from '../messages/inbound.ts';
+import type { EmergencyKind } from '../core/messages/inbound.ts';
 
 
 export const emergencyRulesSchema = z

@@ -1,4 +1,4 @@
-import type { PlaceDirectory } from '../places/place-directory.ts';
+import type { PlaceDirectory } from '../content/place-directory.ts';
 import { situationCues, type SituationCues } from './situation-cues.ts';
 
 /** What a message names that the flows can use without asking again. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { PlaceDirectory } from '../places/place-directory.ts';
+import type { PlaceDirectory } from '../content/place-directory.ts';
 import type { Nlu } from './nlu.ts';
 import { understandText } from './understand.ts';
 

@@ -1,4 +1,4 @@
-import { normalizeAnswer } from '../text/normalize.ts';
+import { normalizeAnswer } from '../core/text/normalize.ts';
 
 /**
  * Features that survive chat spelling: words, their character 3- and 4-grams

@@ -1,4 +1,4 @@
-import { normalizeAnswer } from '../text/normalize.ts';
+import { normalizeAnswer } from '../core/text/normalize.ts';
 
 /**
  * Tells Indonesian from English in short, informal chat. General detectors (franc and

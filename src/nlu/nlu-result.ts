@@ -1,4 +1,4 @@
-import type { EmergencyKind } from '../messages/inbound.ts';
+import type { EmergencyKind } from '../core/messages/inbound.ts';
 
 /** Intent names are an interface: flows' triggers and the evaluation data use them. */
 export const INTENTS = [

@@ -1,6 +1,6 @@
-import type { Sector, Stage } from '../messages/inbound.ts';
-import type { PlaceDirectory, PlaceKind } from '../places/place-directory.ts';
-import { normalizeAnswer } from '../text/normalize.ts';
+import type { Sector, Stage } from '../core/messages/inbound.ts';
+import type { PlaceDirectory, PlaceKind } from '../content/place-directory.ts';
+import { normalizeAnswer } from '../core/text/normalize.ts';
 
 /** What one message says of the writer's situation. Every field is optional: most messages say nothing. */
 export interface SituationCues {

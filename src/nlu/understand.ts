@@ -1,5 +1,5 @@
-import type { Inbound } from '../messages/inbound.ts';
-import type { PlaceDirectory } from '../places/place-directory.ts';
+import type { Inbound } from '../core/messages/inbound.ts';
+import type { PlaceDirectory } from '../content/place-directory.ts';
 import { MAX_QUESTION_CHARS, type AnswerRetriever } from './answer-retriever.ts';
 import { findEntities } from './entities.ts';
 import type { Nlu } from './nlu.ts';

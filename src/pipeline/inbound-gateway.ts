@@ -1,5 +1,5 @@
-import { inboundSchema, type Inbound } from '../messages/inbound.ts';
-import type { ConversationQueue } from '../queue/conversation-queue.ts';
+import { inboundSchema, type Inbound } from '../core/messages/inbound.ts';
+import type { ConversationQueue } from '../redis/conversation-queue.ts';
 import type { InboundLimits } from './inbound-limits.ts';
 
 /**

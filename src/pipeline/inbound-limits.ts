@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
-import type { Inbound } from '../messages/inbound.ts';
+import type { Inbound } from '../core/messages/inbound.ts';
 import { LuaScript } from '../redis/lua-script.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
-import { PaceLimiter } from '../outbound/pace-limiter.ts';
-import type { Lane } from '../queue/conversation-queue.ts';
+import { PaceLimiter } from './outbound/pace-limiter.ts';
+import type { Lane } from '../redis/conversation-queue.ts';
 
 /** Counting windows are a minute: limits are "per minute". */
 const WINDOW_SECONDS = 60;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Logger } from '../log/logger.ts';
+import type { Logger } from '../core/log/logger.ts';
 import { ConfigError } from '../config/load-config.ts';
 import { pingRedis } from './redis-connection.ts';
 import { findOnPath, startPrivateRedisServer } from './private-redis-server.ts';

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { contentPaths } from '../../src/app/content-paths.ts';
+import { contentPaths } from '../../src/config/content-paths.ts';
 
 /** A private copy of flows/, locales/ and content/ to break on purpose. */
 export function copyContent(): { root: string; flows: string; locales: string; content: string; nlu: string; edit(file: string, change: (text: string) => string): void } {

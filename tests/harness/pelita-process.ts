@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { PACKAGE_ROOT } from '../../src/app/content-paths.ts';
+import { PACKAGE_ROOT } from '../../src/config/content-paths.ts';
 
 export interface PelitaProcess {
   child: ChildProcess;

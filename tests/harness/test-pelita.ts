@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
-import { contentPaths } from '../../src/app/content-paths.ts';
+import { contentPaths } from '../../src/config/content-paths.ts';
 import { loadEngineContext } from '../../src/app/load-engine-context.ts';
 import { Nlu } from '../../src/nlu/nlu.ts';
 import { PelitaRuntime, type Role, type RuntimeOptions } from '../../src/app/pelita-runtime.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { createLogger, type Logger } from '../../src/log/logger.ts';
+import { createLogger, type Logger } from '../../src/core/log/logger.ts';
 import type { TestRedis } from './test-redis.ts';
 
 /** A logger whose lines are kept in memory, for tests that read what was logged. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { conversationIdOf } from '../../messages/channel.ts';
+import { conversationIdOf } from '../../core/messages/channel.ts';
 import type { InboundGateway } from '../../pipeline/inbound-gateway.ts';
-import type { LoggedReply, ReplyLog } from '../reply-log/reply-log.ts';
+import type { LoggedReply, ReplyLog } from '../../pipeline/reply-log/reply-log.ts';
 
 export class ReplyTimeoutError extends Error {
   constructor(seconds: number) {

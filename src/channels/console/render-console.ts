@@ -1,4 +1,4 @@
-import type { LoggedReply } from '../reply-log/reply-log.ts';
+import type { LoggedReply } from '../../pipeline/reply-log/reply-log.ts';
 
 /** A reply as a terminal shows it: the text, then the menu numbered from 1. */
 export function renderForTerminal(reply: LoggedReply): string {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
-import { bearerToken, sameSecret } from '../../security/same-secret.ts';
+import { bearerToken, sameSecret } from '../../core/same-secret.ts';
 
 /** Who is calling the HTTP channel, as far as their credentials say. */
 export type HttpCaller =

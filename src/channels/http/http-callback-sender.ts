@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import type { AddressedReply, OutboundBatch } from '../../messages/reply.ts';
+import type { AddressedReply, OutboundBatch } from '../../core/messages/reply.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
-import { RetryAfterError, retryAfterMs } from '../../outbound/retry-after-error.ts';
-import type { ChannelSender } from '../channel-sender.ts';
+import { RetryAfterError, retryAfterMs } from '../../core/retry-after-error.ts';
+import type { ChannelSender } from '../../core/channel-sender.ts';
 
 /**
  * POSTs each reply of a turn to HTTP_CALLBACK_URL, in order. A reply the partner accepted

@@ -1,13 +1,13 @@
-import { bearerToken, sameSecret } from '../../security/same-secret.ts';
+import { bearerToken, sameSecret } from '../../core/same-secret.ts';
 import type { HttpAccess } from './http-access.ts';
 import type { Socket } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Logger } from '../../log/logger.ts';
-import { conversationIdOf } from '../../messages/channel.ts';
+import type { Logger } from '../../core/log/logger.ts';
+import { conversationIdOf } from '../../core/messages/channel.ts';
 import type { InboundGateway } from '../../pipeline/inbound-gateway.ts';
-import type { ReplyLog } from '../reply-log/reply-log.ts';
+import type { ReplyLog } from '../../pipeline/reply-log/reply-log.ts';
 import { describeIssues, httpMessageSchema, repliesQuerySchema } from './http-message-schema.ts';
 
 export const HTTP_BODY_LIMIT_BYTES = 64 * 1024;

@@ -1,6 +1,6 @@
 import type { Update } from 'grammy/types';
-import { conversationIdOf } from '../../messages/channel.ts';
-import type { Inbound } from '../../messages/inbound.ts';
+import { conversationIdOf } from '../../core/messages/channel.ts';
+import type { Inbound } from '../../core/messages/inbound.ts';
 
 /**
  * The bot's commands and what each means to the engine: the words its triggers know.

@@ -2,7 +2,7 @@ import { GrammyError, type Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Case } from '../../cases/case.ts';
 import { CaseActionError, type CaseDesk, type OperatorChannel, type Operator } from '../../cases/case-desk.ts';
-import type { Logger } from '../../log/logger.ts';
+import type { Logger } from '../../core/log/logger.ts';
 import { escapeHtml } from './telegram-render.ts';
 
 const CLAIM_PREFIX = 'claim:';

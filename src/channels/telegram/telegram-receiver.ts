@@ -1,7 +1,7 @@
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../../log/logger.ts';
+import type { Logger } from '../../core/log/logger.ts';
 import { InvalidInbound, type InboundGateway } from '../../pipeline/inbound-gateway.ts';
 import { RedisLease } from '../../redis/redis-lease.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';

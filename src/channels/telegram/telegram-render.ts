@@ -1,6 +1,6 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import type { Reply } from '../../messages/reply.ts';
-import { splitAtSentences } from '../../text/split-text.ts';
+import type { Reply } from '../../core/messages/reply.ts';
+import { splitAtSentences } from '../../core/text/split-text.ts';
 
 /** Telegram's limits (Bot API): message text and a button's callback data. */
 export const TELEGRAM_TEXT_LIMIT = 4096;

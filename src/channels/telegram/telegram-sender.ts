@@ -1,10 +1,10 @@
 import { GrammyError, type Api } from 'grammy';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../../log/logger.ts';
-import type { OutboundBatch } from '../../messages/reply.ts';
-import { RetryAfterError } from '../../outbound/retry-after-error.ts';
+import type { Logger } from '../../core/log/logger.ts';
+import type { OutboundBatch } from '../../core/messages/reply.ts';
+import { RetryAfterError } from '../../core/retry-after-error.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
-import type { ChannelSender } from '../channel-sender.ts';
+import type { ChannelSender } from '../../core/channel-sender.ts';
 import { renderForTelegram } from './telegram-render.ts';
 
 /** How long a blocked bot stays quiet towards that person (they can unblock and write again). */

@@ -1,13 +1,13 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { Translator } from '../../i18n/translator.ts';
-import type { Logger } from '../../log/logger.ts';
-import { conversationIdOf } from '../../messages/channel.ts';
+import type { Translator } from '../../content/translator.ts';
+import type { Logger } from '../../core/log/logger.ts';
+import { conversationIdOf } from '../../core/messages/channel.ts';
 import { InvalidInbound, type InboundGateway } from '../../pipeline/inbound-gateway.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
-import { sameSecret } from '../../security/same-secret.ts';
-import type { ChannelSender } from '../channel-sender.ts';
+import { sameSecret } from '../../core/same-secret.ts';
+import type { ChannelSender } from '../../core/channel-sender.ts';
 import { inboundFromCloudMessage, unpack, webhookPayloadSchema, type DeliveryStatus } from './whatsapp-cloud-inbound.ts';
 import { SERVICE_WINDOW_MS, WhatsAppCloudSender, type CloudApiSettings } from './whatsapp-cloud-sender.ts';
 import { storedNumberOr } from '../../redis/stored-number.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { conversationIdOf } from '../../messages/channel.ts';
-import type { Inbound } from '../../messages/inbound.ts';
+import { conversationIdOf } from '../../core/messages/channel.ts';
+import type { Inbound } from '../../core/messages/inbound.ts';
 
 /** The parts of Meta's webhook payload Pelita reads; anything else in it is ignored. */
 const messageSchema = z

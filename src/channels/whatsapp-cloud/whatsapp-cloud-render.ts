@@ -1,4 +1,4 @@
-import type { Reply } from '../../messages/reply.ts';
+import type { Reply } from '../../core/messages/reply.ts';
 import { renderAsNumberedText } from '../numbered-text.ts';
 
 /** The Cloud API's limits for interactive messages (reply buttons and lists) and for text. */

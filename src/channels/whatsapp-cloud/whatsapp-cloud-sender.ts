@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
-import type { Translator } from '../../i18n/translator.ts';
-import type { Logger } from '../../log/logger.ts';
-import type { OutboundBatch } from '../../messages/reply.ts';
-import { RetryAfterError } from '../../outbound/retry-after-error.ts';
+import type { Translator } from '../../content/translator.ts';
+import type { Logger } from '../../core/log/logger.ts';
+import type { OutboundBatch } from '../../core/messages/reply.ts';
+import { RetryAfterError } from '../../core/retry-after-error.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
-import type { ChannelSender } from '../channel-sender.ts';
+import type { ChannelSender } from '../../core/channel-sender.ts';
 import { renderForCloud, type CloudMessage } from './whatsapp-cloud-render.ts';
 import { storedNumberOr } from '../../redis/stored-number.ts';
 

@@ -1,9 +1,9 @@
 import type { Client, ClientOptions } from 'whatsapp-web.js';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../../log/logger.ts';
+import type { Logger } from '../../core/log/logger.ts';
 import type { InboundGateway } from '../../pipeline/inbound-gateway.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
-import type { ChannelSender } from '../channel-sender.ts';
+import type { ChannelSender } from '../../core/channel-sender.ts';
 import { newWhatsAppWebClient } from './whatsapp-web-client.ts';
 import { RedisLease } from '../../redis/redis-lease.ts';
 import { LoginQrCode } from './whatsapp-web-qr.ts';

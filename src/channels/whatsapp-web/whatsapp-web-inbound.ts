@@ -1,6 +1,6 @@
 import type { Location, Message, MessageId } from 'whatsapp-web.js';
-import { conversationIdOf } from '../../messages/channel.ts';
-import type { Inbound } from '../../messages/inbound.ts';
+import { conversationIdOf } from '../../core/messages/channel.ts';
+import type { Inbound } from '../../core/messages/inbound.ts';
 
 /** What Pelita reads of a whatsapp-web.js message (tests build these without a browser). */
 export type IncomingWhatsAppWebMessage = Pick<Message, 'from' | 'fromMe' | 'isStatus' | 'type' | 'body'> & {

@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import QRCode from 'qrcode';
-import type { Logger } from '../../log/logger.ts';
+import type { Logger } from '../../core/log/logger.ts';
 
 /**
  * The login QR code, shown where the operator can scan it: in the terminal (stderr, so

@@ -1,4 +1,4 @@
-import type { Reply } from '../../messages/reply.ts';
+import type { Reply } from '../../core/messages/reply.ts';
 import { renderAsNumberedText } from '../numbered-text.ts';
 
 /** WhatsApp's longest text message. */

@@ -1,8 +1,8 @@
 import type { Client } from 'whatsapp-web.js';
 import type { Redis } from 'ioredis';
-import type { OutboundBatch } from '../../messages/reply.ts';
+import type { OutboundBatch } from '../../core/messages/reply.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
-import type { ChannelSender } from '../channel-sender.ts';
+import type { ChannelSender } from '../../core/channel-sender.ts';
 import { chatIdOf } from './whatsapp-web-inbound.ts';
 import { renderForWhatsAppWeb } from './whatsapp-web-render.ts';
 

@@ -1,6 +1,6 @@
-import { messageOf } from '../../log/error-message.ts';
+import { messageOf } from '../../core/log/error-message.ts';
 import type { Client } from 'whatsapp-web.js';
-import type { Logger } from '../../log/logger.ts';
+import type { Logger } from '../../core/log/logger.ts';
 import type { InboundGateway } from '../../pipeline/inbound-gateway.ts';
 import { inboundFromMessage, type IncomingWhatsAppWebMessage } from './whatsapp-web-inbound.ts';
 import type { RedisLease } from '../../redis/redis-lease.ts';

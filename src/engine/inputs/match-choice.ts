@@ -1,5 +1,5 @@
 import type { Choice } from '../../flows/flow-schema.ts';
-import { editDistance, normalizeAnswer } from '../../text/normalize.ts';
+import { editDistance, normalizeAnswer } from '../../core/text/normalize.ts';
 
 /** Typos forgiven in a label: none for short words (they collide), more for long ones. */
 function typoAllowance(label: string): number {

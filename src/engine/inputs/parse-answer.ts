@@ -1,8 +1,8 @@
 import type { AskNode, Choice, VariableValue } from '../../flows/flow-schema.ts';
-import { normalizeAnswer } from '../../text/normalize.ts';
+import { normalizeAnswer } from '../../core/text/normalize.ts';
 import { BUILT_IN_CHOICES, choicesOf } from '../render-reply.ts';
 import type { Turn } from '../turn.ts';
-import type { Translator } from '../../i18n/translator.ts';
+import type { Translator } from '../../content/translator.ts';
 import { matchChoice, matchesChoiceExactly } from './match-choice.ts';
 import { parseNumber } from './parse-number.ts';
 import { parseYesNo } from './parse-yes-no.ts';

@@ -1,4 +1,4 @@
-import { normalizeAnswer } from '../../text/normalize.ts';
+import { normalizeAnswer } from '../../core/text/normalize.ts';
 
 // Chat spellings in both languages; the first word decides ("ya, betul" -> yes).
 const YES = new Set(['ya', 'y', 'iya', 'iyaa', 'yaa', 'yes', 'yep', 'yup', 'ok', 'oke', 'okay', 'betul', 'benar', 'bener', 'sudah', 'udah', 'pernah', 'true']);

@@ -1,4 +1,4 @@
-import { messageOf } from '../../log/error-message.ts';
+import { messageOf } from '../../core/log/error-message.ts';
 import type { ActionNode, VariableValue } from '../../flows/flow-schema.ts';
 import { readVariable } from '../conditions.ts';
 import { setVariables } from '../set-variables.ts';

@@ -1,0 +1,66 @@
+import type { Redis } from 'ioredis';
+import type { ChannelSender } from '../../core/channel-sender.ts';
+import type { Logger } from '../../core/log/logger.ts';
+import type { OutboundBatch } from '../../core/messages/reply.ts';
+import type { RedisKeys } from '../../redis/redis-keys.ts';
+import { PaceLimiter, type Pace } from './pace-limiter.ts';
+import { RetryAfterError } from '../../core/retry-after-error.ts';
+
+export interface ChannelPacing {
+  /** The whole channel (one bot, one number). */
+  channel: Pace;
+  /** One conversation. */
+  conversation: Pace;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends at the pace a platform allows, shared by every process: a bucket for the channel
+ * and one per conversation, both in Redis. When the platform still answers "too many
+ * requests", the whole channel pauses for as long as it asked and the batch is sent again
+ * (the inner sender skips what it already delivered): nothing is dropped.
+ */
+export class PacedSender implements ChannelSender {
+  private readonly channelBucket: PaceLimiter;
+
+  constructor(
+    private readonly inner: ChannelSender,
+    private readonly deps: { redis: Redis; keys: RedisKeys; channel: string; pacing: ChannelPacing; log: Logger; onRateLimited?: () => void },
+  ) {
+    this.channelBucket = new PaceLimiter(deps.redis, deps.keys.pace(deps.channel, 'all'), deps.pacing.channel);
+  }
+
+  async deliver(batch: OutboundBatch): Promise<void> {
+    const { redis, keys, channel, pacing, log } = this.deps;
+    const conversationBucket = new PaceLimiter(redis, keys.pace(channel, batch.conversationId), pacing.conversation);
+    const cost = Math.max(1, batch.replies.length);
+    for (;;) {
+      // An emergency reply books the channel's next free slot at once; the others book only
+      // a slot they can use now, so however long the backlog, nothing is booked ahead of it.
+      const forChannel = batch.urgent ? await this.channelBucket.take(cost) : await this.whenChannelFree(cost);
+      const forConversation = await conversationBucket.take(cost);
+      const wait = Math.max(forChannel, forConversation);
+      if (wait > 0) await sleep(wait);
+      try {
+        await this.inner.deliver(batch);
+        return;
+      } catch (error) {
+        if (!(error instanceof RetryAfterError)) throw error;
+        this.deps.onRateLimited?.();
+        log.warn({ channel, retryAfterMs: error.retryAfterMs }, 'platform asked to slow down; pausing the channel, then sending again');
+        await this.channelBucket.pause(error.retryAfterMs);
+      }
+    }
+  }
+
+  /** Waits until the channel has a slot for `cost` messages now, books it, and returns the little wait left. */
+  private async whenChannelFree(cost: number): Promise<number> {
+    for (;;) {
+      const { booked, waitMs } = await this.channelBucket.takeNow(cost);
+      if (booked) return waitMs;
+      // A few milliseconds apart, so waiting senders do not all ask at the same instant.
+      await sleep(waitMs + Math.floor(Math.random() * 5));
+    }
+  }
+}
