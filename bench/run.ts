@@ -90,7 +90,9 @@ async function main(): Promise<void> {
     const rawConnection = new Redis(server.url, { maxRetriesPerRequest: null });
     const raw = new Queue('raw', { connection: rawConnection, prefix: 'rawbench' });
     let rawDone = 0;
-    const rawWorker = new Worker('raw', async () => void (rawDone += 1), { connection: rawConnection.duplicate(), prefix: 'rawbench', concurrency: CONCURRENCY });
+    const rawWorker = new Worker('raw', async () => {
+      rawDone += 1;
+    }, { connection: rawConnection.duplicate(), prefix: 'rawbench', concurrency: CONCURRENCY });
     await rawWorker.waitUntilReady();
     /** `jobs` no-op jobs, all added at once. */
     const rawRound = async (jobs: number): Promise<number> => {

@@ -81,7 +81,7 @@ describe('pelita flows check', () => {
 
   it('reports a contact without its source and a phone number written into a locale', () => {
     const copy = copyContent();
-    copy.edit('content/contacts.yaml', (text) => text.replace(/\n    source: "seputarnegara[^\n]*/, ''));
+    copy.edit('content/contacts.yaml', (text) => text.replace(/\n {4}source: "seputarnegara[^\n]*/, ''));
     copy.edit('locales/id/common.json', (text) => text.replace('"Terima kasih.', '"Terima kasih. Telepon 0811-8080-141.'));
     // A short code is caught because it is a known hotline's number (SAPA 129).
     copy.edit('locales/en/common.json', (text) => text.replace('"Thank you.', '"Thank you. Or call 129.'));

@@ -7,7 +7,7 @@ const message: Inbound = { channel: 'http', conversationId: 'http:x', messageId:
 
 /** A queue whose store answers only when the test says so (a Redis that stalls or is gone). */
 function stalledQueue(): { queue: ConversationQueue<Inbound>; answer: () => void } {
-  let answer = () => undefined as void;
+  let answer: () => void = () => undefined;
   const queue = {
     enqueue: () =>
       new Promise<{ duplicate: boolean }>((resolve) => {

@@ -24,7 +24,12 @@ describe('logging', () => {
 
   it('writes readable lines to a terminal, still without what people wrote', async () => {
     let written = '';
-    const terminal = Object.assign(new Writable({ write: (chunk: Buffer, _encoding, done) => ((written += chunk.toString()), done()) }), { isTTY: true });
+    const terminal = Object.assign(new Writable({
+        write: (chunk: Buffer, _encoding, done) => {
+          written += chunk.toString();
+          done();
+        },
+      }), { isTTY: true });
     const log = createLogger({ level: 'info', logMessages: false, destination: terminal });
     log.warn({ conversationId: 'telegram:777', caseId: 'C1' }, 'case opened');
     await new Promise((resolve) => setImmediate(resolve));

@@ -32,7 +32,7 @@ describe.each(['high', 'medium', 'low'] as const)('job offers labelled %s', (lev
 
   it('has at least 40 offers', () => expect(offers.length).toBeGreaterThanOrEqual(40));
 
-  it.each(offers.map((offer) => [offer.id, offer] as const))('%s is rated ' + level, (_id, offer) => {
+  it.each(offers.map((offer) => [offer.id, offer] as const))(`%s is rated ${level}`, (_id, offer) => {
     const result = checker.check(offer.text);
     expect(result.risk, `${offer.why}\nflags: ${JSON.stringify(result.flags)}`).toBe(level);
     if (level !== 'low') expect(result.flags.length).toBeGreaterThan(0);

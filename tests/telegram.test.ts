@@ -29,7 +29,7 @@ describe('Telegram by long polling (grammY against the Bot API bed.emulator)', (
     const byLanguage = calls.filter((call) => call.method === 'setMyCommands').map((call) => call.payload.language_code ?? 'default');
     expect(new Set(byLanguage)).toEqual(new Set(['id', 'en', 'default']));
     const english = calls.find((call) => call.method === 'setMyCommands' && call.payload.language_code === 'en');
-    expect((english?.payload.commands as { command: string }[]).map((entry) => entry.command)).toEqual(['start', 'menu', 'help', 'language', 'stop', 'delete']);
+    expect(((english?.payload.commands ?? []) as { command: string }[]).map((entry) => entry.command)).toEqual(['start', 'menu', 'help', 'language', 'stop', 'delete']);
   });
 
   it('answers /start with an inline keyboard, moves on when a button is pressed, and answers free text', async () => {

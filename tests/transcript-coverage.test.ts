@@ -51,7 +51,7 @@ describe('transcript coverage', () => {
             answers,
           );
           const result = step(session, inbound, { ...context, caseWorkers: conversation.case_workers === true });
-          result.trail.forEach((node) => visited.add(node));
+          for (const node of result.trail) visited.add(node);
           session = result.session;
         }
       }

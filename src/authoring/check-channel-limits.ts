@@ -28,7 +28,7 @@ export const checkChannelLimits: Check = ({ flows, translator }) => {
     for (const language of translator.languages) {
       const labels = choices.map((choice) => translator.t(choice.label, language));
       if (whatsappMenuStyle(labels) !== 'numbered-text') continue;
-      const longest = labels.reduce((a, b) => ([...b].length > [...a].length ? b : a), '');
+      const longest = labels.reduce((a, b) => (Array.from(b).length > Array.from(a).length ? b : a), '');
       problems.push({
         severity: 'warning',
         rule: 'menu-limit',

@@ -22,7 +22,7 @@ export function lintContent(paths: { flows: string; locales: string; content: st
   const { set: flows, problems } = readFlows(paths.flows);
   const { directory: contacts, problems: contactProblems } = readContacts(paths.content);
   problems.push(...contactProblems);
-  let translator;
+  let translator: ReturnType<typeof loadTranslator> | undefined;
   try {
     translator = loadTranslator(paths.locales);
   } catch (error) {

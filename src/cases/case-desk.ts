@@ -153,7 +153,7 @@ export class CaseDesk {
   async relayFromPerson(conversationId: string, messageId: string, text: string | undefined, activeCaseId?: string | null): Promise<boolean> {
     if (activeCaseId === null) return false;
     const found = activeCaseId === undefined ? await this.store.activeFor(conversationId) : await this.store.getActive(activeCaseId);
-    if (!found || found.status !== 'claimed') return false;
+    if (found?.status !== 'claimed') return false;
     await this.queue.add('relay', { kind: 'relay', caseId: found.id, text: text ?? '' }, { jobId: `relay-${createHash('sha256').update(`${conversationId}\n${messageId}`).digest('hex').slice(0, 20)}` });
     return true;
   }

@@ -28,7 +28,8 @@ export function rememberEntities(session: Session, inbound: Inbound, readingText
   const cues = entities.situation;
   const pasted = readingText || nlu.intent === 'check_job_offer' || (inbound.text?.length ?? 0) > MAX_SITUATION_TEXT;
   if (!cues || pasted) return;
-  const situation: Situation = (session.situation ??= {});
+  session.situation ??= {};
+  const situation: Situation = session.situation;
 
   if (nlu.emergency) {
     // Someone else in danger: the place that matters is theirs, and is unknown until said.

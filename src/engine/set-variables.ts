@@ -11,7 +11,8 @@ export function setVariables(turn: Turn, values: Record<string, VariableValue>):
     if (name === 'language') {
       if (typeof value === 'string' && turn.ctx.translator.languages.includes(value)) turn.session.language = value;
     } else if (isSituationVariable(name)) {
-      setSituationVariable((turn.session.situation ??= {}), name, value);
+      turn.session.situation ??= {};
+      setSituationVariable(turn.session.situation, name, value);
     } else {
       turn.session.vars[name] = value;
     }

@@ -227,7 +227,8 @@ const LEGACY_PLACE_VARIABLES = ['country', 'country_name', 'home', 'home_name', 
 export function adoptLegacyPlace(session: { vars: Record<string, VariableValue>; situation?: Situation }): void {
   const { vars } = session;
   if (!LEGACY_PLACE_VARIABLES.some((name) => vars[name] !== undefined)) return;
-  const situation = (session.situation ??= {});
+  session.situation ??= {};
+  const situation = session.situation;
   if (typeof vars.home === 'string') setSituationVariable(situation, 'home', vars.home);
   else if (typeof vars.country === 'string') setSituationVariable(situation, 'country', vars.country);
   for (const name of LEGACY_PLACE_VARIABLES) delete vars[name];

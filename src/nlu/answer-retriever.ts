@@ -170,7 +170,10 @@ class Index {
     const post = (index: Map<string, Postings>, vector: Vector, position: number) => {
       for (const [term, weight] of vector) {
         let postings = index.get(term);
-        if (!postings) index.set(term, (postings = { positions: [], weights: [] }));
+        if (!postings) {
+          postings = { positions: [], weights: [] };
+          index.set(term, postings);
+        }
         postings.positions.push(position);
         postings.weights.push(weight);
       }

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { EmergencyDetector, loadEmergencyDetector } from './emergency-detector.ts';
+import { type EmergencyDetector, loadEmergencyDetector } from './emergency-detector.ts';
 import { IntentClassifier } from './intent-classifier.ts';
 import { LanguageIdentifier } from './language-identifier.ts';
 import { INTENT_CONFIDENCE_FLOOR, type Intent, type NluResult } from './nlu-result.ts';
@@ -54,7 +54,8 @@ export class Nlu {
     // <lng>.yaml, plus any <lng>.<part>.yaml: one language's utterances may be split by author.
     for (const file of readdirSync(trainingDir).filter((name) => name.endsWith('.yaml')).sort()) {
       const language = file.split('.')[0] ?? file;
-      const merged = (utterances[language] ??= {});
+      utterances[language] ??= {};
+      const merged = utterances[language];
       for (const [intent, texts] of Object.entries(readContentYaml(path.join(trainingDir, file), trainingFileSchema).intents)) {
         merged[intent] = [...(merged[intent] ?? []), ...texts];
       }

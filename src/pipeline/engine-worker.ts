@@ -102,7 +102,7 @@ export function createEngineHandler(deps: {
     const reply = safeAnswer(session, deps.ctx, { conversationId, channel: channelOf(conversationId), receivedAt: new Date().toISOString() }, reason);
     await deps.deliver({ ...addressReplies(conversationId, replyTo, [reply], receivedAt), ...(session.language ? { language: session.language } : {}) });
   };
-  const handle = async (conversationId: string, item: QueuedItem<Inbound>, prefetched: ReadonlyMap<string, string | null>): Promise<Completion | void> => {
+  const handle = async (conversationId: string, item: QueuedItem<Inbound>, prefetched: ReadonlyMap<string, string | null>): Promise<Completion | undefined> => {
     const inbound = item.payload;
     const started = performance.now();
     // Usually both were read by the queue with the previous step; otherwise both reads

@@ -29,6 +29,7 @@ export interface Completion {
  * took the lock or acknowledged the previous item), so a busy conversation's items need no
  * separate read; null for a key that does not exist.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler with nothing to add to the acknowledgement returns nothing at all
 export type ItemHandler<T> = (conversationId: string, item: QueuedItem<T>, prefetched: ReadonlyMap<string, string | null>) => Promise<Completion | void>;
 
 /** An item set aside after its handler failed `maxAttempts` times in a row. */
@@ -300,7 +301,8 @@ export class ConversationQueue<T> {
     const { handler, options } = drainers;
     const itemsKey = keys.queueItems(this.name, conversationId);
     const lockKey = keys.queueLock(this.name, conversationId);
-    const token = `${this.owner}:${(this.drains += 1)}`;
+    this.drains += 1;
+    const token = `${this.owner}:${this.drains}`;
     const ttl = String(this.lockTtlMs);
     const toRead = options.readAhead?.(conversationId) ?? [];
     const valuesRead = (values: unknown[]) => new Map(toRead.map((key, index) => [key, (values[index] as string | null | undefined) ?? null]));

@@ -41,12 +41,12 @@ export function inboundFromUpdate(update: Update, receivedAt: string): Inbound |
   const query = update.callback_query;
   if (query) {
     const chat = query.message?.chat;
-    if (!chat || chat.type !== 'private' || query.data === undefined) return undefined;
+    if (chat?.type !== 'private' || query.data === undefined) return undefined;
     return { ...base(chat.id, query.from.language_code), choice: query.data };
   }
 
   const message = update.message;
-  if (!message || message.chat.type !== 'private') return undefined;
+  if (message?.chat.type !== 'private') return undefined;
   const inbound = base(message.chat.id, message.from?.language_code);
   if (message.location) return { ...inbound, location: { lat: message.location.latitude, lon: message.location.longitude } };
   if (message.contact) return { ...inbound, contact: { phone: message.contact.phone_number.slice(0, 32) } };

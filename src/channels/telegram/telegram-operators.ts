@@ -76,8 +76,14 @@ export class TelegramOperators implements OperatorChannel {
 
     if (query) {
       const answer = (text?: string) => this.deps.api.answerCallbackQuery(query.id, text ? { text, show_alert: true } : {}).catch(() => undefined);
-      if (!query.data?.startsWith(CLAIM_PREFIX)) return (await answer(), true);
-      if (!(await this.mayAct(from.id))) return (await answer(this.deps.say('operators.not_allowed')), true);
+      if (!query.data?.startsWith(CLAIM_PREFIX)) {
+        await answer();
+        return true;
+      }
+      if (!(await this.mayAct(from.id))) {
+        await answer(this.deps.say('operators.not_allowed'));
+        return true;
+      }
       try {
         await desk.claim(query.data.slice(CLAIM_PREFIX.length), operator);
         await answer();

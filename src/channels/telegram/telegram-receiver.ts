@@ -46,7 +46,7 @@ export class TelegramReceiver {
   /** Queues one update (and answers a button press at once, so the spinner stops). */
   async handle(update: Update): Promise<void> {
     if (await this.deps.operatorUpdate?.(update)) return;
-    let inbound;
+    let inbound: ReturnType<typeof inboundFromUpdate>;
     try {
       inbound = inboundFromUpdate(update, new Date().toISOString());
     } catch (error) {

@@ -178,7 +178,9 @@ export class WhatsAppWebSession {
       if (this.mustEnd()) return endThisClient();
       for (const event of events) client.on(event, listeners[event]);
       initializing = client.initialize().then(
-        () => void (initializeSettled = true),
+        () => {
+          initializeSettled = true;
+        },
         (error: unknown) => {
           initializeSettled = true;
           // A client closed while it was starting fails to start, and that is no news.

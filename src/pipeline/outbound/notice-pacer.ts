@@ -1,4 +1,4 @@
-import { PaceLimiter } from './pace-limiter.ts';
+import type { PaceLimiter } from './pace-limiter.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
