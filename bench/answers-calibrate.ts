@@ -16,7 +16,11 @@ if (mode === 'weights') {
   for (const wordWeight of [0.6, 0.7, 0.8, 0.9]) {
     for (const cardWeight of [0.5, 0.6, 0.7, 0.8, 0.9, 1]) {
       for (const unknownWeight of [0.25, 0.5, 0.75, 1]) {
-        const metrics = evaluateAnswers(new AnswerRetriever(bank, { wordWeight, cardWeight, unknownWeight }), questions, { answer: 1, suggest: 1, close: 0 });
+        const metrics = evaluateAnswers(new AnswerRetriever(bank, { wordWeight, cardWeight, unknownWeight }), questions, {
+          answer: 1,
+          suggest: 1,
+          close: 0,
+        });
         console.log(JSON.stringify({ wordWeight, cardWeight, unknownWeight, top1: metrics.top1, top3: metrics.top3 }));
       }
     }
@@ -28,7 +32,9 @@ if (mode === 'weights') {
     for (const answer of [0.25, 0.3, 0.35, 0.4, 0.45]) {
       for (const close of [0.02, 0.04, 0.06]) {
         const metrics = evaluateAnswers(retriever, questions, { answer, suggest: answer - 0.1, close });
-        console.log(JSON.stringify({ unknownWeight, answer, close, answered_right: metrics.answered_right, answered_wrong: metrics.answered_wrong }));
+        console.log(
+          JSON.stringify({ unknownWeight, answer, close, answered_right: metrics.answered_right, answered_wrong: metrics.answered_wrong }),
+        );
       }
     }
   }

@@ -19,8 +19,22 @@ const TOKEN = '123456:BENCH';
 export async function emergencyUnderBacklogMs(redisUrl: string, nlu: Nlu): Promise<number> {
   const emulator = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 600 });
   await emulator.start();
-  const config = loadConfig({ REDIS_URL: redisUrl, REDIS_PREFIX: 'bench-backlog', LOG_LEVEL: 'silent', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: emulator.config.apiURL, TELEGRAM_RATE_PER_S: '30' });
-  const runtime = await PelitaRuntime.start({ config, log: createLogger({ level: 'silent', logMessages: false }), ctx: loadEngineContext(), role: 'all', http: false, nlu });
+  const config = loadConfig({
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: 'bench-backlog',
+    LOG_LEVEL: 'silent',
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: emulator.config.apiURL,
+    TELEGRAM_RATE_PER_S: '30',
+  });
+  const runtime = await PelitaRuntime.start({
+    config,
+    log: createLogger({ level: 'silent', logMessages: false }),
+    ctx: loadEngineContext(),
+    role: 'all',
+    http: false,
+    nlu,
+  });
   try {
     const outbound = runtime.outboundFor('telegram');
     for (let start = 0; start < BACKLOG; start += 500) {
@@ -28,7 +42,14 @@ export async function emergencyUnderBacklogMs(redisUrl: string, nlu: Nlu): Promi
         Array.from({ length: 500 }, (_, i) => {
           const n = start + i;
           const inReplyTo = `backlog-${n}`;
-          return outbound.enqueue(`telegram:${300_000 + n}`, { id: inReplyTo, payload: { conversationId: `telegram:${300_000 + n}`, inReplyTo, replies: [{ id: `${inReplyTo}:1`, inReplyTo, text: 'ordinary' }] } });
+          return outbound.enqueue(`telegram:${300_000 + n}`, {
+            id: inReplyTo,
+            payload: {
+              conversationId: `telegram:${300_000 + n}`,
+              inReplyTo,
+              replies: [{ id: `${inReplyTo}:1`, inReplyTo, text: 'ordinary' }],
+            },
+          });
         }),
       );
     }
@@ -37,7 +58,11 @@ export async function emergencyUnderBacklogMs(redisUrl: string, nlu: Nlu): Promi
     const chatId = 9901;
     const client = emulator.getClient(TOKEN, { userId: chatId, chatId, firstName: 'Sri', userName: 'sri' });
     const started = performance.now();
-    await client.sendMessage(client.makeMessage('tolong saya dikurung majikan di malaysia', { from: { id: chatId, is_bot: false, first_name: 'Sri', language_code: 'id' } }));
+    await client.sendMessage(
+      client.makeMessage('tolong saya dikurung majikan di malaysia', {
+        from: { id: chatId, is_bot: false, first_name: 'Sri', language_code: 'id' },
+      }),
+    );
     while (!emulator.storage.botMessages.some((update) => String(update.message.chat_id) === String(chatId))) {
       if (performance.now() - started > 300_000) throw new Error('the emergency reply never came');
       await sleep(5);

@@ -22,7 +22,11 @@ let refused = 0;
 let stopping = false;
 
 const post = async (from: string, id: string, text: string) => {
-  const response = await fetch(`${baseUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, id, text }) });
+  const response = await fetch(`${baseUrl}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from, id, text }),
+  });
   await response.body?.cancel();
   if (response.status === 202) accepted += 1;
   else refused += 1;

@@ -22,14 +22,24 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 };
 
-export async function floodLatency(redisUrl: string): Promise<{ idleP99: number; floodP99: number; floodAccepted: number; floodRefused: number }> {
+export async function floodLatency(
+  redisUrl: string,
+): Promise<{ idleP99: number; floodP99: number; floodAccepted: number; floodRefused: number }> {
   // Pelita in a process of its own, as deployed: the flood's clients (here) are not charged
   // to it, and each side has a core of the 2-core machine.
-  const pelita = await spawnPelita('all', { REDIS_URL: redisUrl, REDIS_PREFIX: `bench-flood-${Date.now()}`, NEW_CONVERSATIONS_PER_MIN: '1200' });
+  const pelita = await spawnPelita('all', {
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: `bench-flood-${Date.now()}`,
+    NEW_CONVERSATIONS_PER_MIN: '1200',
+  });
   const baseUrl = `http://127.0.0.1:${pelita.port}`;
   const cursors = new Map<string, string>();
   const post = async (from: string, id: string, text: string) => {
-    const response = await fetch(`${baseUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, id, text }) });
+    const response = await fetch(`${baseUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from, id, text }),
+    });
     await response.body?.cancel();
     return response.status;
   };
@@ -60,9 +70,20 @@ export async function floodLatency(redisUrl: string): Promise<{ idleP99: number;
     // New conversations are paced (20 a second by default): the people arrive slower than that.
     await round('halo', 'warm', 60);
     const idle = await round('apa syarat kerja ke malaysia?', 'idle');
-    const attacker = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'run-ts.mjs'), path.join(PACKAGE_ROOT, 'bench', 'flood-attacker.ts'), baseUrl, String(FLOOD_CONNECTIONS), String(FLOODER_MESSAGES), String(NEW_SENDERS)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const attacker = spawn(
+      process.execPath,
+      [
+        path.join(PACKAGE_ROOT, 'bin', 'run-ts.mjs'),
+        path.join(PACKAGE_ROOT, 'bench', 'flood-attacker.ts'),
+        baseUrl,
+        String(FLOOD_CONNECTIONS),
+        String(FLOODER_MESSAGES),
+        String(NEW_SENDERS),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let said = '';
     attacker.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
     const attackerDone = new Promise<void>((resolve) => attacker.once('exit', () => resolve()));

@@ -43,15 +43,37 @@ export async function withWorkerProcesses(redisUrl: string, options: ProcessesBe
   const workers = await Promise.all(Array.from({ length: processes }, () => spawnPelita('worker', env)));
   const ports = workers.map((worker) => worker.port!);
   // Inbound limits off, as in the first half.
-  const config = loadConfig({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', SENDER_MESSAGES_PER_MIN: '0', NEW_CONVERSATIONS_PER_MIN: '0' });
-  const gateway = await PelitaRuntime.start({ config, log: createLogger({ level: 'silent', logMessages: false }), ctx: loadEngineContext(), role: 'gateway', http: false });
+  const config = loadConfig({
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    SENDER_MESSAGES_PER_MIN: '0',
+    NEW_CONVERSATIONS_PER_MIN: '0',
+  });
+  const gateway = await PelitaRuntime.start({
+    config,
+    log: createLogger({ level: 'silent', logMessages: false }),
+    ctx: loadEngineContext(),
+    role: 'gateway',
+    http: false,
+  });
 
   const rawPrefix = `rawp${processes}`;
   const children: ChildProcess[] = [];
   for (let n = 0; n < processes; n++) {
-    const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'run-ts.mjs'), path.join(PACKAGE_ROOT, 'bench', 'raw-bullmq-worker.ts'), redisUrl, rawPrefix, String(concurrency)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(PACKAGE_ROOT, 'bin', 'run-ts.mjs'),
+        path.join(PACKAGE_ROOT, 'bench', 'raw-bullmq-worker.ts'),
+        redisUrl,
+        rawPrefix,
+        String(concurrency),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     children.push(child);
     await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
   }

@@ -10,7 +10,8 @@ import { loadEmergencyDetector, type RuleVerdict } from '../src/nlu/emergency-de
 
 const rules = loadEmergencyDetector('nlu/emergency.yaml');
 const data: Record<string, Record<string, string[]>> = {};
-for (const lang of ['id', 'en']) data[lang] = (parse(readFileSync(`nlu/training/${lang}.yaml`, 'utf8')) as { intents: Record<string, string[]> }).intents;
+for (const lang of ['id', 'en'])
+  data[lang] = (parse(readFileSync(`nlu/training/${lang}.yaml`, 'utf8')) as { intents: Record<string, string[]> }).intents;
 
 /** A way of deciding "emergency" from the rules' verdict and the classifier's score. */
 type Policy = { name: string; decide: (rule: RuleVerdict, score: number, words: number) => boolean };
@@ -18,10 +19,22 @@ const policies: Policy[] = [];
 for (const alone of [0.35, 0.4, 0.5, 0.6, 0.7]) {
   policies.push({ name: `rule or score>=${alone}`, decide: (r, s, w) => r.emergency || (w >= 2 && s >= alone) });
   for (const confirm of [0.05, 0.1, 0.2, 0.3]) {
-    policies.push({ name: `always or rule&score>=${confirm} or score>=${alone}`, decide: (r, s, w) => r.always || (r.emergency && s >= confirm) || (w >= 2 && s >= alone) });
-    policies.push({ name: `always or specific or rule&score>=${confirm} or score>=${alone}`, decide: (r, s, w) => r.always || r.specific === true || (r.emergency && s >= confirm) || (w >= 2 && s >= alone) });
-    policies.push({ name: `always or specific or rule&score>=${confirm} or (score>=${alone} and not money)`, decide: (r, s, w) => r.always || r.specific === true || (r.emergency && s >= confirm) || (w >= 2 && s >= alone && !r.aboutMoney) });
-    policies.push({ name: `(always or rule)&score>=${confirm} or score>=${alone}`, decide: (r, s, w) => (r.emergency && s >= confirm) || (w >= 2 && s >= alone) });
+    policies.push({
+      name: `always or rule&score>=${confirm} or score>=${alone}`,
+      decide: (r, s, w) => r.always || (r.emergency && s >= confirm) || (w >= 2 && s >= alone),
+    });
+    policies.push({
+      name: `always or specific or rule&score>=${confirm} or score>=${alone}`,
+      decide: (r, s, w) => r.always || r.specific === true || (r.emergency && s >= confirm) || (w >= 2 && s >= alone),
+    });
+    policies.push({
+      name: `always or specific or rule&score>=${confirm} or (score>=${alone} and not money)`,
+      decide: (r, s, w) => r.always || r.specific === true || (r.emergency && s >= confirm) || (w >= 2 && s >= alone && !r.aboutMoney),
+    });
+    policies.push({
+      name: `(always or rule)&score>=${confirm} or score>=${alone}`,
+      decide: (r, s, w) => (r.emergency && s >= confirm) || (w >= 2 && s >= alone),
+    });
   }
 }
 const stats = policies.map(() => ({ tp: 0, fn: 0, fp: 0, neg: 0 }));
@@ -35,7 +48,8 @@ for (let fold = 0; fold < 5; fold++) {
     const kept: Record<string, string[]> = {};
     for (const [intent, texts] of Object.entries(intents)) {
       kept[intent] = [];
-      for (const text of texts.map(String)) (Math.abs(hash(text)) % 5 === fold ? test.push({ lang, text, intent }) : kept[intent]!.push(text));
+      for (const text of texts.map(String))
+        Math.abs(hash(text)) % 5 === fold ? test.push({ lang, text, intent }) : kept[intent]!.push(text);
     }
     train[lang] = kept;
   }

@@ -60,7 +60,14 @@ async function main(): Promise<void> {
   const server = await startPrivateRedisServer({ binary, port: await freePort(), dataDir });
   try {
     // Inbound limits off: the bench measures how fast the pipeline goes, and they would drop its load.
-    const config = loadConfig({ REDIS_URL: server.url, REDIS_PREFIX: 'bench', WORKER_CONCURRENCY: String(CONCURRENCY), LOG_LEVEL: 'silent', SENDER_MESSAGES_PER_MIN: '0', NEW_CONVERSATIONS_PER_MIN: '0' });
+    const config = loadConfig({
+      REDIS_URL: server.url,
+      REDIS_PREFIX: 'bench',
+      WORKER_CONCURRENCY: String(CONCURRENCY),
+      LOG_LEVEL: 'silent',
+      SENDER_MESSAGES_PER_MIN: '0',
+      NEW_CONVERSATIONS_PER_MIN: '0',
+    });
     const log = createLogger({ level: 'silent', logMessages: false });
     // As `pelita start` runs it: with the NLU before the engine.
     const nlu = await Nlu.load(contentPaths.nlu);
@@ -70,9 +77,16 @@ async function main(): Promise<void> {
     // Turns answered so far, from the runtime's own metrics: reading the reply logs to find
     // out would load Redis and the event loop with the very work being measured.
     const turnsAnswered = async () =>
-      (await runtime.metrics.replyLatency.get()).values.find((value) => value.metricName === 'pelita_reply_latency_seconds_count')?.value ?? 0;
+      (await runtime.metrics.replyLatency.get()).values.find((value) => value.metricName === 'pelita_reply_latency_seconds_count')?.value ??
+      0;
     const accept = (conversationId: string, n: number) =>
-      runtime.gateway.accept({ channel: 'console', conversationId, messageId: `m${n}`, text: n % 2 === 0 ? 'halo' : '1', receivedAt: new Date().toISOString() });
+      runtime.gateway.accept({
+        channel: 'console',
+        conversationId,
+        messageId: `m${n}`,
+        text: n % 2 === 0 ? 'halo' : '1',
+        receivedAt: new Date().toISOString(),
+      });
 
     /** `messages` from CONVERSATIONS new conversations, each sending its next as soon as the last is accepted. */
     const pipelineRound = async (name: string, messages: number): Promise<number> => {
@@ -90,9 +104,13 @@ async function main(): Promise<void> {
     const rawConnection = new Redis(server.url, { maxRetriesPerRequest: null });
     const raw = new Queue('raw', { connection: rawConnection, prefix: 'rawbench' });
     let rawDone = 0;
-    const rawWorker = new Worker('raw', async () => {
-      rawDone += 1;
-    }, { connection: rawConnection.duplicate(), prefix: 'rawbench', concurrency: CONCURRENCY });
+    const rawWorker = new Worker(
+      'raw',
+      async () => {
+        rawDone += 1;
+      },
+      { connection: rawConnection.duplicate(), prefix: 'rawbench', concurrency: CONCURRENCY },
+    );
     await rawWorker.waitUntilReady();
     /** `jobs` no-op jobs, all added at once. */
     const rawRound = async (jobs: number): Promise<number> => {
@@ -170,7 +188,8 @@ async function main(): Promise<void> {
         const turn = Math.floor(n / conversations);
         sentAt.set(`${conversationId}/m${turn}`, performance.now());
         await accept(conversationId, turn);
-        if (turn === 0) readers.push(follow(conversationId, Math.floor(messages / conversations) + (conversation < messages % conversations ? 1 : 0)));
+        if (turn === 0)
+          readers.push(follow(conversationId, Math.floor(messages / conversations) + (conversation < messages % conversations ? 1 : 0)));
       });
       await Promise.all(senders);
       await Promise.all(readers);
@@ -192,7 +211,9 @@ async function main(): Promise<void> {
         p99s: runs.map((run) => oneDecimal(run.p99)),
       };
     };
-    progress(`latency: ${LATENCY_SAMPLES} messages from ${CONVERSATIONS} conversations at half the measured rate, ${LATENCY_RUNS + 1} times`);
+    progress(
+      `latency: ${LATENCY_SAMPLES} messages from ${CONVERSATIONS} conversations at half the measured rate, ${LATENCY_RUNS + 1} times`,
+    );
     const latency = await latencyRuns('latency', CONVERSATIONS, pipelineRate / 2);
     progress(`latency: ${LATENCY_SAMPLES} new conversations at half their measured rate, ${LATENCY_RUNS + 1} times`);
     const newLatency = await latencyRuns('latency-new', LATENCY_SAMPLES, newConversationRate / 2);
@@ -220,7 +241,11 @@ async function main(): Promise<void> {
     const { places, answers } = loadEngineContext();
     const nluMetrics = await evaluateNlu(nlu, heldOut, places);
     // The second held-out set: chat spelling, chatter, danger to others, arrests, the sea.
-    const listening = await evaluateNlu(nlu, loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout-listening.yaml')), places);
+    const listening = await evaluateNlu(
+      nlu,
+      loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout-listening.yaml')),
+      places,
+    );
     progress('An emergency under a backlog of 5,000 Telegram replies');
     const emergencyUnderBacklog = await emergencyUnderBacklogMs(server.url, nlu);
     progress('A flood: one sender with 5,000 messages and 20,000 new senders, while 100 people talk');
@@ -231,9 +256,15 @@ async function main(): Promise<void> {
     const answerIndex = new AnswerRetriever(answers!);
     const rssGrowth = await rssGrowthRatio(nlu, places, answerIndex);
     progress('Answer bank: held-out questions');
-    const answerMetrics = evaluateAnswers(answerIndex, loadLabelledQuestions(path.join(PACKAGE_ROOT, 'tests', 'answers', 'heldout-questions.yaml')), ANSWER_POLICY);
+    const answerMetrics = evaluateAnswers(
+      answerIndex,
+      loadLabelledQuestions(path.join(PACKAGE_ROOT, 'tests', 'answers', 'heldout-questions.yaml')),
+      ANSWER_POLICY,
+    );
     // franc (a general detector) on the same messages: ind for Indonesian, eng for English.
-    const francCorrect = heldOut.filter((message) => franc(message.text, { minLength: 1 }) === (message.language === 'id' ? 'ind' : 'eng')).length;
+    const francCorrect = heldOut.filter(
+      (message) => franc(message.text, { minLength: 1 }) === (message.language === 'id' ? 'ind' : 'eng'),
+    ).length;
 
     const rounded = (rates: number[]) => rates.map((rate) => Math.round(rate));
     const result = {

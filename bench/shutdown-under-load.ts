@@ -24,7 +24,11 @@ export async function shutdownUnderLoad(redisUrl: string): Promise<{ ms: number;
       const response = await fetch(`${baseUrl}/v1/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ from: `bench-stop-${conversation}`, id: `m${n}`, text: n % 2 === 0 ? 'halo' : 'apa syarat kerja ke malaysia?' }),
+        body: JSON.stringify({
+          from: `bench-stop-${conversation}`,
+          id: `m${n}`,
+          text: n % 2 === 0 ? 'halo' : 'apa syarat kerja ke malaysia?',
+        }),
       }).catch(() => undefined);
       if (response?.status === 202 || response?.status === 200) accepted += 1;
       else await sleep(50);
@@ -32,7 +36,10 @@ export async function shutdownUnderLoad(redisUrl: string): Promise<{ ms: number;
     }
   });
   const polls = Array.from({ length: LONG_POLLS }, (_, n) =>
-    fetch(`${baseUrl}/v1/conversations/bench-quiet-${n}/replies?after=0&wait=30000`).then((response) => response.body?.cancel(), () => undefined),
+    fetch(`${baseUrl}/v1/conversations/bench-quiet-${n}/replies?after=0&wait=30000`).then(
+      (response) => response.body?.cancel(),
+      () => undefined,
+    ),
   );
   while (accepted < ACCEPTED_BEFORE_SIGNAL) await sleep(5);
   const signalled = performance.now();

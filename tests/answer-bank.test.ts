@@ -44,7 +44,26 @@ describe('the shipped answer bank', () => {
 
   it('covers the topics people ask about', () => {
     const topics = new Set(bank.cards.map((card) => card.topic));
-    for (const topic of ['documents', 'recruiters', 'costs', 'age', 'destination', 'middle_east', 'sea_work', 'scams', 'trafficking', 'wages', 'complaints', 'detention', 'going_home', 'insurance', 'reintegration', 'money_home', 'family', 'mental_health']) {
+    for (const topic of [
+      'documents',
+      'recruiters',
+      'costs',
+      'age',
+      'destination',
+      'middle_east',
+      'sea_work',
+      'scams',
+      'trafficking',
+      'wages',
+      'complaints',
+      'detention',
+      'going_home',
+      'insurance',
+      'reintegration',
+      'money_home',
+      'family',
+      'mental_health',
+    ]) {
       expect(topics, topic).toContain(topic);
     }
   });
@@ -64,7 +83,9 @@ describe('answer bank checks', () => {
 
   it('refuses an unknown contact and a follow-up to a card that does not exist', () => {
     const copy = copyContent();
-    copy.edit('content/answers/routes-documents.yaml', (text) => text.replace('kp2mi_call_centre', 'kp2mi_call_center').replace(/\{ card: rd-[a-z-]+,/, '{ card: rd-no-such-card,'));
+    copy.edit('content/answers/routes-documents.yaml', (text) =>
+      text.replace('kp2mi_call_centre', 'kp2mi_call_center').replace(/\{ card: rd-[a-z-]+,/, '{ card: rd-no-such-card,'),
+    );
     const { problems } = readAnswerBank(copy.content, loadContacts(copy.content));
     expect(problems.map((problem) => problem.rule)).toEqual(expect.arrayContaining(['missing-contact', 'missing-card']));
   });
@@ -76,8 +97,12 @@ describe('answer bank checks', () => {
       return withNumber.replace(/(\n\s+en: ")([^"]{10})/, `$1${'x'.repeat(MAX_ANSWER_CHARS)}$2`);
     });
     const firstQuestion = bank.cards[0]!.questions.id[0]!;
-    copy.edit('content/answers/scams-trafficking.yaml', (text) => text.replace(/(questions:\n\s+id:\n\s+- )"[^"]*"/, `$1${JSON.stringify(firstQuestion)}`));
-    const rules = lintContent(copy).filter((problem) => problem.severity === 'error').map((problem) => problem.rule);
+    copy.edit('content/answers/scams-trafficking.yaml', (text) =>
+      text.replace(/(questions:\n\s+id:\n\s+- )"[^"]*"/, `$1${JSON.stringify(firstQuestion)}`),
+    );
+    const rules = lintContent(copy)
+      .filter((problem) => problem.severity === 'error')
+      .map((problem) => problem.rule);
     expect(rules).toEqual(expect.arrayContaining(['phone-number-in-text', 'answer-too-long', 'duplicate-question']));
   });
 });
@@ -98,7 +123,11 @@ describe('retrieval', () => {
   // The development questions were read while tuning the weights and thresholds
   // (`npm run bench:answers-calibrate`); the held-out questions below were only scored.
   it('does well on the development questions it was tuned on', () => {
-    const metrics = evaluateAnswers(retriever, loadLabelledQuestions(path.join(import.meta.dirname, 'answers', 'dev-questions.yaml')), ANSWER_POLICY);
+    const metrics = evaluateAnswers(
+      retriever,
+      loadLabelledQuestions(path.join(import.meta.dirname, 'answers', 'dev-questions.yaml')),
+      ANSWER_POLICY,
+    );
     expect(metrics.top1).toBeGreaterThanOrEqual(0.85);
     expect(metrics.top3).toBeGreaterThanOrEqual(0.95);
     expect(metrics.answered_wrong).toBeLessThanOrEqual(0.05);
@@ -135,10 +164,25 @@ describe('pelita answer', () => {
 describe('answers in the engine', () => {
   const ctx = loadEngineContext();
   const ask = (session: Session, text: string, n: number, choice?: string) => {
-    const inbound: Inbound = { channel: 'console', conversationId: 'console:answers', messageId: `m${n}`, text, receivedAt: '2026-12-01T00:00:00Z', ...(choice ? { choice } : {}) };
+    const inbound: Inbound = {
+      channel: 'console',
+      conversationId: 'console:answers',
+      messageId: `m${n}`,
+      text,
+      receivedAt: '2026-12-01T00:00:00Z',
+      ...(choice ? { choice } : {}),
+    };
     if (!choice) {
       const found = retriever.find(text, 3);
-      inbound.nlu = { language: 'en', languageConfidence: 1, intent: 'unknown', confidence: 0, emergency: false, emergencyByRule: false, answers: found.card ? [{ card: found.card, confidence: found.confidence }, ...found.alternatives] : [] };
+      inbound.nlu = {
+        language: 'en',
+        languageConfidence: 1,
+        intent: 'unknown',
+        confidence: 0,
+        emergency: false,
+        emergencyByRule: false,
+        answers: found.card ? [{ card: found.card, confidence: found.confidence }, ...found.alternatives] : [],
+      };
     }
     return step(session, inbound, ctx);
   };
@@ -173,8 +217,14 @@ describe('answer counts', () => {
         { type: 'answer_count', card: 'rd-passport-held', event: 'helpful' },
         { type: 'delete_data' },
       ]);
-      await counts.record([{ type: 'answer_count', card: 'rd-passport-held', event: 'shown' }, { type: 'answer_count', card: 'hf-mh-hopeless', event: 'not_helpful' }]);
-      expect(await counts.read()).toEqual({ 'rd-passport-held': { shown: 2, helpful: 1, not_helpful: 0 }, 'hf-mh-hopeless': { shown: 0, helpful: 0, not_helpful: 1 } });
+      await counts.record([
+        { type: 'answer_count', card: 'rd-passport-held', event: 'shown' },
+        { type: 'answer_count', card: 'hf-mh-hopeless', event: 'not_helpful' },
+      ]);
+      expect(await counts.read()).toEqual({
+        'rd-passport-held': { shown: 2, helpful: 1, not_helpful: 0 },
+        'hf-mh-hopeless': { shown: 0, helpful: 0, not_helpful: 1 },
+      });
       expect(await connection.keys(`${redis.prefix}:*`)).toEqual([keys.answerCounts()]);
     } finally {
       connection.disconnect();

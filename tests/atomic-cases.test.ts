@@ -80,9 +80,12 @@ describe('a case is opened in the same step as the turn that asked for it', () =
         problems.push(`${from}: no case`);
         return;
       }
-      if (!kept.conversationId.startsWith('deleted:') || kept.situation || kept.country) problems.push(`${from}: case ${caseId} still says who or where`);
+      if (!kept.conversationId.startsWith('deleted:') || kept.situation || kept.country)
+        problems.push(`${from}: case ${caseId} still says who or where`);
       // Apart from the confirmation's reply log, no key names the person any more.
-      const left = (await inspect.keys(`${redis.prefix}:*{${conversationId}}*`)).filter((key) => !key.includes(':replies:') && !key.includes(':seen:'));
+      const left = (await inspect.keys(`${redis.prefix}:*{${conversationId}}*`)).filter(
+        (key) => !key.includes(':replies:') && !key.includes(':seen:'),
+      );
       if (left.length > 0) problems.push(`${from}: keys left ${left.join(', ')}`);
     });
     expect(problems).toEqual([]);

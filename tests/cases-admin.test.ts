@@ -41,7 +41,13 @@ describe('the admin API for cases', () => {
 
   it('lists, claims, answers through and resolves a case', async () => {
     await postUntilAccepted(baseUrl, { from: 'admin-person', id: 'p1', text: 'tolong saya disekap agen tidak boleh keluar' });
-    await expect.poll(async () => ((await (await call('GET', '/v1/cases?status=open')).json()) as { cases: { conversationId: string }[] }).cases.some((found) => found.conversationId === 'http:admin-person')).toBe(true);
+    await expect
+      .poll(async () =>
+        ((await (await call('GET', '/v1/cases?status=open')).json()) as { cases: { conversationId: string }[] }).cases.some(
+          (found) => found.conversationId === 'http:admin-person',
+        ),
+      )
+      .toBe(true);
     const { cases } = (await (await call('GET', '/v1/cases?status=open')).json()) as { cases: { id: string; conversationId: string }[] };
     const id = cases.find((found) => found.conversationId === 'http:admin-person')!.id;
 
@@ -49,7 +55,9 @@ describe('the admin API for cases', () => {
     expect((await call('POST', `/v1/cases/${id}/reply`, { operator: 'Dewi', text: 'Halo' })).status).toBe(403);
     expect((await call('POST', `/v1/cases/${id}/claim`, { operator: 'Dewi' })).status).toBe(200);
     expect((await call('POST', `/v1/cases/${id}/claim`, { operator: 'Budi' })).status).toBe(409);
-    expect((await call('POST', `/v1/cases/${id}/reply`, { operator: 'Dewi', text: 'Kami akan menghubungi KBRI.', id: 'r1' })).status).toBe(200);
+    expect((await call('POST', `/v1/cases/${id}/reply`, { operator: 'Dewi', text: 'Kami akan menghubungi KBRI.', id: 'r1' })).status).toBe(
+      200,
+    );
     expect((await call('POST', `/v1/cases/${id}/resolve`, { operator: 'Dewi' })).status).toBe(200);
     expect((await call('POST', '/v1/cases/NOPE/claim', { operator: 'Dewi' })).status).toBe(404);
 
@@ -57,7 +65,10 @@ describe('the admin API for cases', () => {
     const said = replies.map((reply) => reply.text);
     expect(said).toContain('Petugas: Kami akan menghubungi KBRI.');
     expect(said.at(-1)).toMatch(/kembali berbicara dengan Pelita/);
-    const shown = (await (await call('GET', `/v1/cases/${id}`)).json()) as { case: { status: string }; audit: { event: string; by: string }[] };
+    const shown = (await (await call('GET', `/v1/cases/${id}`)).json()) as {
+      case: { status: string };
+      audit: { event: string; by: string }[];
+    };
     expect(shown.case.status).toBe('resolved');
     expect(shown.audit.map((entry) => `${entry.event}:${entry.by}`)).toEqual(
       expect.arrayContaining(['opened:system', 'claimed:api:Dewi', 'operator_replied:api:Dewi', 'resolved:api:Dewi']),
@@ -81,9 +92,17 @@ describe('issue 8, done when: pelita chat, then pelita cases list', () => {
     it(`answers the emergency with hotlines and leaves an open case (${lang})`, () => {
       const chat = pelita(['chat', '--user', user, '--lang', lang, '--json'], `1\n${text}\n`);
       expect(chat.status, chat.stderr).toBe(0);
-      const replies = chat.stdout.trim().split('\n').map((line) => JSON.parse(line) as { inReplyTo: string; text: string });
+      const replies = chat.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { inReplyTo: string; text: string });
       const turns = [...new Set(replies.map((reply) => reply.inReplyTo))];
-      expect(replies.filter((reply) => reply.inReplyTo === turns[1]).map((reply) => reply.text).join('\n')).toMatch(numbers);
+      expect(
+        replies
+          .filter((reply) => reply.inReplyTo === turns[1])
+          .map((reply) => reply.text)
+          .join('\n'),
+      ).toMatch(numbers);
 
       const list = pelita(['cases', 'list', '--json']);
       expect(list.status, list.stderr).toBe(0);

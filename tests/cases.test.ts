@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PelitaRuntime } from '../src/app/pelita-runtime.ts';
 import { startTestPelita } from './harness/test-pelita.ts';
-import { botMessagesTo, recordingTransformer, TEST_BOT_TOKEN, useTelegramTestbed, waitForBotMessages, type RecordedCall } from './harness/telegram-emulator.ts';
+import {
+  botMessagesTo,
+  recordingTransformer,
+  TEST_BOT_TOKEN,
+  useTelegramTestbed,
+  waitForBotMessages,
+  type RecordedCall,
+} from './harness/telegram-emulator.ts';
 
 const bed = useTelegramTestbed();
 
@@ -17,7 +24,8 @@ const members = new Map<number, string>([
 const operatorsApi = (calls: RecordedCall[], failOperatorPosts = 0) => {
   let failed = 0;
   return recordingTransformer(calls, (call) => {
-    if (call.method === 'getChatMember') return { ok: true, result: { status: members.get(Number(call.payload.user_id)) ?? 'left', user: { id: call.payload.user_id } } };
+    if (call.method === 'getChatMember')
+      return { ok: true, result: { status: members.get(Number(call.payload.user_id)) ?? 'left', user: { id: call.payload.user_id } } };
     if (call.method === 'sendMessage' && Number(call.payload.chat_id) < 0 && failed < failOperatorPosts) {
       failed += 1;
       return { ok: false, error_code: 502, description: 'Bad Gateway' };
@@ -34,7 +42,12 @@ describe('escalation to case workers on Telegram', () => {
   beforeAll(async () => {
     ({ runtime } = await startTestPelita(
       bed.redis,
-      { TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN, TELEGRAM_API_ROOT: bed.emulator.config.apiURL, TELEGRAM_CHAT_RATE_PER_S: '100', OPERATORS_TELEGRAM_CHAT_ID: String(OPERATORS) },
+      {
+        TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+        TELEGRAM_API_ROOT: bed.emulator.config.apiURL,
+        TELEGRAM_CHAT_RATE_PER_S: '100',
+        OPERATORS_TELEGRAM_CHAT_ID: String(OPERATORS),
+      },
       'all',
       { configureTelegramApi: operatorsApi(calls) },
     ));
@@ -44,7 +57,14 @@ describe('escalation to case workers on Telegram', () => {
   });
 
   const person = 4242;
-  const operatorClient = (userId: number) => bed.emulator.getClient(TEST_BOT_TOKEN, { userId, chatId: OPERATORS, type: 'supergroup', firstName: `op${userId}`, userName: `op${userId}` });
+  const operatorClient = (userId: number) =>
+    bed.emulator.getClient(TEST_BOT_TOKEN, {
+      userId,
+      chatId: OPERATORS,
+      type: 'supergroup',
+      firstName: `op${userId}`,
+      userName: `op${userId}`,
+    });
   let caseId = '';
   let thread = 0;
 
@@ -55,8 +75,15 @@ describe('escalation to case workers on Telegram', () => {
     await client.sendMessage(client.makeMessage('1'));
     const before = (await waitForBotMessages(bed.emulator, person, (messages) => messages.length >= 4)).length;
     await client.sendMessage(client.makeMessage('tolong saya dikurung majikan tidak boleh keluar'));
-    const after = await waitForBotMessages(bed.emulator, person, (messages) => messages.slice(before).some((message) => /hapus percakapan ini/.test(message.text)));
-    expect(after.slice(before).map((message) => message.text).join('\n')).toMatch(/110[\s\S]*SAPA 129[\s\S]*\+62 21 29244800/);
+    const after = await waitForBotMessages(bed.emulator, person, (messages) =>
+      messages.slice(before).some((message) => /hapus percakapan ini/.test(message.text)),
+    );
+    expect(
+      after
+        .slice(before)
+        .map((message) => message.text)
+        .join('\n'),
+    ).toMatch(/110[\s\S]*SAPA 129[\s\S]*\+62 21 29244800/);
 
     const found = await expect.poll(() => runtime.cases.store.activeFor(`telegram:${person}`)).toBeDefined();
     void found;
@@ -64,7 +91,9 @@ describe('escalation to case workers on Telegram', () => {
     expect(active).toMatchObject({ reason: 'emergency', status: 'open', language: 'id', channel: 'telegram' });
     caseId = active.id;
 
-    const posted = await waitForBotMessages(bed.emulator, OPERATORS, (messages) => messages.some((message) => message.text.includes(caseId)));
+    const posted = await waitForBotMessages(bed.emulator, OPERATORS, (messages) =>
+      messages.some((message) => message.text.includes(caseId)),
+    );
     const notice = posted.find((message) => message.text.includes(caseId))!;
     expect((notice.reply_markup as Keyboard).inline_keyboard[0]![0]!.callback_data).toBe(`claim:${caseId}`);
     // Nothing the person wrote is in the notice.
@@ -75,36 +104,52 @@ describe('escalation to case workers on Telegram', () => {
 
   it('refuses a claim from someone who is not in the operators group', async () => {
     const outsider = operatorClient(666);
-    await outsider.sendCallback(outsider.makeCallbackQuery(`claim:${caseId}`, { message: { message_id: thread, chat: { id: OPERATORS, type: 'supergroup' } } }));
-    await expect.poll(() => calls.some((call) => call.method === 'answerCallbackQuery' && String(call.payload.text ?? '').includes('Hanya anggota'))).toBe(true);
+    await outsider.sendCallback(
+      outsider.makeCallbackQuery(`claim:${caseId}`, { message: { message_id: thread, chat: { id: OPERATORS, type: 'supergroup' } } }),
+    );
+    await expect
+      .poll(() => calls.some((call) => call.method === 'answerCallbackQuery' && String(call.payload.text ?? '').includes('Hanya anggota')))
+      .toBe(true);
     expect((await runtime.cases.store.get(caseId))?.status).toBe('open');
   });
 
   it('relays both ways once an operator claims the case, until /resolve hands the person back', async () => {
     const operator = operatorClient(555);
-    await operator.sendCallback(operator.makeCallbackQuery(`claim:${caseId}`, { message: { message_id: thread, chat: { id: OPERATORS, type: 'supergroup' } } }));
+    await operator.sendCallback(
+      operator.makeCallbackQuery(`claim:${caseId}`, { message: { message_id: thread, chat: { id: OPERATORS, type: 'supergroup' } } }),
+    );
     await expect.poll(async () => (await runtime.cases.store.get(caseId))?.status).toBe('claimed');
     expect((await runtime.cases.store.get(caseId))?.operator).toEqual({ id: '555', name: '@op555' });
 
     // Operator -> person: a reply in the case's thread.
-    await operator.sendMessage(operator.makeMessage('Kami dari tim kasus. Apakah Anda aman sekarang?', { reply_to_message: { message_id: thread } } as never));
-    await waitForBotMessages(bed.emulator, person, (messages) => messages.some((message) => message.text === 'Petugas: Kami dari tim kasus. Apakah Anda aman sekarang?'));
+    await operator.sendMessage(
+      operator.makeMessage('Kami dari tim kasus. Apakah Anda aman sekarang?', { reply_to_message: { message_id: thread } } as never),
+    );
+    await waitForBotMessages(bed.emulator, person, (messages) =>
+      messages.some((message) => message.text === 'Petugas: Kami dari tim kasus. Apakah Anda aman sekarang?'),
+    );
 
     // Person -> operator: the bot stays out of it.
     const personClient = bed.emulator.getClient(TEST_BOT_TOKEN, { userId: person, chatId: person });
     const personMessagesBefore = texts(person).length;
     await personClient.sendMessage(personClient.makeMessage('saya di kamar, pintunya dikunci dari luar'));
-    await waitForBotMessages(bed.emulator, OPERATORS, (messages) => messages.some((message) => message.text.includes('saya di kamar, pintunya dikunci dari luar')));
+    await waitForBotMessages(bed.emulator, OPERATORS, (messages) =>
+      messages.some((message) => message.text.includes('saya di kamar, pintunya dikunci dari luar')),
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(texts(person)).toHaveLength(personMessagesBefore);
 
     // Another member cannot answer in a case someone else claimed.
     const other = operatorClient(556);
     await other.sendMessage(other.makeMessage('halo?', { reply_to_message: { message_id: thread } } as never));
-    await waitForBotMessages(bed.emulator, OPERATORS, (messages) => messages.some((message) => /only the operator who claimed/.test(message.text)));
+    await waitForBotMessages(bed.emulator, OPERATORS, (messages) =>
+      messages.some((message) => /only the operator who claimed/.test(message.text)),
+    );
 
     await operator.sendMessage(operator.makeMessage('/resolve', { reply_to_message: { message_id: thread } } as never));
-    await waitForBotMessages(bed.emulator, person, (messages) => messages.some((message) => /kembali berbicara dengan Pelita/.test(message.text)));
+    await waitForBotMessages(bed.emulator, person, (messages) =>
+      messages.some((message) => /kembali berbicara dengan Pelita/.test(message.text)),
+    );
     expect((await runtime.cases.store.get(caseId))?.status).toBe('resolved');
     const trail = (await runtime.cases.store.auditTrail(caseId)).map((entry) => entry.event);
     expect(trail).toEqual(expect.arrayContaining(['opened', 'notified', 'claimed', 'operator_replied', 'resolved']));
@@ -112,7 +157,11 @@ describe('escalation to case workers on Telegram', () => {
     // Back with the bot.
     const backBefore = texts(person).length;
     await personClient.sendMessage(personClient.makeMessage('menu'));
-    await waitForBotMessages(bed.emulator, person, (messages) => messages.length > backBefore && messages.at(-1)!.text === 'Apa yang bisa saya bantu?');
+    await waitForBotMessages(
+      bed.emulator,
+      person,
+      (messages) => messages.length > backBefore && messages.at(-1)!.text === 'Apa yang bisa saya bantu?',
+    );
   });
 });
 
@@ -140,14 +189,29 @@ describe('when the operators channel is down', () => {
   });
 
   it('retries the notice until it gets through, then marks the unclaimed case overdue and posts it again', async () => {
-    await runtime.gateway.accept({ channel: 'http', conversationId: 'http:down-1', messageId: 'd1', text: 'tolong saya dipukul majikan sekarang', receivedAt: new Date().toISOString() });
+    await runtime.gateway.accept({
+      channel: 'http',
+      conversationId: 'http:down-1',
+      messageId: 'd1',
+      text: 'tolong saya dipukul majikan sekarang',
+      receivedAt: new Date().toISOString(),
+    });
     await expect.poll(() => runtime.cases.store.activeFor('http:down-1'), { timeout: 10_000 }).toBeDefined();
     const { id } = (await runtime.cases.store.activeFor('http:down-1'))!;
     const attempts = () => calls.filter((call) => call.method === 'sendMessage' && Number(call.payload.chat_id) === OPERATORS);
-    await expect.poll(() => botMessagesTo(bed.emulator, OPERATORS).some((message) => message.text.includes(id)), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(() => botMessagesTo(bed.emulator, OPERATORS).some((message) => message.text.includes(id)), { timeout: 20_000 })
+      .toBe(true);
     expect(attempts().length).toBeGreaterThanOrEqual(4);
-    await expect.poll(async () => (await runtime.cases.store.list({ status: 'overdue' })).map((found) => found.id), { timeout: 20_000 }).toContain(id);
-    await expect.poll(() => botMessagesTo(bed.emulator, OPERATORS).some((message) => message.text.startsWith('TERLAMBAT') && message.text.includes(id)), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(async () => (await runtime.cases.store.list({ status: 'overdue' })).map((found) => found.id), { timeout: 20_000 })
+      .toContain(id);
+    await expect
+      .poll(
+        () => botMessagesTo(bed.emulator, OPERATORS).some((message) => message.text.startsWith('TERLAMBAT') && message.text.includes(id)),
+        { timeout: 20_000 },
+      )
+      .toBe(true);
     // The audit entry is written just after the post reaches Telegram: wait for it too.
     await expect
       .poll(async () => (await runtime.cases.store.auditTrail(id)).map((entry) => entry.event), { timeout: 10_000 })

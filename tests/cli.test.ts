@@ -54,7 +54,10 @@ describe('pelita chat', () => {
   it('answers piped lines as JSON lines, through Redis, and exits 0', async () => {
     const run = await pelita(['chat', '--json'], { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix }, 'halo\n1\n');
     expect(run.code, run.stderr).toBe(0);
-    const replies = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const replies = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     for (const reply of replies) expect(Object.keys(reply)).toEqual(['id', 'inReplyTo', 'text', 'choices']);
     const turns = [...new Set(replies.map((reply) => reply.inReplyTo))];
     expect(turns).toHaveLength(2);
@@ -84,11 +87,17 @@ describe('pelita chat', () => {
   it('answers a question about services in a place straight away, with no onboarding first', async () => {
     const env = { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix };
     const id = await pelita(['chat', '--lang', 'id', '--json'], env, 'cari layanan bantuan di Mataram\n');
-    const idReplies = id.stdout.trim().split('\n').map((line) => JSON.parse(line) as { text: string });
+    const idReplies = id.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { text: string });
     expect(idReplies[0]?.text).toMatch(/^Layanan di Kota Mataram:/);
     expect(idReplies[0]?.text).toContain('BP3MI Nusa Tenggara Barat');
     const en = await pelita(['chat', '--lang', 'en', '--json'], env, 'where can I get help near Makassar\n');
-    const enReplies = en.stdout.trim().split('\n').map((line) => JSON.parse(line) as { text: string });
+    const enReplies = en.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { text: string });
     expect(enReplies[0]?.text).toMatch(/^Services in Kota Makassar:/);
   });
 
@@ -158,7 +167,11 @@ describe('pelita start', () => {
       expect(compose.services.pelita.command.slice(0, 3)).toEqual(['node', 'bin/pelita.mjs', 'start']);
       const [kind, binary, ...args] = compose.services.pelita.healthcheck.test;
       expect([kind, binary]).toEqual(['CMD', 'node']);
-      const check = spawn(process.execPath, args.map((arg) => arg.replace('127.0.0.1:3000', `127.0.0.1:${port}`)), { stdio: 'ignore' });
+      const check = spawn(
+        process.execPath,
+        args.map((arg) => arg.replace('127.0.0.1:3000', `127.0.0.1:${port}`)),
+        { stdio: 'ignore' },
+      );
       expect(await new Promise((resolve) => check.on('exit', resolve))).toBe(0);
     } finally {
       child.kill('SIGTERM');

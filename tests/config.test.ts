@@ -28,7 +28,12 @@ describe('configuration', () => {
   });
 
   it('reads set values', () => {
-    const config = loadConfig({ REDIS_URL: 'redis://redis:6379', PORT: '8080', LOG_MESSAGES: '1', HTTP_CALLBACK_URL: 'https://partner.example/cb' });
+    const config = loadConfig({
+      REDIS_URL: 'redis://redis:6379',
+      PORT: '8080',
+      LOG_MESSAGES: '1',
+      HTTP_CALLBACK_URL: 'https://partner.example/cb',
+    });
     expect(config).toMatchObject({ REDIS_URL: 'redis://redis:6379', redisUrlWasSet: true, PORT: 8080, LOG_MESSAGES: true });
   });
 

@@ -19,7 +19,10 @@ describe('pelita agencies import', () => {
   it('loads a CSV export, and the agency check then finds names with typos but never calls them safe', () => {
     const copy = copyContent();
     const csv = path.join(copy.root, 'export.csv');
-    writeFileSync(csv, 'No;Name;Licence Number;Province;Status\n1;"PT Sinar Harapan Mandiri";"KEP.123/2024";Jawa Timur;Aktif\n2;"PT Bumi ""Lestari"" Jaya";KEP.9/2023;NTB;Dicabut\n');
+    writeFileSync(
+      csv,
+      'No;Name;Licence Number;Province;Status\n1;"PT Sinar Harapan Mandiri";"KEP.123/2024";Jawa Timur;Aktif\n2;"PT Bumi ""Lestari"" Jaya";KEP.9/2023;NTB;Dicabut\n',
+    );
     const env = { PELITA_FLOWS_DIR: copy.flows, PELITA_LOCALES_DIR: copy.locales, PELITA_CONTENT_DIR: copy.content };
     const run = pelita(['agencies', 'import', csv, '--source', 'Siskop2MI export (test)'], env);
     expect(run.stderr).toBe('');
@@ -34,7 +37,11 @@ describe('pelita agencies import', () => {
     let session: Session = { ...newSession('console:agency', 'x'), language: 'en', vars: { welcomed: true } };
     const texts: string[] = [];
     for (const [n, text] of ['check company', 'PT Sinar Harapn Mandiri'].entries()) {
-      const result = step(session, { channel: 'console', conversationId: 'console:agency', messageId: `m${n}`, text, receivedAt: 'now' }, ctx);
+      const result = step(
+        session,
+        { channel: 'console', conversationId: 'console:agency', messageId: `m${n}`, text, receivedAt: 'now' },
+        ctx,
+      );
       texts.push(result.replies.map((reply) => reply.text).join('\n'));
       session = result.session;
     }
@@ -54,7 +61,10 @@ describe('pelita agencies import', () => {
   });
 
   it('parses quoted CSV fields with commas, quotes and line breaks', () => {
-    expect(parseCsv('a,"b, c","d ""e""","f\ng"\r\n1,2,3,4')).toEqual([['a', 'b, c', 'd "e"', 'f\ng'], ['1', '2', '3', '4']]);
+    expect(parseCsv('a,"b, c","d ""e""","f\ng"\r\n1,2,3,4')).toEqual([
+      ['a', 'b, c', 'd "e"', 'f\ng'],
+      ['1', '2', '3', '4'],
+    ]);
   });
 });
 
@@ -75,7 +85,9 @@ describe('pelita content stale', () => {
   it('lists answer cards last checked longer ago than --days', () => {
     const copy = copyContent();
     copy.edit('content/answers/home-family.yaml', (text) => text.replace('verifiedOn: "2026-11"', 'verifiedOn: "2024-06"'));
-    const report = JSON.parse(pelita(['content', 'stale', '--days', '365', '--json'], { PELITA_CONTENT_DIR: copy.content }).stdout) as { cards: { id: string; ageDays: number }[] };
+    const report = JSON.parse(pelita(['content', 'stale', '--days', '365', '--json'], { PELITA_CONTENT_DIR: copy.content }).stdout) as {
+      cards: { id: string; ageDays: number }[];
+    };
     expect(report.cards).toHaveLength(1);
     expect(report.cards[0]?.id).toMatch(/^hf-/);
     expect(report.cards[0]?.ageDays).toBeGreaterThan(365);
@@ -83,7 +95,11 @@ describe('pelita content stale', () => {
 
   it('lists numbers whose newest source is older than CONTACT_SOURCE_MAX_AGE_MONTHS, and the bot labels them', () => {
     const run = (months: string) =>
-      (JSON.parse(pelita(['content', 'stale', '--days', '100000', '--json'], { CONTACT_SOURCE_MAX_AGE_MONTHS: months }).stdout) as { stale: { id: string; sourceDate: string }[] }).stale;
+      (
+        JSON.parse(pelita(['content', 'stale', '--days', '100000', '--json'], { CONTACT_SOURCE_MAX_AGE_MONTHS: months }).stdout) as {
+          stale: { id: string; sourceDate: string }[];
+        }
+      ).stale;
     // The Foreign Ministry's protection line is sourced from 2020 only: old at three years, not at ten.
     expect(run('36').map((entry) => entry.id)).toContain('kemlu_pwni');
     expect(run('120').map((entry) => entry.id)).not.toContain('kemlu_pwni');

@@ -12,7 +12,11 @@ function talk(messages: (string | Partial<Inbound>)[], lang?: string, start?: Se
   const said: string[] = [];
   messages.forEach((message, n) => {
     const fields = typeof message === 'string' ? { text: message } : message;
-    const result = step(session, { channel: 'console', conversationId: 'console:content', messageId: `m${n}`, receivedAt: 'now', languageHint: lang, ...fields }, ctx);
+    const result = step(
+      session,
+      { channel: 'console', conversationId: 'console:content', messageId: `m${n}`, receivedAt: 'now', languageHint: lang, ...fields },
+      ctx,
+    );
     said.push(result.replies.map((reply) => reply.text).join('\n'));
     session = result.session;
   });
@@ -92,7 +96,11 @@ describe('migrate safely', () => {
 
 describe('delete my data', () => {
   it('asks once, then clears what the session knew', () => {
-    const start: Session = { ...newSession('console:content', 'x'), language: 'id', vars: { welcomed: true, home: '52.03', country: 'MY' } };
+    const start: Session = {
+      ...newSession('console:content', 'x'),
+      language: 'id',
+      vars: { welcomed: true, home: '52.03', country: 'MY' },
+    };
     const { said, session } = talk(['hapus data saya', 'ya'], undefined, start);
     expect(said[0]).toMatch(/Hapus semua data Anda/);
     expect(said[1]).toMatch(/Data Anda sudah dihapus/);

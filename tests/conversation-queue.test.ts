@@ -54,7 +54,14 @@ async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void
 describe('ConversationQueue', () => {
   it('sets an item aside after maxAttempts failures, goes on with the next, and can queue it again', async () => {
     queueNumber += 1;
-    const queue = new ConversationQueue<string>({ name: `test-${queueNumber}`, redis: connection, keys: new RedisKeys(redis.prefix), dedupeTtlSeconds: 60, lockTtlMs: 1000, maxAttempts: 3 });
+    const queue = new ConversationQueue<string>({
+      name: `test-${queueNumber}`,
+      redis: connection,
+      keys: new RedisKeys(redis.prefix),
+      dedupeTtlSeconds: 60,
+      lockTtlMs: 1000,
+      maxAttempts: 3,
+    });
     queues.push(queue as ConversationQueue<unknown>);
     const handled: string[] = [];
     const setAside: string[] = [];
@@ -83,7 +90,15 @@ describe('ConversationQueue', () => {
     queueNumber += 1;
     const keys = new RedisKeys(redis.prefix);
     const name = `test-${queueNumber}`;
-    const queue = new ConversationQueue<{ text: string }>({ name, redis: connection, keys, dedupeTtlSeconds: 60, lockTtlMs: 1000, maxAttempts: 2, payload: z.object({ text: z.string() }) });
+    const queue = new ConversationQueue<{ text: string }>({
+      name,
+      redis: connection,
+      keys,
+      dedupeTtlSeconds: 60,
+      lockTtlMs: 1000,
+      maxAttempts: 2,
+      payload: z.object({ text: z.string() }),
+    });
     queues.push(queue as ConversationQueue<unknown>);
     const handled: unknown[] = [];
     queue.process(async (_conversationId, item) => void handled.push(item.payload), { concurrency: 1, log: memoryLogger().log });
@@ -94,7 +109,10 @@ describe('ConversationQueue', () => {
     expect(handled).toEqual([{ text: 'halo' }]);
     const letters = await queue.deadLetters();
     expect(letters.map((letter) => letter.item.id)).toEqual([expect.stringMatching(/^unreadable-/), 'shape']);
-    expect(letters.map((letter) => letter.error)).toEqual([`unreadable item in queue ${name}: not JSON`, `unreadable item in queue ${name}: payload.text: invalid_type`]);
+    expect(letters.map((letter) => letter.error)).toEqual([
+      `unreadable item in queue ${name}: not JSON`,
+      `unreadable item in queue ${name}: payload.text: invalid_type`,
+    ]);
   });
 
   it('takes a conversation with an urgent item before every conversation waiting, and keeps its order', async () => {
@@ -196,7 +214,9 @@ describe('ConversationQueue', () => {
         if (n === 199) sent.push(fresh.script('LOAD', ENQUEUE_ONCE.source));
       }
       await Promise.all(sent);
-      const stored = (await fresh.lrange(keys.queueItems(queue.name, 'burst'), 0, -1)).map((raw) => (JSON.parse(raw) as QueuedItem<number>).payload);
+      const stored = (await fresh.lrange(keys.queueItems(queue.name, 'burst'), 0, -1)).map(
+        (raw) => (JSON.parse(raw) as QueuedItem<number>).payload,
+      );
       expect(stored).toEqual(Array.from({ length: 400 }, (_, n) => n));
     } finally {
       await queue.close();
@@ -291,7 +311,10 @@ describe('a write carried by the acknowledgement', () => {
         // The first time, the lock passes to someone else while this drainer works, as when
         // a stalled process wakes up after its lock expired.
         if (calls === 1) await connection.set(keys.queueLock(queue.name, 'c'), 'another-drainer', 'PX', 300);
-        return { write: { script: APPEND, keys: [written], args: [`${item.payload}#${calls}`] }, onAcknowledged: () => acknowledged.push(item.payload) };
+        return {
+          write: { script: APPEND, keys: [written], args: [`${item.payload}#${calls}`] },
+          onAcknowledged: () => acknowledged.push(item.payload),
+        };
       },
       { concurrency: 2, log: memoryLogger().log },
     );
@@ -341,11 +364,11 @@ describe('sequence', () => {
     const second = `${redis.prefix}:seq-b:{s}`;
     const PAIR = new LuaScript(`redis.call('RPUSH', KEYS[1], ARGV[1], ARGV[2])
 return redis.call('LLEN', KEYS[1])`);
-    const call = sequence(
-      { script: APPEND, keys: [first], args: ['one'] },
-      undefined,
-      { script: PAIR, keys: [second], args: ['two', 'three'] },
-    );
+    const call = sequence({ script: APPEND, keys: [first], args: ['one'] }, undefined, {
+      script: PAIR,
+      keys: [second],
+      args: ['two', 'three'],
+    });
     expect(await runCall(connection, call!)).toBe(2);
     expect(await connection.lrange(first, 0, -1)).toEqual(['one']);
     expect(await connection.lrange(second, 0, -1)).toEqual(['two', 'three']);

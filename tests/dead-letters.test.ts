@@ -21,7 +21,8 @@ async function nluThatFailsOn(poison: string): Promise<Nlu> {
   return new Proxy(real, {
     get(target, property, receiver) {
       if (property === 'analyse') {
-        return (text: string, prior?: string) => (text.includes(poison) ? Promise.reject(new Error('the engine failed on this message')) : target.analyse(text, prior));
+        return (text: string, prior?: string) =>
+          text.includes(poison) ? Promise.reject(new Error('the engine failed on this message')) : target.analyse(text, prior);
       }
       return Reflect.get(target, property, receiver) as unknown;
     },
@@ -31,7 +32,9 @@ async function nluThatFailsOn(poison: string): Promise<Nlu> {
 describe('a message the engine fails on again and again', () => {
   it('is set aside: the person gets a safe answer with hotlines, their next message is answered, and nobody else waits', async () => {
     const poison = 'zzq-poison';
-    const { runtime, baseUrl, lines } = await startTestPelita(redis, { QUEUE_LOCK_MS: '2000', DEAD_LETTER_ATTEMPTS: '5' }, 'all', { nlu: await nluThatFailsOn(poison) });
+    const { runtime, baseUrl, lines } = await startTestPelita(redis, { QUEUE_LOCK_MS: '2000', DEAD_LETTER_ATTEMPTS: '5' }, 'all', {
+      nlu: await nluThatFailsOn(poison),
+    });
     try {
       await postUntilAccepted(baseUrl, { from: 'ani', id: 'ani-1', text: `tolong ${poison} saya di indramayu` });
       // Another person writing meanwhile is answered at once, while Ani's message is retried.
@@ -47,7 +50,12 @@ describe('a message the engine fails on again and again', () => {
       expect(said).toMatch(/110/);
       const letters = await runtime.inbound.deadLetters();
       expect(letters).toHaveLength(1);
-      expect(letters[0]).toMatchObject({ queue: 'inbound', conversationId: 'http:ani', attempts: 5, error: 'the engine failed on this message' });
+      expect(letters[0]).toMatchObject({
+        queue: 'inbound',
+        conversationId: 'http:ani',
+        attempts: 5,
+        error: 'the engine failed on this message',
+      });
       expect(letters[0]?.item.id).toBe('ani-1');
 
       // The next message is handled as usual.
@@ -69,7 +77,9 @@ describe('a message the engine fails on again and again', () => {
         });
       const listed = cli(['list', '--json']);
       expect(listed.status).toBe(0);
-      expect(JSON.parse(listed.stdout)).toMatchObject({ deadLetters: [{ id: 'http:ani/ani-1', attempts: 5, error: 'the engine failed on this message' }] });
+      expect(JSON.parse(listed.stdout)).toMatchObject({
+        deadLetters: [{ id: 'http:ani/ani-1', attempts: 5, error: 'the engine failed on this message' }],
+      });
       expect(listed.stdout).not.toContain(poison);
       expect(cli(['drop', 'http:ani/ani-1']).status).toBe(0);
       expect(await runtime.inbound.deadLetters()).toEqual([]);

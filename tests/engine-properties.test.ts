@@ -13,7 +13,25 @@ const positions = [...ctx.flows.flows.values()].flatMap((flow) => Object.keys(fl
 const text = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.string({ unit: 'grapheme', maxLength: 80 }),
-  fc.constantFrom('1', '2', '6', '0', '99', '-1', 'menu', 'ya', 'tidak', 'skip', 'english', 'dikurung', 'Lombok Timur', '1.500.000', '   ', '{{language}}', '$t(menu.prompt)'),
+  fc.constantFrom(
+    '1',
+    '2',
+    '6',
+    '0',
+    '99',
+    '-1',
+    'menu',
+    'ya',
+    'tidak',
+    'skip',
+    'english',
+    'dikurung',
+    'Lombok Timur',
+    '1.500.000',
+    '   ',
+    '{{language}}',
+    '$t(menu.prompt)',
+  ),
 );
 
 const inbound: fc.Arbitrary<Inbound> = fc.record(
@@ -68,8 +86,24 @@ describe('engine properties', () => {
   });
 
   it('stores a location on the equator or the prime meridian so that it reads back the same (found by the property above)', () => {
-    const waiting = { v: 1, conversationId: 'console:property', waiting: { flow: 'services', node: 'ask_where', retries: 0 }, vars: {}, updatedAt: 'before' } as const;
-    const result = step(structuredClone(waiting) as Parameters<typeof step>[0], { channel: 'console', conversationId: 'console:property', messageId: ' ', location: { lat: 0, lon: -0 }, receivedAt: '2026-11-26T00:00:00Z' }, ctx);
+    const waiting = {
+      v: 1,
+      conversationId: 'console:property',
+      waiting: { flow: 'services', node: 'ask_where', retries: 0 },
+      vars: {},
+      updatedAt: 'before',
+    } as const;
+    const result = step(
+      structuredClone(waiting) as Parameters<typeof step>[0],
+      {
+        channel: 'console',
+        conversationId: 'console:property',
+        messageId: ' ',
+        location: { lat: 0, lon: -0 },
+        receivedAt: '2026-11-26T00:00:00Z',
+      },
+      ctx,
+    );
     checkResult(result);
     expect(Object.is(result.session.vars.home_lon, 0)).toBe(true);
   });

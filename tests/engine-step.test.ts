@@ -20,7 +20,11 @@ function message(fields: Partial<Inbound>): Inbound {
   return { channel: 'console', conversationId: 'console:t', messageId: `m${counter}`, receivedAt: '2026-11-26T00:00:00Z', ...fields };
 }
 
-function converse(lines: Partial<Inbound>[], start: Session = newSession('console:t', '2026-11-26T00:00:00Z'), context: EngineContext = ctx) {
+function converse(
+  lines: Partial<Inbound>[],
+  start: Session = newSession('console:t', '2026-11-26T00:00:00Z'),
+  context: EngineContext = ctx,
+) {
   let session = start;
   return lines.map((line) => {
     const result = step(session, message(line), context);
@@ -96,7 +100,10 @@ describe('engine step', () => {
   it('turns a loop in the content into a friendly reply and an error, not a hang', () => {
     const looping = new FlowSet(
       new Map([
-        ['main', { id: 'main', start: 'a', nodes: { a: { type: 'goto' as const, target: 'b' }, b: { type: 'goto' as const, target: 'a' } } }],
+        [
+          'main',
+          { id: 'main', start: 'a', nodes: { a: { type: 'goto' as const, target: 'b' }, b: { type: 'goto' as const, target: 'a' } } },
+        ],
       ]),
     );
     const [result] = converse([{ text: 'hi' }], undefined, { ...ctx, flows: looping, maxSteps: 20 });
@@ -122,7 +129,9 @@ describe('engine text', () => {
       writeFileSync(path.join(dir, language, 'test.json'), JSON.stringify({ hello: 'Hi {{name}}!' }));
       writeFileSync(path.join(dir, language, 'menu.json'), JSON.stringify({ prompt: 'MENU' }));
     }
-    const flows = new FlowSet(new Map([['main', { id: 'main', start: 'hi', nodes: { hi: { type: 'say' as const, text: 'test.hello' } } }]]));
+    const flows = new FlowSet(
+      new Map([['main', { id: 'main', start: 'hi', nodes: { hi: { type: 'say' as const, text: 'test.hello' } } }]]),
+    );
     const session: Session = { ...newSession('console:t', 'x'), language: 'en', vars: { name: '<b>{{language}}</b> $t(menu.prompt)' } };
     const [result] = converse([{ text: 'x' }], session, { ...ctx, flows, translator: loadTranslator(dir) });
     expect(result?.replies[0]?.text).toBe('Hi <b>{{language}}</b> $t(menu.prompt)!');
@@ -130,34 +139,67 @@ describe('engine text', () => {
 });
 
 describe('engine with understood free text (the NLU)', () => {
-  const understood = (intent: string, confidence: number, emergency = false) => ({ language: 'en', languageConfidence: 0.99, intent, confidence, emergency, emergencyByRule: emergency });
+  const understood = (intent: string, confidence: number, emergency = false) => ({
+    language: 'en',
+    languageConfidence: 0.99,
+    intent,
+    confidence,
+    emergency,
+    emergencyByRule: emergency,
+  });
 
   it('starts the flow of a confident intent when no question is open', () => {
-    const [result] = converse([{ text: 'where do i register to go abroad', nlu: understood('migrate_safely', 0.9) }], { ...newSession('console:t', 'x'), language: 'en', vars: { welcomed: true } });
+    const [result] = converse([{ text: 'where do i register to go abroad', nlu: understood('migrate_safely', 0.9) }], {
+      ...newSession('console:t', 'x'),
+      language: 'en',
+      vars: { welcomed: true },
+    });
     expect(result?.trail[0]).toBe('migrate:start');
   });
 
   it('ignores a low-confidence intent', () => {
-    const [result] = converse([{ text: 'hmm', nlu: understood('migrate_safely', 0.3) }], { ...newSession('console:t', 'x'), language: 'en', vars: { welcomed: true } });
+    const [result] = converse([{ text: 'hmm', nlu: understood('migrate_safely', 0.3) }], {
+      ...newSession('console:t', 'x'),
+      language: 'en',
+      vars: { welcomed: true },
+    });
     expect(result?.trail[0]).toBe('main:start');
   });
 
   it('treats a valid answer to the open question as an answer, whatever its intent', () => {
-    const waiting: Session = { ...newSession('console:t', 'x'), language: 'id', vars: {}, waiting: { flow: 'privacy', node: 'confirm', retries: 0 } };
+    const waiting: Session = {
+      ...newSession('console:t', 'x'),
+      language: 'id',
+      vars: {},
+      waiting: { flow: 'privacy', node: 'confirm', retries: 0 },
+    };
     const [result] = converse([{ text: 'iya hapus aja', nlu: understood('delete_data', 0.95) }], waiting);
     expect(result?.effects).toEqual([{ type: 'delete_data' }]);
   });
 
   it('goes to the emergency flow from any state when someone is in danger', () => {
-    const waiting: Session = { ...newSession('console:t', 'x'), language: 'en', vars: {}, waiting: { flow: 'check_offer', node: 'paste', retries: 0 } };
+    const waiting: Session = {
+      ...newSession('console:t', 'x'),
+      language: 'en',
+      vars: {},
+      waiting: { flow: 'check_offer', node: 'paste', retries: 0 },
+    };
     const [result] = converse([{ text: 'he keeps hitting me please', nlu: understood('emergency', 1, true) }], waiting);
     expect(result?.trail[0]).toBe('emergency:start');
     expect(result?.effects).toContainEqual({ type: 'escalate', reason: 'emergency' });
   });
 
   it('takes an answer to the open question as an answer when only the classifier suspects danger', () => {
-    const waiting: Session = { ...newSession('console:t', 'x'), language: 'id', vars: {}, waiting: { flow: 'services', node: 'ask_where', retries: 0 } };
-    const [result] = converse([{ text: 'sy di lombok timur', nlu: { ...understood('emergency', 0.6, true), emergencyByRule: false } }], waiting);
+    const waiting: Session = {
+      ...newSession('console:t', 'x'),
+      language: 'id',
+      vars: {},
+      waiting: { flow: 'services', node: 'ask_where', retries: 0 },
+    };
+    const [result] = converse(
+      [{ text: 'sy di lombok timur', nlu: { ...understood('emergency', 0.6, true), emergencyByRule: false } }],
+      waiting,
+    );
     expect(result?.trail[0]).toBe('services:after_where');
     expect(result?.session.situation?.district).toBe('52.03');
   });

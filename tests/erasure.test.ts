@@ -43,13 +43,19 @@ async function traces(needles: string[]): Promise<string[]> {
   for (const key of await inspect.keys(`${bed.redis.prefix}:*`)) {
     const type = await inspect.type(key);
     const values: unknown =
-      type === 'string' ? await inspect.get(key)
-      : type === 'hash' ? await inspect.hgetall(key)
-      : type === 'list' ? await inspect.lrange(key, 0, -1)
-      : type === 'set' ? await inspect.smembers(key)
-      : type === 'zset' ? await inspect.zrange(key, 0, -1)
-      : type === 'stream' ? await inspect.xrange(key, '-', '+')
-      : undefined;
+      type === 'string'
+        ? await inspect.get(key)
+        : type === 'hash'
+          ? await inspect.hgetall(key)
+          : type === 'list'
+            ? await inspect.lrange(key, 0, -1)
+            : type === 'set'
+              ? await inspect.smembers(key)
+              : type === 'zset'
+                ? await inspect.zrange(key, 0, -1)
+                : type === 'stream'
+                  ? await inspect.xrange(key, '-', '+')
+                  : undefined;
     const text = `${key} ${JSON.stringify(values)}`;
     for (const needle of needles) if (text.includes(needle)) found.push(`${needle} in ${key}`);
   }
@@ -70,7 +76,11 @@ describe('"delete my data" leaves no trace of the person, on every channel', () 
     await postUntilAccepted(baseUrl, { from, id: 'erase-http-2', text: 'hapus data saya' });
     await postUntilAccepted(baseUrl, { from, id: 'erase-http-3', text: 'ya' });
     await expect
-      .poll(async () => (await runtime.replyLog.read(`http:${from}`, '0')).some((entry) => entry.type === 'reply' && CONFIRMED.test(entry.reply.text)), { timeout: 20_000 })
+      .poll(
+        async () =>
+          (await runtime.replyLog.read(`http:${from}`, '0')).some((entry) => entry.type === 'reply' && CONFIRMED.test(entry.reply.text)),
+        { timeout: 20_000 },
+      )
       .toBe(true);
     await secondPassesDone();
     expect(await traces([from, 'erase-http-'])).toEqual([]);
@@ -99,10 +109,18 @@ describe('"delete my data" leaves no trace of the person, on every channel', () 
     const phone = '6281300002222';
     const post = async (id: string, body: string) => {
       const payload = cloudWebhook([{ from: phone, id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body } }]);
-      const response = await fetch(`${baseUrl}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(payload, SECRET) }, body: payload });
+      const response = await fetch(`${baseUrl}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(payload, SECRET) },
+        body: payload,
+      });
       expect(response.status).toBe(200);
     };
-    const said = () => graph.calls.filter((call) => call.body.to === phone).map((call) => JSON.stringify(call.body)).join('\n');
+    const said = () =>
+      graph.calls
+        .filter((call) => call.body.to === phone)
+        .map((call) => JSON.stringify(call.body))
+        .join('\n');
     await post('wamid.ERASE-1', emergency);
     await expect.poll(said, { timeout: 20_000 }).toMatch(/\+60/);
     await post('wamid.ERASE-2', 'hapus data saya');
@@ -115,8 +133,14 @@ describe('"delete my data" leaves no trace of the person, on every channel', () 
 
   it('WhatsApp Cloud API: a message older than a day (a replay) is acknowledged and dropped', async () => {
     const stale = Math.floor(Date.now() / 1000) - 25 * 3600;
-    const payload = cloudWebhook([{ from: '6281300009999', id: 'wamid.STALE', timestamp: String(stale), type: 'text', text: { body: 'halo' } }]);
-    const response = await fetch(`${baseUrl}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(payload, SECRET) }, body: payload });
+    const payload = cloudWebhook([
+      { from: '6281300009999', id: 'wamid.STALE', timestamp: String(stale), type: 'text', text: { body: 'halo' } },
+    ]);
+    const response = await fetch(`${baseUrl}/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(payload, SECRET) },
+      body: payload,
+    });
     expect(response.status).toBe(200);
     const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^pelita_messages_invalid_total\{channel="whatsapp-cloud"\} 1$/m);

@@ -55,7 +55,9 @@ describe('duplicate deliveries', () => {
       expect(metrics).toMatch(/^pelita_queue_failures_total\{queue="inbound"\} 0$/m);
       // A redelivery that found its message still waiting woke the conversation again (in
       // case the first wake-up was lost); those extra wake-ups are looked at and dropped.
-      await expect.poll(async () => (await (await fetch(`${baseUrl}/metrics`)).text()).match(/^pelita_queue_ready\{queue="inbound"\} (\d+)$/m)?.[1]).toBe('0');
+      await expect
+        .poll(async () => (await (await fetch(`${baseUrl}/metrics`)).text()).match(/^pelita_queue_ready\{queue="inbound"\} (\d+)$/m)?.[1])
+        .toBe('0');
     } finally {
       await runtime.stop(2000);
     }
@@ -108,7 +110,8 @@ describe('a platform that answers 429', () => {
       });
       for (const from of conversations) expected.push(...(await pollReplies(baseUrl, from, 5)).map((reply) => reply.id));
       const deadline = Date.now() + 30_000;
-      while (new Set(accepted.map((entry) => entry.id)).size < expected.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (new Set(accepted.map((entry) => entry.id)).size < expected.length && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
 
       expect(refused).toHaveLength(2);
       // Nothing dropped, nothing delivered twice.

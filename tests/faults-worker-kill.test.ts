@@ -27,7 +27,11 @@ describe('kill -9 of a worker under load', () => {
 
   it('answers every message once and in order', async () => {
     const env = { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, QUEUE_LOCK_MS: '3000', WORKER_CONCURRENCY: '8' };
-    const [gateway, first, second] = await Promise.all([spawnPelita('gateway', env), spawnPelita('worker', env), spawnPelita('worker', env)]);
+    const [gateway, first, second] = await Promise.all([
+      spawnPelita('gateway', env),
+      spawnPelita('worker', env),
+      spawnPelita('worker', env),
+    ]);
     processes.push(gateway, first, second);
     const baseUrl = `http://127.0.0.1:${gateway.port}`;
 

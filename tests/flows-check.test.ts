@@ -35,7 +35,9 @@ describe('pelita flows check', () => {
     copy.edit('flows/warning_signs.yaml', (text) => text.replace('next: q_wages', 'next: q_wagez'));
     const run = check(copy);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/warning_signs\.yaml:\d+: error \[missing-target\] node warning_signs:q_documents: target "q_wagez" does not exist/);
+    expect(run.stdout).toMatch(
+      /warning_signs\.yaml:\d+: error \[missing-target\] node warning_signs:q_documents: target "q_wagez" does not exist/,
+    );
   });
 
   it('exits 1 for an English key a flow uses that is gone, and names the key and the language', () => {
@@ -43,13 +45,18 @@ describe('pelita flows check', () => {
     copy.edit('locales/en/menu.json', (text) => text.replace(/\s*"returnees": "[^"]*",/, ''));
     const run = check(copy);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/main\.yaml:\d+: error \[missing-locale-key\] node main:menu: locale key "menu\.returnees" is missing in language "en"/);
+    expect(run.stdout).toMatch(
+      /main\.yaml:\d+: error \[missing-locale-key\] node main:menu: locale key "menu\.returnees" is missing in language "en"/,
+    );
   });
 
   it('answers in JSON for machines', () => {
     const copy = copyContent();
     copy.edit('flows/migrate.yaml', (text) => text.replace('goto: "main:menu"', 'goto: "main:nowhere"'));
-    const line = readFileSync(path.join(copy.flows, 'migrate.yaml'), 'utf8').split('\n').findIndex((text) => text.includes('main:nowhere')) + 1;
+    const line =
+      readFileSync(path.join(copy.flows, 'migrate.yaml'), 'utf8')
+        .split('\n')
+        .findIndex((text) => text.includes('main:nowhere')) + 1;
     const run = check(copy, true);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as { ok: boolean; errors: number; problems: FlowProblem[] };
@@ -61,8 +68,10 @@ describe('pelita flows check', () => {
 
   it('reports unreachable nodes and questions with no way out', () => {
     const copy = copyContent();
-    copy.edit('flows/migrate.yaml', (text) =>
-      `${text}\n  trap:\n    type: say\n    text: migrate.steps\n    choices:\n      - { id: again, label: common.back_to_menu, goto: trap }\n`,
+    copy.edit(
+      'flows/migrate.yaml',
+      (text) =>
+        `${text}\n  trap:\n    type: say\n    text: migrate.steps\n    choices:\n      - { id: again, label: common.back_to_menu, goto: trap }\n`,
     );
     const problems = errorsOf(copy);
     expect(problems).toContainEqual(expect.objectContaining({ rule: 'unreachable-node', node: 'migrate:trap' }));
@@ -76,7 +85,9 @@ describe('pelita flows check', () => {
     expect(problems).toContainEqual(expect.objectContaining({ rule: 'action-output', node: 'warning_signs:score' }));
     copy.edit('flows/warning_signs.yaml', (text) => text.replace('action: count_true', 'action: count_yes'));
     problems = errorsOf(copy);
-    expect(problems).toContainEqual(expect.objectContaining({ rule: 'unknown-action', message: expect.stringContaining('"count_yes" is not in the registry') }));
+    expect(problems).toContainEqual(
+      expect.objectContaining({ rule: 'unknown-action', message: expect.stringContaining('"count_yes" is not in the registry') }),
+    );
   });
 
   it('reports a contact without its source and a phone number written into a locale', () => {
@@ -86,8 +97,12 @@ describe('pelita flows check', () => {
     // A short code is caught because it is a known hotline's number (SAPA 129).
     copy.edit('locales/en/common.json', (text) => text.replace('"Thank you.', '"Thank you. Or call 129.'));
     const problems = errorsOf(copy);
-    expect(problems).toContainEqual(expect.objectContaining({ rule: 'contact-provenance', message: expect.stringMatching(/^contact police_110: source: missing/) }));
-    expect(problems).toContainEqual(expect.objectContaining({ rule: 'phone-number-in-text', file: path.join(copy.locales, 'id', 'common.json') }));
+    expect(problems).toContainEqual(
+      expect.objectContaining({ rule: 'contact-provenance', message: expect.stringMatching(/^contact police_110: source: missing/) }),
+    );
+    expect(problems).toContainEqual(
+      expect.objectContaining({ rule: 'phone-number-in-text', file: path.join(copy.locales, 'id', 'common.json') }),
+    );
     expect(problems).toContainEqual(expect.objectContaining({ rule: 'phone-number-in-text', message: expect.stringContaining('"129"') }));
   });
 
@@ -102,7 +117,9 @@ describe('pelita flows check', () => {
     const copy = copyContent();
     copy.edit('locales/en/menu.json', (text) => text.replace('"Find services"', '"Find services near where you live"'));
     const warnings = lintContent(copy).filter((problem) => problem.severity === 'warning');
-    expect(warnings).toContainEqual(expect.objectContaining({ rule: 'menu-limit', node: 'main:menu', message: expect.stringContaining('numbered text menu') }));
+    expect(warnings).toContainEqual(
+      expect.objectContaining({ rule: 'menu-limit', node: 'main:menu', message: expect.stringContaining('numbered text menu') }),
+    );
     expect(check(copy).code).toBe(0);
   });
 });

@@ -73,7 +73,12 @@ describe('HTTP channel', () => {
       // The answers are the conversation's, not just any: message 2 chose Indonesian.
       const menu = replies.find((reply) => reply.inReplyTo === `${from}-m1` && reply.choices.length === 6);
       expect(menu?.choices.map((choice) => choice.id)).toEqual([
-        'migrate_safely', 'check_offer', 'warning_signs', 'find_services', 'returnees', 'talk_to_person',
+        'migrate_safely',
+        'check_offer',
+        'warning_signs',
+        'find_services',
+        'returnees',
+        'talk_to_person',
       ]);
       expect(menu?.text).toBe('Apa yang bisa saya bantu?');
     }
@@ -163,7 +168,11 @@ describe('HTTP channel with partner tokens', () => {
   let securedUrl: string;
 
   beforeAll(async () => {
-    ({ runtime: secured, baseUrl: securedUrl } = await startTestPelita(redis, { HTTP_CHANNEL_TOKENS: `sms:${PARTNER_TOKEN}`, METRICS_TOKEN: 'metrics-token' }, 'gateway'));
+    ({ runtime: secured, baseUrl: securedUrl } = await startTestPelita(
+      redis,
+      { HTTP_CHANNEL_TOKENS: `sms:${PARTNER_TOKEN}`, METRICS_TOKEN: 'metrics-token' },
+      'gateway',
+    ));
   });
   afterAll(async () => {
     await secured?.stop();
@@ -175,7 +184,8 @@ describe('HTTP channel with partner tokens', () => {
       headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
       body: JSON.stringify(body),
     });
-  const replies = (from: string, authorization?: string) => fetch(`${securedUrl}/v1/conversations/${from}/replies`, { headers: authorization ? { authorization } : {} });
+  const replies = (from: string, authorization?: string) =>
+    fetch(`${securedUrl}/v1/conversations/${from}/replies`, { headers: authorization ? { authorization } : {} });
 
   it('lets a partner write and read as any of its people, and nobody else', async () => {
     expect((await post({ from: '6281234567890', id: '1', text: 'halo' })).status).toBe(401);

@@ -59,7 +59,12 @@ describe('limits per sender and on new conversations', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]?.inReplyTo).toBe('f10');
     expect(notices[0]?.text).toMatch(/\d{3}/);
-    expect(replies.filter((reply) => reply.inReplyTo === 'danger').map((reply) => reply.text).join('\n')).toMatch(/KBRI Kuala Lumpur/);
+    expect(
+      replies
+        .filter((reply) => reply.inReplyTo === 'danger')
+        .map((reply) => reply.text)
+        .join('\n'),
+    ).toMatch(/KBRI Kuala Lumpur/);
 
     const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^pelita_messages_limited_total\{channel="http"\} 19$/m);
@@ -76,7 +81,11 @@ describe('limits per sender and on new conversations', () => {
 
 describe('refusals held back', () => {
   it('are all answered at once when Pelita stops, not held until their delay ends', async () => {
-    const { runtime, baseUrl } = await startTestPelita(redis, { REDIS_PREFIX: `${redis.prefix}-held`, SENDER_MESSAGES_PER_MIN: '1', HTTP_REFUSAL_DELAY_MS: '30000' });
+    const { runtime, baseUrl } = await startTestPelita(redis, {
+      REDIS_PREFIX: `${redis.prefix}-held`,
+      SENDER_MESSAGES_PER_MIN: '1',
+      HTTP_REFUSAL_DELAY_MS: '30000',
+    });
     expect(await post(baseUrl, { from: 'held', id: 'm1', text: 'halo' })).toBe(202);
     expect(await post(baseUrl, { from: 'held', id: 'm2', text: 'halo lagi' })).toBe(202);
     let answered: number | undefined;
@@ -98,7 +107,12 @@ describe('limits per address on the HTTP channel', () => {
   beforeAll(async () => {
     ({ runtime, baseUrl } = await startTestPelita(
       redis,
-      { REDIS_PREFIX: `${redis.prefix}-addresses`, HTTP_CHANNEL_TOKENS: `sms:${partner}`, HTTP_REQUESTS_PER_MIN_PER_IP: '20', HTTP_CONNECTIONS_PER_IP: '50' },
+      {
+        REDIS_PREFIX: `${redis.prefix}-addresses`,
+        HTTP_CHANNEL_TOKENS: `sms:${partner}`,
+        HTTP_REQUESTS_PER_MIN_PER_IP: '20',
+        HTTP_CONNECTIONS_PER_IP: '50',
+      },
       'gateway',
     ));
     port = runtime.port!;
@@ -131,7 +145,9 @@ describe('limits per address on the HTTP channel', () => {
     /** /healthz from another address on this machine. */
     const health = () =>
       new Promise<number>((resolve, reject) => {
-        const request = net.connect({ port, host: '127.0.0.1', localAddress: '127.0.0.2' }, () => request.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+        const request = net.connect({ port, host: '127.0.0.1', localAddress: '127.0.0.2' }, () =>
+          request.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+        );
         let answer = '';
         request.on('data', (chunk: Buffer) => (answer += chunk.toString()));
         request.on('end', () => resolve(Number(answer.split(' ')[1])));

@@ -15,12 +15,16 @@ describe('loading flows to run them', () => {
     const copy = copyContent();
     copy.edit('flows/warning_signs.yaml', (text) => text.replace('next: q_wages', 'next: q_wagez'));
     const file = path.join(copy.flows, 'warning_signs.yaml');
-    expect(() => loadFlows(copy.flows)).toThrow(new RegExp(`^${file}:\\d+: node warning_signs:q_documents: target "q_wagez" does not exist$`));
+    expect(() => loadFlows(copy.flows)).toThrow(
+      new RegExp(`^${file}:\\d+: node warning_signs:q_documents: target "q_wagez" does not exist$`),
+    );
   });
 
   it('names the file, line and node of a schema mistake', () => {
     const copy = copyContent();
-    copy.edit('flows/main.yaml', (text) => text.replace('type: say\n    text: onboarding.welcome', 'type: shout\n    text: onboarding.welcome'));
+    copy.edit('flows/main.yaml', (text) =>
+      text.replace('type: say\n    text: onboarding.welcome', 'type: shout\n    text: onboarding.welcome'),
+    );
     expect(() => loadFlows(copy.flows)).toThrow(/main\.yaml:\d+: node main:welcome: type: /);
   });
 

@@ -7,14 +7,17 @@ import { memoryLogger } from './harness/test-pelita.ts';
 describe('logging', () => {
   it('leaves out what people wrote and who they are by default', () => {
     const { log, lines } = memoryLogger(false);
-    log.info({ conversationId: 'whatsapp-cloud:6281234567890', text: 'majikan ambil paspor saya', inbound: { from: '6281234567890' } }, 'received');
+    log.info(
+      { conversationId: 'whatsapp-cloud:6281234567890', text: 'majikan ambil paspor saya', inbound: { from: '6281234567890' } },
+      'received',
+    );
     const line = lines.join('\n');
     expect(line).not.toContain('6281234567890');
     expect(line).not.toContain('paspor');
     expect(JSON.parse(lines[0]!)).toMatchObject({ conversationId: '[redacted]', text: '[redacted]', msg: 'received' });
   });
 
-  it('logs an error with its stack, through pino\'s serializer', () => {
+  it("logs an error with its stack, through pino's serializer", () => {
     const { log, lines } = memoryLogger(false);
     log.error({ err: new Error('the drain failed') }, 'drain failed; will retry');
     const logged = JSON.parse(lines[0]!) as { err: { type: string; message: string; stack: string } };
@@ -24,12 +27,15 @@ describe('logging', () => {
 
   it('writes readable lines to a terminal, still without what people wrote', async () => {
     let written = '';
-    const terminal = Object.assign(new Writable({
+    const terminal = Object.assign(
+      new Writable({
         write: (chunk: Buffer, _encoding, done) => {
           written += chunk.toString();
           done();
         },
-      }), { isTTY: true });
+      }),
+      { isTTY: true },
+    );
     const log = createLogger({ level: 'info', logMessages: false, destination: terminal });
     log.warn({ conversationId: 'telegram:777', caseId: 'C1' }, 'case opened');
     await new Promise((resolve) => setImmediate(resolve));

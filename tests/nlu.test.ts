@@ -43,7 +43,9 @@ describe('NLU evaluation data', () => {
   it('never trains on a held-out or development message', () => {
     const training = new Set(
       readdirSync(path.join(contentPaths.nlu, 'training')).flatMap((file) =>
-        Object.values((parse(readFileSync(path.join(contentPaths.nlu, 'training', file), 'utf8')) as { intents: Record<string, string[]> }).intents)
+        Object.values(
+          (parse(readFileSync(path.join(contentPaths.nlu, 'training', file), 'utf8')) as { intents: Record<string, string[]> }).intents,
+        )
           .flat()
           .map((text) => String(text).toLowerCase().trim()),
       ),
@@ -161,21 +163,41 @@ describe('NLU behaviour', () => {
   });
 
   it("reads 'at the employer's house now' as no safe home: the rule itself raises the alarm", async () => {
-    expect(await nlu.analyse('sy sekarang di rumah majikan, dia barusan mukul kepala sy sampe berdarah')).toMatchObject({ emergency: true, emergencyByRule: true });
+    expect(await nlu.analyse('sy sekarang di rumah majikan, dia barusan mukul kepala sy sampe berdarah')).toMatchObject({
+      emergency: true,
+      emergencyByRule: true,
+    });
     expect(await nlu.analyse('dulu dipukul majikan, skrg udh di rumah')).toMatchObject({ emergency: false });
   });
 
   it('takes money complaints, chatter and figures of speech for what they are', async () => {
-    for (const text of ['my agent cheated me, I paid 20 million', 'sy di tipu agen', 'who won the football last night', 'ngakak sampe mau mati liat video ini', 'sy kerja di malaysia', 'sy di hongkong']) {
+    for (const text of [
+      'my agent cheated me, I paid 20 million',
+      'sy di tipu agen',
+      'who won the football last night',
+      'ngakak sampe mau mati liat video ini',
+      'sy kerja di malaysia',
+      'sy di hongkong',
+    ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
   });
 
   it('flags danger in chat spelling and in English, and not questions about signs or the past', async () => {
-    for (const text of ['tlg sy dkurung majikan gk boleh keluar', 'dia mukulin sy terus', 'my boss locked me in the room', 'saya mau bunuh diri']) {
+    for (const text of [
+      'tlg sy dkurung majikan gk boleh keluar',
+      'dia mukulin sy terus',
+      'my boss locked me in the room',
+      'saya mau bunuh diri',
+    ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(true);
     }
-    for (const text of ['tolong cek lowongan ini', 'apa tanda2 perdagangan orang?', 'dulu sy pernah dipukul majikan, skrg sdh pulang, mau klaim gaji', 'paspor ditahan majikan itu boleh gk?']) {
+    for (const text of [
+      'tolong cek lowongan ini',
+      'apa tanda2 perdagangan orang?',
+      'dulu sy pernah dipukul majikan, skrg sdh pulang, mau klaim gaji',
+      'paspor ditahan majikan itu boleh gk?',
+    ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
   });
@@ -221,7 +243,10 @@ describe('NLU behaviour', () => {
       encoding: 'utf8',
       env: { PATH: process.env.PATH },
     });
-    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
     expect(Object.keys(lines[0]!)).toEqual(['text', 'language', 'intent', 'confidence', 'emergency', 'entities']);
     expect(lines[0]).toMatchObject({ language: 'id', intent: 'greeting', emergency: false });

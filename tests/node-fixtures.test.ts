@@ -35,24 +35,40 @@ interface Fixture {
 }
 
 function contextFor(fixture: Fixture): EngineContext {
-  const flows = new Map<string, Flow>(fixture.flows.map((raw) => {
-    const flow = flowSchema.parse(raw);
-    return [flow.id, flow];
-  }));
+  const flows = new Map<string, Flow>(
+    fixture.flows.map((raw) => {
+      const flow = flowSchema.parse(raw);
+      return [flow.id, flow];
+    }),
+  );
   const triggers = (fixture.triggers ?? []).map((raw) => triggerSchema.parse(raw));
   return { ...real, flows: new FlowSet(flows, triggers) };
 }
 
 function run(ctx: EngineContext, testCase: Case) {
   const session: Session = { v: SESSION_VERSION, conversationId: 'console:golden', vars: {}, updatedAt: 'before', ...testCase.session };
-  const inbound: Inbound = { channel: 'console', conversationId: 'console:golden', messageId: 'm1', receivedAt: '2026-11-26T08:00:00.000Z', ...testCase.inbound };
+  const inbound: Inbound = {
+    channel: 'console',
+    conversationId: 'console:golden',
+    messageId: 'm1',
+    receivedAt: '2026-11-26T08:00:00.000Z',
+    ...testCase.inbound,
+  };
   const result = step(session, inbound, ctx);
   const { conversationId: _id, v: _v, updatedAt, ...sessionOut } = result.session;
   expect(updatedAt).toBe(inbound.receivedAt);
-  return { session: sessionOut, replies: result.replies, effects: result.effects, trail: result.trail, ...(result.contentError ? { contentError: result.contentError } : {}) };
+  return {
+    session: sessionOut,
+    replies: result.replies,
+    effects: result.effects,
+    trail: result.trail,
+    ...(result.contentError ? { contentError: result.contentError } : {}),
+  };
 }
 
-for (const file of readdirSync(FIXTURES).filter((name) => name.endsWith('.json')).sort()) {
+for (const file of readdirSync(FIXTURES)
+  .filter((name) => name.endsWith('.json'))
+  .sort()) {
   const fixturePath = path.join(FIXTURES, file);
   const fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as Fixture;
   describe(`node fixture ${file}: ${fixture.description}`, () => {

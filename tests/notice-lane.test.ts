@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboundBatch } from '../src/core/messages/reply.ts';
 import { startTestPelita } from './harness/test-pelita.ts';
-import { recordingTransformer, TEST_BOT_TOKEN, useTelegramTestbed, waitForBotMessages, type RecordedCall } from './harness/telegram-emulator.ts';
+import {
+  recordingTransformer,
+  TEST_BOT_TOKEN,
+  useTelegramTestbed,
+  waitForBotMessages,
+  type RecordedCall,
+} from './harness/telegram-emulator.ts';
 
 const bed = useTelegramTestbed();
 
@@ -10,7 +16,11 @@ const OPERATORS_CHAT = -100_777;
 
 function ordinaryReply(n: number): OutboundBatch {
   const inReplyTo = `backlog-${n}`;
-  return { conversationId: `telegram:${400_000 + n}`, inReplyTo, replies: [{ id: `${inReplyTo}:1`, inReplyTo, text: `Ordinary reply ${n}` }] };
+  return {
+    conversationId: `telegram:${400_000 + n}`,
+    inReplyTo,
+    replies: [{ id: `${inReplyTo}:1`, inReplyTo, text: `Ordinary reply ${n}` }],
+  };
 }
 
 /**
@@ -36,14 +46,24 @@ async function noticeUnderBacklog(prefix: string, backlog: number, env: Record<s
   );
   try {
     const outbound = runtime.outboundFor('telegram');
-    await Promise.all(Array.from({ length: backlog }, (_, n) => outbound.enqueue(ordinaryReply(n).conversationId, { id: `backlog-${n}`, payload: ordinaryReply(n) })));
+    await Promise.all(
+      Array.from({ length: backlog }, (_, n) =>
+        outbound.enqueue(ordinaryReply(n).conversationId, { id: `backlog-${n}`, payload: ordinaryReply(n) }),
+      ),
+    );
     const sent = () => calls.filter((call) => call.method === 'sendMessage');
     await expect.poll(() => sent().length, { timeout: 10_000 }).toBeGreaterThanOrEqual(10);
     const chatId = 9201;
     const client = bed.emulator.getClient(TEST_BOT_TOKEN, { userId: chatId, chatId, firstName: 'Wati', userName: 'wati' });
-    await client.sendMessage(client.makeMessage('tolong saya dikurung majikan di malaysia', { from: { id: chatId, is_bot: false, first_name: 'Wati', language_code: 'id' } }));
+    await client.sendMessage(
+      client.makeMessage('tolong saya dikurung majikan di malaysia', {
+        from: { id: chatId, is_bot: false, first_name: 'Wati', language_code: 'id' },
+      }),
+    );
     await waitForBotMessages(bed.emulator, chatId, (messages) => messages.some((message) => /\+60/.test(message.text)), 20_000);
-    await expect.poll(() => sent().some((call) => String(call.payload.chat_id) === String(OPERATORS_CHAT)), { timeout: 60_000, interval: 50 }).toBe(true);
+    await expect
+      .poll(() => sent().some((call) => String(call.payload.chat_id) === String(OPERATORS_CHAT)), { timeout: 60_000, interval: 50 })
+      .toBe(true);
     return sent();
   } finally {
     // What is left of the backlog stays in Redis under this prefix: the test is about order.

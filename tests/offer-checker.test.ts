@@ -54,17 +54,23 @@ describe('offer checker', () => {
 
 describe('pelita check-offer', () => {
   it('rates a tourist-visa "admin online in Cambodia" offer high, as JSON', () => {
-    const run = checkOfferCli('Dicari admin online utk perusahaan di Phnom Penh, Kamboja. Gaji USD 1.200, tanpa pengalaman. Berangkat pakai visa turis, nanti izin kerjanya diurus di sana. Biaya proses 5 jt transfer ke rekening pribadi admin.');
+    const run = checkOfferCli(
+      'Dicari admin online utk perusahaan di Phnom Penh, Kamboja. Gaji USD 1.200, tanpa pengalaman. Berangkat pakai visa turis, nanti izin kerjanya diurus di sana. Biaya proses 5 jt transfer ke rekening pribadi admin.',
+    );
     expect(run.status).toBe(0);
     const result = JSON.parse(run.stdout) as { risk: string; flags: { id: string; evidence: string }[] };
     expect(result.risk).toBe('high');
     expect(Object.keys(result)).toEqual(['risk', 'flags']);
-    expect(result.flags.map((flag) => flag.id)).toEqual(expect.arrayContaining(['tourist_visa', 'scam_compound_work', 'fee_to_personal_account']));
+    expect(result.flags.map((flag) => flag.id)).toEqual(
+      expect.arrayContaining(['tourist_visa', 'scam_compound_work', 'fee_to_personal_account']),
+    );
     for (const flag of result.flags) expect(Object.keys(flag)).toEqual(['id', 'evidence']);
   });
 
   it('rates a licensed-agency offer with a work visa and a contract low', () => {
-    const run = checkOfferCli('PT Sinar Harapan Mandiri (P3MI berizin, terdaftar di SISKOP2MI) membuka lowongan caregiver ke Taiwan. Pendaftaran lewat Disnaker. Visa kerja, perjanjian kerja ditandatangani di Indonesia sebelum berangkat, BPJS Ketenagakerjaan, OPP.');
+    const run = checkOfferCli(
+      'PT Sinar Harapan Mandiri (P3MI berizin, terdaftar di SISKOP2MI) membuka lowongan caregiver ke Taiwan. Pendaftaran lewat Disnaker. Visa kerja, perjanjian kerja ditandatangani di Indonesia sebelum berangkat, BPJS Ketenagakerjaan, OPP.',
+    );
     expect(JSON.parse(run.stdout)).toEqual({ risk: 'low', flags: [] });
   });
 

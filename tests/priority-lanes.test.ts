@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PelitaRuntime } from '../src/app/pelita-runtime.ts';
 import type { OutboundBatch } from '../src/core/messages/reply.ts';
 import { startTestPelita } from './harness/test-pelita.ts';
-import { recordingTransformer, TEST_BOT_TOKEN, useTelegramTestbed, waitForBotMessages, type RecordedCall } from './harness/telegram-emulator.ts';
+import {
+  recordingTransformer,
+  TEST_BOT_TOKEN,
+  useTelegramTestbed,
+  waitForBotMessages,
+  type RecordedCall,
+} from './harness/telegram-emulator.ts';
 
 const bed = useTelegramTestbed();
 
@@ -12,7 +18,11 @@ const RATE_PER_S = 30;
 
 function ordinaryReply(n: number): OutboundBatch {
   const inReplyTo = `backlog-${n}`;
-  return { conversationId: `telegram:${200_000 + n}`, inReplyTo, replies: [{ id: `${inReplyTo}:1`, inReplyTo, text: `Ordinary reply ${n}` }] };
+  return {
+    conversationId: `telegram:${200_000 + n}`,
+    inReplyTo,
+    replies: [{ id: `${inReplyTo}:1`, inReplyTo, text: `Ordinary reply ${n}` }],
+  };
 }
 
 describe('an emergency under a backlog of ordinary replies (grammY against the Bot API emulator)', () => {
@@ -22,7 +32,12 @@ describe('an emergency under a backlog of ordinary replies (grammY against the B
   beforeAll(async () => {
     ({ runtime } = await startTestPelita(
       bed.redis,
-      { TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN, TELEGRAM_API_ROOT: bed.emulator.config.apiURL, TELEGRAM_RATE_PER_S: String(RATE_PER_S), TELEGRAM_CHAT_RATE_PER_S: '100' },
+      {
+        TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+        TELEGRAM_API_ROOT: bed.emulator.config.apiURL,
+        TELEGRAM_RATE_PER_S: String(RATE_PER_S),
+        TELEGRAM_CHAT_RATE_PER_S: '100',
+      },
       'all',
       { configureTelegramApi: recordingTransformer(calls) },
     ));
@@ -35,7 +50,11 @@ describe('an emergency under a backlog of ordinary replies (grammY against the B
   it('sends the hotline reply next, ahead of 5,000 waiting replies, within the channel rate', async () => {
     const outbound = runtime.outboundFor('telegram');
     for (let start = 0; start < BACKLOG; start += 500) {
-      await Promise.all(Array.from({ length: 500 }, (_, i) => outbound.enqueue(ordinaryReply(start + i).conversationId, { id: `backlog-${start + i}`, payload: ordinaryReply(start + i) })));
+      await Promise.all(
+        Array.from({ length: 500 }, (_, i) =>
+          outbound.enqueue(ordinaryReply(start + i).conversationId, { id: `backlog-${start + i}`, payload: ordinaryReply(start + i) }),
+        ),
+      );
     }
     const sent = () => calls.filter((call) => call.method === 'sendMessage');
     // The backlog is flowing at the channel's pace.
@@ -44,8 +63,17 @@ describe('an emergency under a backlog of ordinary replies (grammY against the B
     const chatId = 9101;
     const client = bed.emulator.getClient(TEST_BOT_TOKEN, { userId: chatId, chatId, firstName: 'Sri', userName: 'sri' });
     const sentBefore = sent().length;
-    await client.sendMessage(client.makeMessage('tolong saya dikurung majikan di malaysia', { from: { id: chatId, is_bot: false, first_name: 'Sri', language_code: 'id' } }));
-    const replies = await waitForBotMessages(bed.emulator, chatId, (messages) => messages.some((message) => /\+60/.test(message.text)), 20_000);
+    await client.sendMessage(
+      client.makeMessage('tolong saya dikurung majikan di malaysia', {
+        from: { id: chatId, is_bot: false, first_name: 'Sri', language_code: 'id' },
+      }),
+    );
+    const replies = await waitForBotMessages(
+      bed.emulator,
+      chatId,
+      (messages) => messages.some((message) => /\+60/.test(message.text)),
+      20_000,
+    );
 
     const all = sent();
     const emergencyAt = all.findIndex((call) => String(call.payload.chat_id) === String(chatId));

@@ -36,7 +36,11 @@ describe('sessions read back from Redis', () => {
   });
 
   it('start afresh from a value that is not JSON, or not a session of this version', async () => {
-    for (const [name, raw] of [['torn', '{"v":1,"conversationId":"http:t'], ['array', '[1,2]'], ['future', JSON.stringify({ v: 2, vars: { welcomed: true } })]] as const) {
+    for (const [name, raw] of [
+      ['torn', '{"v":1,"conversationId":"http:t'],
+      ['array', '[1,2]'],
+      ['future', JSON.stringify({ v: 2, vars: { welcomed: true } })],
+    ] as const) {
       await connection.set(keys.session(`http:${name}`), raw);
       expect(await store.load(`http:${name}`, 'now'), name).toEqual({ v: 1, conversationId: `http:${name}`, vars: {}, updatedAt: 'now' });
     }

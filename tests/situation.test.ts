@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { loadEngineContext } from '../src/app/load-engine-context.ts';
 import type { Contact } from '../src/content/contact-schema.ts';
 import { dialledAs, sourceIsOld } from '../src/engine/dial-contact.ts';
-import { describeSituation, readSituationVariable, setSituationVariable, situationNames, unsetSituationVariable, whereabouts, type Situation } from '../src/engine/situation.ts';
+import {
+  describeSituation,
+  readSituationVariable,
+  setSituationVariable,
+  situationNames,
+  unsetSituationVariable,
+  whereabouts,
+  type Situation,
+} from '../src/engine/situation.ts';
 import { situationCues } from '../src/nlu/situation-cues.ts';
 
 const { places } = loadEngineContext();

@@ -42,14 +42,31 @@ describe('pelita start with a Telegram token', () => {
     const buttons = (menu.reply_markup as Keyboard).inline_keyboard.flat();
     // "3. Tanda bahaya": the warning-signs flow.
     const signs = buttons.find((button) => button.text.startsWith('3.'))!;
-    await client.sendCallback(client.makeCallbackQuery(signs.callback_data, { message: { message_id: 1, chat: { id: chatId, type: 'private' } } }));
+    await client.sendCallback(
+      client.makeCallbackQuery(signs.callback_data, { message: { message_id: 1, chat: { id: chatId, type: 'private' } } }),
+    );
     const pressed = await waitForBotMessages(emulator, chatId, (messages) => messages.length > first.length);
-    expect(pressed.slice(first.length).map((message) => message.text).join('\n')).toMatch(/Tanda kerja paksa/);
+    expect(
+      pressed
+        .slice(first.length)
+        .map((message) => message.text)
+        .join('\n'),
+    ).toMatch(/Tanda kerja paksa/);
 
     // The per-chat pace (1 a second, bursts of 3) applies here: allow for it.
     await client.sendMessage(client.makeMessage('PT Bunga Mas resmi gak?'));
-    const answered = await waitForBotMessages(emulator, chatId, (messages) => messages.some((message) => /Ada lagi yang bisa saya bantu/.test(message.text)), 30_000);
+    const answered = await waitForBotMessages(
+      emulator,
+      chatId,
+      (messages) => messages.some((message) => /Ada lagi yang bisa saya bantu/.test(message.text)),
+      30_000,
+    );
     // The company named in the question was checked at once (no licence list is loaded here).
-    expect(answered.slice(pressed.length).map((message) => message.text).join('\n')).toMatch(/belum dimuat/);
+    expect(
+      answered
+        .slice(pressed.length)
+        .map((message) => message.text)
+        .join('\n'),
+    ).toMatch(/belum dimuat/);
   }, 90_000);
 });

@@ -5,17 +5,38 @@ import { escapeHtml, renderForTelegram, splitText, TELEGRAM_TEXT_LIMIT } from '.
 
 const at = '2026-11-26T10:00:00.000Z';
 const message = (extra: Record<string, unknown>, chat: Record<string, unknown> = { id: 42, type: 'private' }) =>
-  ({ update_id: 10, message: { message_id: 1, date: 1, chat, from: { id: 42, is_bot: false, first_name: 'A', language_code: 'id' }, ...extra } }) as unknown as Update;
+  ({
+    update_id: 10,
+    message: { message_id: 1, date: 1, chat, from: { id: 42, is_bot: false, first_name: 'A', language_code: 'id' }, ...extra },
+  }) as unknown as Update;
 
 describe('Telegram updates as Inbound', () => {
   it('maps text, commands with a deep link, buttons, locations and contacts', () => {
-    expect(inboundFromUpdate(message({ text: 'tolong' }), at)).toMatchObject({ conversationId: 'telegram:42', messageId: '10', text: 'tolong', languageHint: 'id' });
+    expect(inboundFromUpdate(message({ text: 'tolong' }), at)).toMatchObject({
+      conversationId: 'telegram:42',
+      messageId: '10',
+      text: 'tolong',
+      languageHint: 'id',
+    });
     expect(inboundFromUpdate(message({ text: '/start poster_mataram' }), at)).toMatchObject({ text: 'menu', source: 'poster_mataram' });
     expect(inboundFromUpdate(message({ text: '/start' }), at)).not.toHaveProperty('source');
     expect(inboundFromUpdate(message({ text: '/delete@PelitaBot' }), at)).toMatchObject({ text: 'hapus data saya' });
-    expect(inboundFromUpdate(message({ location: { latitude: -8.58, longitude: 116.1 } }), at)).toMatchObject({ location: { lat: -8.58, lon: 116.1 } });
-    expect(inboundFromUpdate(message({ contact: { phone_number: '+628123', first_name: 'A' } }), at)).toMatchObject({ contact: { phone: '+628123' } });
-    const press = { update_id: 11, callback_query: { id: 'q', from: { id: 42, is_bot: false, first_name: 'A' }, chat_instance: 'c', data: 'migrate_safely', message: { message_id: 5, date: 1, chat: { id: 42, type: 'private' } } } } as unknown as Update;
+    expect(inboundFromUpdate(message({ location: { latitude: -8.58, longitude: 116.1 } }), at)).toMatchObject({
+      location: { lat: -8.58, lon: 116.1 },
+    });
+    expect(inboundFromUpdate(message({ contact: { phone_number: '+628123', first_name: 'A' } }), at)).toMatchObject({
+      contact: { phone: '+628123' },
+    });
+    const press = {
+      update_id: 11,
+      callback_query: {
+        id: 'q',
+        from: { id: 42, is_bot: false, first_name: 'A' },
+        chat_instance: 'c',
+        data: 'migrate_safely',
+        message: { message_id: 5, date: 1, chat: { id: 42, type: 'private' } },
+      },
+    } as unknown as Update;
     expect(inboundFromUpdate(press, at)).toMatchObject({ conversationId: 'telegram:42', messageId: '11', choice: 'migrate_safely' });
   });
 
@@ -33,8 +54,18 @@ describe('rendering for Telegram', () => {
   });
 
   it('puts choices on an inline keyboard, numbered, one per row', () => {
-    const [message] = renderForTelegram({ text: 'Menu', choices: [{ id: 'a', label: 'Satu' }, { id: 'x'.repeat(65), label: 'Too long an id' }, { id: 'c', label: 'Tiga' }] });
-    expect(message!.keyboard?.inline_keyboard).toEqual([[{ text: '1. Satu', callback_data: 'a' }], [{ text: '3. Tiga', callback_data: 'c' }]]);
+    const [message] = renderForTelegram({
+      text: 'Menu',
+      choices: [
+        { id: 'a', label: 'Satu' },
+        { id: 'x'.repeat(65), label: 'Too long an id' },
+        { id: 'c', label: 'Tiga' },
+      ],
+    });
+    expect(message!.keyboard?.inline_keyboard).toEqual([
+      [{ text: '1. Satu', callback_data: 'a' }],
+      [{ text: '3. Tiga', callback_data: 'c' }],
+    ]);
   });
 
   it('splits long texts at sentence boundaries, every part within the limit after escaping', () => {

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PelitaRuntime } from '../src/app/pelita-runtime.ts';
 import { startTestPelita } from './harness/test-pelita.ts';
-import { recordingTransformer, TEST_BOT_TOKEN, useTelegramTestbed, waitForBotMessages, type RecordedCall } from './harness/telegram-emulator.ts';
+import {
+  recordingTransformer,
+  TEST_BOT_TOKEN,
+  useTelegramTestbed,
+  waitForBotMessages,
+  type RecordedCall,
+} from './harness/telegram-emulator.ts';
 
 const bed = useTelegramTestbed();
 
@@ -29,7 +35,14 @@ describe('Telegram by long polling (grammY against the Bot API bed.emulator)', (
     const byLanguage = calls.filter((call) => call.method === 'setMyCommands').map((call) => call.payload.language_code ?? 'default');
     expect(new Set(byLanguage)).toEqual(new Set(['id', 'en', 'default']));
     const english = calls.find((call) => call.method === 'setMyCommands' && call.payload.language_code === 'en');
-    expect(((english?.payload.commands ?? []) as { command: string }[]).map((entry) => entry.command)).toEqual(['start', 'menu', 'help', 'language', 'stop', 'delete']);
+    expect(((english?.payload.commands ?? []) as { command: string }[]).map((entry) => entry.command)).toEqual([
+      'start',
+      'menu',
+      'help',
+      'language',
+      'stop',
+      'delete',
+    ]);
   });
 
   it('answers /start with an inline keyboard, moves on when a button is pressed, and answers free text', async () => {
@@ -45,9 +58,16 @@ describe('Telegram by long polling (grammY against the Bot API bed.emulator)', (
 
     // Press the first button ("1. ...").
     const before = first.length;
-    await client.sendCallback(client.makeCallbackQuery(buttons[0]!.callback_data, { message: { message_id: 1, chat: { id: chatId, type: 'private' } } }));
+    await client.sendCallback(
+      client.makeCallbackQuery(buttons[0]!.callback_data, { message: { message_id: 1, chat: { id: chatId, type: 'private' } } }),
+    );
     const afterPress = await waitForBotMessages(bed.emulator, chatId, (messages) => messages.length > before);
-    expect(afterPress.slice(before).map((message) => message.text).join('\n')).not.toEqual('');
+    expect(
+      afterPress
+        .slice(before)
+        .map((message) => message.text)
+        .join('\n'),
+    ).not.toEqual('');
     await expect.poll(() => calls.some((call) => call.method === 'answerCallbackQuery')).toBe(true);
 
     const beforeQuestion = afterPress.length;
@@ -60,9 +80,14 @@ describe('Telegram by long polling (grammY against the Bot API bed.emulator)', (
   });
 
   it('polls from one gateway only: a second one stands by', async () => {
-    const second = await startTestPelita(bed.redis, { TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN, TELEGRAM_API_ROOT: bed.emulator.config.apiURL }, 'gateway', {
-      configureTelegramApi: recordingTransformer([]),
-    });
+    const second = await startTestPelita(
+      bed.redis,
+      { TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN, TELEGRAM_API_ROOT: bed.emulator.config.apiURL },
+      'gateway',
+      {
+        configureTelegramApi: recordingTransformer([]),
+      },
+    );
     try {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(second.lines.some((line) => line.includes('polling Telegram for updates'))).toBe(false);
@@ -77,7 +102,9 @@ describe('Telegram by long polling (grammY against the Bot API bed.emulator)', (
     const client = bed.emulator.getClient(TEST_BOT_TOKEN, { userId: chatId, chatId });
     await client.sendCommand(client.makeCommand('/start poster_mataram'));
     await waitForBotMessages(bed.emulator, chatId, (messages) => messages.length > 0);
-    const session = JSON.parse((await runtime.redis.get(runtime.keys.session(`telegram:${chatId}`))) ?? '{}') as { vars?: Record<string, unknown> };
+    const session = JSON.parse((await runtime.redis.get(runtime.keys.session(`telegram:${chatId}`))) ?? '{}') as {
+      vars?: Record<string, unknown>;
+    };
     expect(session.vars?.source).toBe('poster_mataram');
   });
 });
@@ -115,14 +142,22 @@ describe('Telegram by webhook', () => {
     });
   const update = (updateId: number, chatId: number, text: string) => ({
     update_id: updateId,
-    message: { message_id: updateId, date: 1_790_000_000, chat: { id: chatId, type: 'private' }, from: { id: chatId, is_bot: false, first_name: 'B', language_code: 'id' }, text },
+    message: {
+      message_id: updateId,
+      date: 1_790_000_000,
+      chat: { id: chatId, type: 'private' },
+      from: { id: chatId, is_bot: false, first_name: 'B', language_code: 'id' },
+      text,
+    },
   });
 
   it('registers the webhook with its secret token', async () => {
-    await expect.poll(() => calls.find((call) => call.method === 'setWebhook')?.payload).toMatchObject({
-      url: 'https://pelita.example.org/webhooks/telegram',
-      secret_token: secret,
-    });
+    await expect
+      .poll(() => calls.find((call) => call.method === 'setWebhook')?.payload)
+      .toMatchObject({
+        url: 'https://pelita.example.org/webhooks/telegram',
+        secret_token: secret,
+      });
   });
 
   it('refuses a missing or wrong secret with 401 and a malformed update with 400', async () => {
@@ -134,7 +169,14 @@ describe('Telegram by webhook', () => {
 
   it('acknowledges and drops an update it cannot read (never a 5xx that Telegram would retry), and counts it', async () => {
     expect((await post({ update_id: 950, message: { chat: null } }, secret)).status).toBe(200);
-    expect((await post({ update_id: 951, callback_query: { id: 'q', data: 'x', message: { message_id: 1, chat: { id: 8003, type: 'private' } } } }, secret)).status).toBe(200);
+    expect(
+      (
+        await post(
+          { update_id: 951, callback_query: { id: 'q', data: 'x', message: { message_id: 1, chat: { id: 8003, type: 'private' } } } },
+          secret,
+        )
+      ).status,
+    ).toBe(200);
     // The next, readable update from the same person is answered.
     expect((await post(update(952, 8003, 'halo'), secret)).status).toBe(200);
     await waitForBotMessages(bed.emulator, 8003, (sent) => sent.length > 0);

@@ -45,7 +45,15 @@ describe('transcript coverage', () => {
         for (const [number, turn] of conversation.turns.entries()) {
           const inbound = await understand(
             nlu,
-            { channel: 'console', conversationId: session.conversationId, messageId: `m${number}`, text: turn.user, location: turn.location, languageHint: conversation.lang, receivedAt: 'now' },
+            {
+              channel: 'console',
+              conversationId: session.conversationId,
+              messageId: `m${number}`,
+              text: turn.user,
+              location: turn.location,
+              languageHint: conversation.lang,
+              receivedAt: 'now',
+            },
             session.language ?? conversation.lang,
             context.places,
             answers,

@@ -19,7 +19,11 @@ let staffed: PelitaRuntime;
 beforeAll(async () => {
   redis = await startTestRedis();
   ({ runtime: automatic } = await startTestPelita(redis, {}, 'all'));
-  ({ runtime: staffed } = await startTestPelita(redis, { REDIS_PREFIX: `${redis.prefix}-staffed`, ADMIN_TOKEN: 'transcripts-admin', CASE_WORKERS_USE_ADMIN_API: '1' }, 'all'));
+  ({ runtime: staffed } = await startTestPelita(
+    redis,
+    { REDIS_PREFIX: `${redis.prefix}-staffed`, ADMIN_TOKEN: 'transcripts-admin', CASE_WORKERS_USE_ADMIN_API: '1' },
+    'all',
+  ));
 });
 
 afterAll(async () => {
@@ -31,7 +35,9 @@ afterAll(async () => {
 const transcripts = loadTranscripts();
 const { translator } = loadEngineContext();
 /** The sentences that promise a case worker's answer, in every language. */
-const humanPromises = ['emergency.next_steps_human', 'talk_to_person.info'].flatMap((key) => translator.languages.map((language) => translator.t(key, language)));
+const humanPromises = ['emergency.next_steps_human', 'talk_to_person.info'].flatMap((key) =>
+  translator.languages.map((language) => translator.t(key, language)),
+);
 
 describe('conversation transcripts', () => {
   for (const conversation of transcripts) {
@@ -53,7 +59,10 @@ describe('conversation transcripts', () => {
         }
         if (turn.choices) {
           const menu = replies.filter((reply) => reply.choices.length > 0).at(-1);
-          expect(menu?.choices.map((choice) => choice.id), where).toEqual(turn.choices);
+          expect(
+            menu?.choices.map((choice) => choice.id),
+            where,
+          ).toEqual(turn.choices);
         }
         if (turn.escalation) {
           // The reply goes out first (nothing fallible before the hotlines), the case with the
@@ -63,7 +72,10 @@ describe('conversation transcripts', () => {
             async () => {
               const cases = await runtime.cases.store.forConversation(channel.conversationId);
               const trails = await Promise.all(cases.map((found) => runtime.cases.store.auditTrail(found.id)));
-              const reasons = trails.flat().filter((entry) => entry.event === 'opened' || entry.event === 'asked_again').map((entry) => entry.detail);
+              const reasons = trails
+                .flat()
+                .filter((entry) => entry.event === 'opened' || entry.event === 'asked_again')
+                .map((entry) => entry.detail);
               expect(reasons, where).toContain(turn.escalation);
             },
             { timeout: 5000, interval: 20 },

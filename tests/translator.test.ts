@@ -17,7 +17,13 @@ write('id', 'menu', {
   item_other: '{{count}} pesan-pesan',
   only_id: 'Hanya bahasa Indonesia',
 });
-write('en', 'menu', { plain: 'Pick a number', greeting: 'Hello {{name}}', nested: 'See: $t(menu:plain)', item_one: '{{count}} message', item_other: '{{count}} messages' });
+write('en', 'menu', {
+  plain: 'Pick a number',
+  greeting: 'Hello {{name}}',
+  nested: 'See: $t(menu:plain)',
+  item_one: '{{count}} message',
+  item_other: '{{count}} messages',
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the translator', () => {

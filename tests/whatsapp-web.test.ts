@@ -9,7 +9,13 @@ import { renderForWhatsAppWeb, WHATSAPP_TEXT_LIMIT } from '../src/channels/whats
 import type { Inbound } from '../src/core/messages/inbound.ts';
 import type { InboundGateway } from '../src/pipeline/inbound-gateway.ts';
 import { addressReplies } from '../src/core/messages/reply.ts';
-import { fakeClientFactory, incomingMessage, locationMessage, textMessage, type FakeWhatsAppClient } from './harness/fake-whatsapp-client.ts';
+import {
+  fakeClientFactory,
+  incomingMessage,
+  locationMessage,
+  textMessage,
+  type FakeWhatsAppClient,
+} from './harness/fake-whatsapp-client.ts';
 import { startTestPelita } from './harness/test-pelita.ts';
 import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
 
@@ -32,9 +38,18 @@ describe('WhatsApp Web through whatsapp-web.js (a double of its Client, the real
     dataDirs.push(dir);
     return dir;
   };
-  const env = (dataDir: string) => ({ WHATSAPP_WEB_ENABLED: '1', DATA_DIR: dataDir, WHATSAPP_WEB_RATE_PER_S: '100', CHROMIUM_PATH: CHROMIUM });
+  const env = (dataDir: string) => ({
+    WHATSAPP_WEB_ENABLED: '1',
+    DATA_DIR: dataDir,
+    WHATSAPP_WEB_RATE_PER_S: '100',
+    CHROMIUM_PATH: CHROMIUM,
+  });
   const current = (): FakeWhatsAppClient => clients.at(-1)!;
-  const sentTo = (chatId: string) => clients.flatMap((client) => client.sent).filter((message) => message.chatId === chatId).map((message) => message.text);
+  const sentTo = (chatId: string) =>
+    clients
+      .flatMap((client) => client.sent)
+      .filter((message) => message.chatId === chatId)
+      .map((message) => message.text);
   const acceptedFrom = (chatId: string): Inbound[] =>
     accept.mock.calls.map(([inbound]) => inbound).filter((inbound) => inbound.conversationId === `whatsapp-web:${chatId}`);
 
@@ -56,7 +71,11 @@ describe('WhatsApp Web through whatsapp-web.js (a double of its Client, the real
     const { options } = clients[0]!;
     expect(options.authStrategy).toBeInstanceOf(whatsappWeb.LocalAuth);
     expect(options.authStrategy).toMatchObject({ dataPath: path.join(dataDirs[0]!, 'whatsapp-web-auth') });
-    expect(options.puppeteer).toMatchObject({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    expect(options.puppeteer).toMatchObject({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    });
     expect(clients[0]!.initializeCalls).toBe(1);
     expect(await runtime.redis.get(runtime.keys.whatsappWebClient())).not.toBeNull();
   });
@@ -87,7 +106,13 @@ describe('WhatsApp Web through whatsapp-web.js (a double of its Client, the real
     const languageMenu = sentTo(chat).find((text) => text.includes('Pilih bahasa'))!;
     expect(languageMenu.split('\n').slice(-3)).toEqual(['', '1. Bahasa Indonesia', '2. English']);
     expect(acceptedFrom(chat)).toEqual([
-      { channel: 'whatsapp-web', conversationId: `whatsapp-web:${chat}`, messageId: `false_${chat}_A1`, text: 'halo', receivedAt: expect.any(String) },
+      {
+        channel: 'whatsapp-web',
+        conversationId: `whatsapp-web:${chat}`,
+        messageId: `false_${chat}_A1`,
+        text: 'halo',
+        receivedAt: expect.any(String),
+      },
     ]);
 
     current().emit('message', textMessage(chat, 'A2', '2'));
@@ -97,7 +122,9 @@ describe('WhatsApp Web through whatsapp-web.js (a double of its Client, the real
   it('accepts a shared location, with its coordinates as numbers', async () => {
     const chat = '6281100000002@c.us';
     current().emit('message', locationMessage(chat, 'L1', '-8.5833', '116.1167'));
-    await expect.poll(() => acceptedFrom(chat)).toEqual([expect.objectContaining({ messageId: `false_${chat}_L1`, location: { lat: -8.5833, lon: 116.1167 } })]);
+    await expect
+      .poll(() => acceptedFrom(chat))
+      .toEqual([expect.objectContaining({ messageId: `false_${chat}_L1`, location: { lat: -8.5833, lon: 116.1167 } })]);
     expect(acceptedFrom(chat)[0]).not.toHaveProperty('text');
     await expect.poll(() => sentTo(chat).length).toBeGreaterThan(0);
   });
@@ -131,7 +158,9 @@ describe('WhatsApp Web through whatsapp-web.js (a double of its Client, the real
     current().emit('message', textMessage(chat, 'R2', '1'));
     await expect.poll(() => sentTo(chat).some((text) => text.startsWith('Apa yang bisa saya bantu?'))).toBe(true);
     expect(sentTo(chat).filter((text) => text.includes('Pilih bahasa'))).toHaveLength(1);
-    const answers = accept.mock.calls.flatMap(([inbound], index) => (inbound.conversationId === `whatsapp-web:${chat}` ? [accept.mock.results[index]!.value] : []));
+    const answers = accept.mock.calls.flatMap(([inbound], index) =>
+      inbound.conversationId === `whatsapp-web:${chat}` ? [accept.mock.results[index]!.value] : [],
+    );
     expect(await Promise.all(answers)).toEqual([{ duplicate: false }, { duplicate: true }, { duplicate: false }]);
   });
 
@@ -157,8 +186,16 @@ describe('WhatsApp Web through whatsapp-web.js (a double of its Client, the real
     await expect.poll(() => first.destroyCalls).toBeGreaterThan(0);
 
     // A message that came just before the drop: its answer has no client to go through.
-    await runtime.gateway.accept({ channel: 'whatsapp-web', conversationId, messageId: 'D1', text: 'halo', receivedAt: new Date().toISOString() });
-    await expect.poll(() => lines.some((line) => line.includes('"queue":"outbound-whatsapp-web"') && line.includes('drain failed'))).toBe(true);
+    await runtime.gateway.accept({
+      channel: 'whatsapp-web',
+      conversationId,
+      messageId: 'D1',
+      text: 'halo',
+      receivedAt: new Date().toISOString(),
+    });
+    await expect
+      .poll(() => lines.some((line) => line.includes('"queue":"outbound-whatsapp-web"') && line.includes('drain failed')))
+      .toBe(true);
 
     await expect.poll(() => clients.length, { timeout: 10_000 }).toBe(2);
     const second = current();
@@ -215,7 +252,13 @@ describe('renderForWhatsAppWeb', () => {
   it('splits long text at sentence boundaries and puts the menu after the last part', () => {
     const sentence = 'Jangan bayar biaya penempatan di luar aturan. ';
     const text = sentence.repeat(200).trim();
-    const parts = renderForWhatsAppWeb({ text, choices: [{ id: 'a', label: 'Ya' }, { id: 'b', label: 'Tidak' }] });
+    const parts = renderForWhatsAppWeb({
+      text,
+      choices: [
+        { id: 'a', label: 'Ya' },
+        { id: 'b', label: 'Tidak' },
+      ],
+    });
     expect(parts.length).toBeGreaterThan(1);
     for (const part of parts) expect(part.length).toBeLessThanOrEqual(WHATSAPP_TEXT_LIMIT);
     for (const part of parts.slice(0, -1)) expect(part.endsWith('aturan.')).toBe(true);

@@ -4,8 +4,16 @@ import type { FastifyInstance } from 'fastify';
 import type { Api } from 'grammy';
 import { createTelegramApi, createTelegramChannel, type TelegramChannel } from '../channels/telegram/telegram-channel.ts';
 import { TelegramOperators } from '../channels/telegram/telegram-operators.ts';
-import { createWhatsAppCloudChannel, DEFAULT_GRAPH_API_BASE, type WhatsAppCloudChannel } from '../channels/whatsapp-cloud/whatsapp-cloud-channel.ts';
-import { createWhatsAppWebChannel, type WhatsAppWebChannel, type WhatsAppWebClientFactory } from '../channels/whatsapp-web/whatsapp-web-channel.ts';
+import {
+  createWhatsAppCloudChannel,
+  DEFAULT_GRAPH_API_BASE,
+  type WhatsAppCloudChannel,
+} from '../channels/whatsapp-cloud/whatsapp-cloud-channel.ts';
+import {
+  createWhatsAppWebChannel,
+  type WhatsAppWebChannel,
+  type WhatsAppWebClientFactory,
+} from '../channels/whatsapp-web/whatsapp-web-channel.ts';
 import { CaseDesk } from '../cases/case-desk.ts';
 import { addCaseRoutes } from '../cases/cases-http.ts';
 import type { Case } from '../cases/case.ts';
@@ -118,18 +126,34 @@ export class PelitaRuntime {
     if (operatorsChat !== undefined && api) {
       // Same bucket as the bot's replies (one bot, one limit), after them.
       const notices = new NoticePacer(
-        new PaceLimiter(this.redis, this.keys.pace('telegram', 'all'), { perSecond: config.TELEGRAM_RATE_PER_S, burst: config.OUTBOUND_BURST }),
-        new PaceLimiter(this.redis, this.keys.pace('telegram', `group:${operatorsChat}`), { perSecond: TELEGRAM_GROUP_RATE_PER_S, burst: config.OUTBOUND_BURST }),
+        new PaceLimiter(this.redis, this.keys.pace('telegram', 'all'), {
+          perSecond: config.TELEGRAM_RATE_PER_S,
+          burst: config.OUTBOUND_BURST,
+        }),
+        new PaceLimiter(this.redis, this.keys.pace('telegram', `group:${operatorsChat}`), {
+          perSecond: TELEGRAM_GROUP_RATE_PER_S,
+          burst: config.OUTBOUND_BURST,
+        }),
         {
           reserve: 1,
           longestWaitMs: config.OPERATOR_NOTICE_MAX_WAIT_S * 1000,
           repliesWaiting: async () => {
-            const [ready, urgent] = await Promise.all([this.redis.llen(this.keys.queueReady('outbound-telegram')), this.redis.llen(this.keys.queueUrgent('outbound-telegram'))]);
+            const [ready, urgent] = await Promise.all([
+              this.redis.llen(this.keys.queueReady('outbound-telegram')),
+              this.redis.llen(this.keys.queueUrgent('outbound-telegram')),
+            ]);
             return ready + urgent > 0;
           },
         },
       );
-      this.operators = new TelegramOperators({ api, chatId: operatorsChat, allowedUserIds: config.OPERATORS_ALLOWED_USER_IDS, say, log: options.log, pace: () => notices.slot() });
+      this.operators = new TelegramOperators({
+        api,
+        chatId: operatorsChat,
+        allowedUserIds: config.OPERATORS_ALLOWED_USER_IDS,
+        say,
+        log: options.log,
+        pace: () => notices.slot(),
+      });
     }
     this.cases = new CaseDesk({
       redis: this.redis,
@@ -163,7 +187,15 @@ export class PelitaRuntime {
     // Platforms are asked for updates only once everything that takes them is up.
     runtime.telegram?.start();
     runtime.whatsappWeb?.start();
-    log.info({ role, http: serveHttp ? `${config.HOST}:${runtime.port}` : 'off', redis: redisShownAs(config.REDIS_URL), prefix: config.REDIS_PREFIX }, 'Pelita is running');
+    log.info(
+      {
+        role,
+        http: serveHttp ? `${config.HOST}:${runtime.port}` : 'off',
+        redis: redisShownAs(config.REDIS_URL),
+        prefix: config.REDIS_PREFIX,
+      },
+      'Pelita is running',
+    );
     return runtime;
   }
 
@@ -258,7 +290,12 @@ export class PelitaRuntime {
       onEscalation: (reason) => this.metrics.escalations.inc({ reason }),
       log,
     });
-    this.inbound.process(handler.handle, { concurrency: config.WORKER_CONCURRENCY, log, readAhead: handler.readAhead, onDeadLetter: handler.onDeadLetter });
+    this.inbound.process(handler.handle, {
+      concurrency: config.WORKER_CONCURRENCY,
+      log,
+      readAhead: handler.readAhead,
+      onDeadLetter: handler.onDeadLetter,
+    });
     this.cases.process();
   }
 
@@ -274,7 +311,10 @@ export class PelitaRuntime {
             keys: this.keys,
             rememberSeconds: config.DEDUPE_TTL_HOURS * 3600,
           }),
-          { channel: { perSecond: config.HTTP_CALLBACK_RATE_PER_S, burst: config.OUTBOUND_BURST }, conversation: { perSecond: 0, burst: 1 } },
+          {
+            channel: { perSecond: config.HTTP_CALLBACK_RATE_PER_S, burst: config.OUTBOUND_BURST },
+            conversation: { perSecond: 0, burst: 1 },
+          },
         )
       : undefined;
     // Push channels only: the others are delivered by the worker (see deliver()).
@@ -301,7 +341,12 @@ export class PelitaRuntime {
     }
     // The reply log first (long-polls see it at once), then the partner's callback, in order.
     if (callback) senders.http = new ReplyLogSender(this.replyLog, (batch) => callback.deliver(batch));
-    const { WHATSAPP_CLOUD_ACCESS_TOKEN: accessToken, WHATSAPP_CLOUD_PHONE_NUMBER_ID: phoneNumberId, WHATSAPP_CLOUD_APP_SECRET: appSecret, WHATSAPP_CLOUD_VERIFY_TOKEN: verifyToken } = config;
+    const {
+      WHATSAPP_CLOUD_ACCESS_TOKEN: accessToken,
+      WHATSAPP_CLOUD_PHONE_NUMBER_ID: phoneNumberId,
+      WHATSAPP_CLOUD_APP_SECRET: appSecret,
+      WHATSAPP_CLOUD_VERIFY_TOKEN: verifyToken,
+    } = config;
     if (accessToken && phoneNumberId && appSecret && verifyToken) {
       const [name, language] = config.WHATSAPP_CLOUD_TEMPLATE?.split(':') ?? [];
       this.whatsappCloud = createWhatsAppCloudChannel({
@@ -387,7 +432,10 @@ export class PelitaRuntime {
     if (found.conversationId.startsWith('deleted:')) return;
     const { translator } = this.options.ctx;
     const language = found.language ?? translator.fallback;
-    const text = operatorText === undefined ? translator.t('cases.handed_back', language) : translator.t('cases.operator_says', language, { text: operatorText });
+    const text =
+      operatorText === undefined
+        ? translator.t('cases.handed_back', language)
+        : translator.t('cases.operator_says', language, { text: operatorText });
     const inReplyTo = `case-${found.id}-${replyId}`;
     await this.deliver({ conversationId: found.conversationId, inReplyTo, language, replies: [{ id: `${inReplyTo}:1`, inReplyTo, text }] });
   }
@@ -409,12 +457,21 @@ export class PelitaRuntime {
     const loopback = isLoopback(config.HOST);
     const partners = httpPartners(config);
     if (withChannel && partners.length === 0) {
-      log.warn({ host: config.HOST }, 'the HTTP channel is open to any program on this machine (no HTTP_CHANNEL_TOKENS): fine for trying Pelita, not for a server others can reach');
+      log.warn(
+        { host: config.HOST },
+        'the HTTP channel is open to any program on this machine (no HTTP_CHANNEL_TOKENS): fine for trying Pelita, not for a server others can reach',
+      );
     }
     // Without a token, /metrics (queue sizes, traffic) is for this machine only.
     const metricsOpen = config.METRICS_TOKEN !== undefined || loopback;
     if (!metricsOpen) log.warn({ setting: 'METRICS_TOKEN' }, '/metrics is off: it is only served on loopback or with METRICS_TOKEN');
-    const access = new HttpAccess({ redis: this.redis, keys: this.keys, partners, openOnLoopback: loopback && partners.length === 0, ttlSeconds: config.SESSION_TTL_DAYS * 24 * 3600 });
+    const access = new HttpAccess({
+      redis: this.redis,
+      keys: this.keys,
+      partners,
+      openOnLoopback: loopback && partners.length === 0,
+      ttlSeconds: config.SESSION_TTL_DAYS * 24 * 3600,
+    });
     this.server = await buildHttpServer({
       channel: withChannel ? { gateway: this.gateway, replyLog: this.replyLog, access } : undefined,
       limits: {
@@ -426,7 +483,9 @@ export class PelitaRuntime {
         exempt: (request) => access.isTrusted(request.headers.authorization),
       },
       isReady: async () => (await withTimeout(this.redis.ping(), 1000)) === 'PONG',
-      metrics: metricsOpen ? { contentType: this.metrics.registry.contentType, render: () => this.metrics.registry.metrics(), token: config.METRICS_TOKEN } : undefined,
+      metrics: metricsOpen
+        ? { contentType: this.metrics.registry.contentType, render: () => this.metrics.registry.metrics(), token: config.METRICS_TOKEN }
+        : undefined,
       routes: withChannel
         ? [
             (app) => addCaseRoutes(app, { desk: this.cases, token: config.ADMIN_TOKEN }),

@@ -17,13 +17,34 @@ export const checkChannelLimits: Check = ({ flows, translator }) => {
     const choices = choicesOf(node);
     for (const choice of choices) {
       if (Buffer.byteLength(choice.id) > MENU_LIMITS.telegramCallbackBytes) {
-        problems.push({ severity: 'error', rule: 'menu-limit', file, line, node: at, message: `choice id "${choice.id}" is over Telegram's ${MENU_LIMITS.telegramCallbackBytes}-byte callback data` });
+        problems.push({
+          severity: 'error',
+          rule: 'menu-limit',
+          file,
+          line,
+          node: at,
+          message: `choice id "${choice.id}" is over Telegram's ${MENU_LIMITS.telegramCallbackBytes}-byte callback data`,
+        });
       }
     }
     if (choices.length > MENU_LIMITS.whatsappList.maxChoices) {
-      problems.push({ severity: 'error', rule: 'menu-limit', file, line, node: at, message: `${choices.length} choices: WhatsApp lists hold ${MENU_LIMITS.whatsappList.maxChoices}` });
+      problems.push({
+        severity: 'error',
+        rule: 'menu-limit',
+        file,
+        line,
+        node: at,
+        message: `${choices.length} choices: WhatsApp lists hold ${MENU_LIMITS.whatsappList.maxChoices}`,
+      });
     } else if (choices.length > MENU_LIMITS.readableMaxChoices) {
-      problems.push({ severity: 'warning', rule: 'menu-length', file, line, node: at, message: `${choices.length} choices: keep menus to ${MENU_LIMITS.readableMaxChoices} for small screens` });
+      problems.push({
+        severity: 'warning',
+        rule: 'menu-length',
+        file,
+        line,
+        node: at,
+        message: `${choices.length} choices: keep menus to ${MENU_LIMITS.readableMaxChoices} for small screens`,
+      });
     }
     for (const language of translator.languages) {
       const labels = choices.map((choice) => translator.t(choice.label, language));

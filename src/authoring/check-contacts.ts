@@ -17,7 +17,14 @@ export const checkContactReferences: Check = ({ flows, contacts, localesDir }) =
       ? (node.contacts ?? [])
           // "{{var}}" is a list an action fills in at run time.
           .filter((id) => !/^\{\{.*\}\}$/.test(id) && !contacts.get(id))
-          .map((id) => ({ severity: 'error' as const, rule: 'unknown-contact', file, line, node: `${flowId}:${nodeId}`, message: `contact "${id}" is not in content/contacts.yaml` }))
+          .map((id) => ({
+            severity: 'error' as const,
+            rule: 'unknown-contact',
+            file,
+            line,
+            node: `${flowId}:${nodeId}`,
+            message: `contact "${id}" is not in content/contacts.yaml`,
+          }))
       : [],
   ),
 ];
@@ -39,9 +46,13 @@ export const checkPhoneNumbers: Check = ({ flowsDir, localesDir, contacts }) => 
       .filter((digits) => digits !== ''),
   );
   const files = [
-    ...readdirSync(flowsDir).filter((name) => name.endsWith('.yaml')).map((name) => path.join(flowsDir, name)),
+    ...readdirSync(flowsDir)
+      .filter((name) => name.endsWith('.yaml'))
+      .map((name) => path.join(flowsDir, name)),
     ...readdirSync(localesDir).flatMap((language) =>
-      readdirSync(path.join(localesDir, language)).filter((name) => name.endsWith('.json')).map((name) => path.join(localesDir, language, name)),
+      readdirSync(path.join(localesDir, language))
+        .filter((name) => name.endsWith('.json'))
+        .map((name) => path.join(localesDir, language, name)),
     ),
   ];
   const problems: FlowProblem[] = [];
@@ -51,9 +62,18 @@ export const checkPhoneNumbers: Check = ({ flowsDir, localesDir, contacts }) => 
       const found = [...text.matchAll(PHONE_PATTERN)].map((match) => match[0].trim());
       const isLocale = file.endsWith('.json');
       // In prose, any run of digits that is a known hotline is a number written out.
-      if (isLocale) found.push(...[...text.matchAll(/\d[\d\s-]*\d|\b\d+\b/g)].map((m) => m[0]).filter((digits) => shortCodes.has(digits.replace(/\D/g, ''))));
+      if (isLocale)
+        found.push(
+          ...[...text.matchAll(/\d[\d\s-]*\d|\b\d+\b/g)].map((m) => m[0]).filter((digits) => shortCodes.has(digits.replace(/\D/g, ''))),
+        );
       for (const number of new Set(found)) {
-        problems.push({ severity: 'error', rule: 'phone-number-in-text', file, line: index + 1, message: `"${number}" looks like a phone number: put it in content/contacts.yaml with source and verifiedOn` });
+        problems.push({
+          severity: 'error',
+          rule: 'phone-number-in-text',
+          file,
+          line: index + 1,
+          message: `"${number}" looks like a phone number: put it in content/contacts.yaml with source and verifiedOn`,
+        });
       }
     });
   }

@@ -44,7 +44,12 @@ export const checkLocaleKeys: Check = ({ flows, translator, localesDir }) => {
   for (const key of all) {
     for (const language of translator.languages) {
       if (translator.has(key, language) || reported.has(`${key}|${language}`)) continue;
-      problems.push({ severity: 'warning', rule: 'untranslated-key', file: translator.fileOf(key, language), message: `"${key}" exists in another language but not in "${language}"` });
+      problems.push({
+        severity: 'warning',
+        rule: 'untranslated-key',
+        file: translator.fileOf(key, language),
+        message: `"${key}" exists in another language but not in "${language}"`,
+      });
     }
   }
   return problems;

@@ -15,7 +15,14 @@ export const checkQuestions: Check = ({ flows }) => {
     const at = `${flowId}:${nodeId}`;
     if (node.type === 'say' && !node.next) {
       for (const choice of node.choices.filter((c) => !c.goto)) {
-        problems.push({ severity: 'error', rule: 'dead-end-choice', file, line, node: at, message: `choice "${choice.id}" has no goto and the menu has no next` });
+        problems.push({
+          severity: 'error',
+          rule: 'dead-end-choice',
+          file,
+          line,
+          node: at,
+          message: `choice "${choice.id}" has no goto and the menu has no next`,
+        });
       }
     }
     // Follow the exits through nodes that do not wait, up to the next question or end.
@@ -34,7 +41,14 @@ export const checkQuestions: Check = ({ flows }) => {
       else queue.push(...exits.map((exit) => flows.resolve(position.flow, exit.target)));
     }
     if (stops.size === 1 && stops.has(at)) {
-      problems.push({ severity: 'error', rule: 'no-way-out', file, line, node: at, message: 'every answer leads back to this same question' });
+      problems.push({
+        severity: 'error',
+        rule: 'no-way-out',
+        file,
+        line,
+        node: at,
+        message: 'every answer leads back to this same question',
+      });
     }
   }
   return problems;

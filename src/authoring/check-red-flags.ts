@@ -9,16 +9,29 @@ import type { Check } from './lint-context.ts';
 export const checkRedFlags: Check = ({ contentDir, translator }) => {
   const file = path.join(contentDir, RED_FLAGS_FILE);
   const source = new YamlSource(file);
-  if (source.errors.length > 0) return source.errors.map((error) => ({ severity: 'error', rule: 'yaml', file, line: error.line, message: `YAML: ${error.message}` }));
+  if (source.errors.length > 0)
+    return source.errors.map((error) => ({ severity: 'error', rule: 'yaml', file, line: error.line, message: `YAML: ${error.message}` }));
   const parsed = redFlagsFileSchema.safeParse(source.value);
   if (!parsed.success) {
-    return parsed.error.issues.map((issue) => ({ severity: 'error', rule: 'schema', file, line: source.lineOf(issue.path), message: `${issue.path.join('.')}: ${issue.message}` }));
+    return parsed.error.issues.map((issue) => ({
+      severity: 'error',
+      rule: 'schema',
+      file,
+      line: source.lineOf(issue.path),
+      message: `${issue.path.join('.')}: ${issue.message}`,
+    }));
   }
   const problems: FlowProblem[] = [];
   parsed.data.flags.forEach((flag, index) => {
     for (const language of translator.languages) {
       if (translator.has(flag.explanation, language)) continue;
-      problems.push({ severity: 'error', rule: 'missing-locale-key', file, line: source.lineOf(['flags', index, 'explanation']), message: `red flag "${flag.id}": locale key "${flag.explanation}" is missing in language "${language}"` });
+      problems.push({
+        severity: 'error',
+        rule: 'missing-locale-key',
+        file,
+        line: source.lineOf(['flags', index, 'explanation']),
+        message: `red flag "${flag.id}": locale key "${flag.explanation}" is missing in language "${language}"`,
+      });
     }
   });
   return problems;

@@ -15,7 +15,17 @@ import { checkReachability } from './check-reachability.ts';
 import { checkRedFlags } from './check-red-flags.ts';
 import type { Check } from './lint-context.ts';
 
-const CHECKS: Check[] = [checkReachability, checkQuestions, checkActions, checkLocaleKeys, checkChannelLimits, checkContactReferences, checkPhoneNumbers, checkRedFlags, checkAnswerBank];
+const CHECKS: Check[] = [
+  checkReachability,
+  checkQuestions,
+  checkActions,
+  checkLocaleKeys,
+  checkChannelLimits,
+  checkContactReferences,
+  checkPhoneNumbers,
+  checkRedFlags,
+  checkAnswerBank,
+];
 
 /** Everything `pelita flows check` reports, for flows, locales and content together, in file order. */
 export function lintContent(paths: { flows: string; locales: string; content: string }): FlowProblem[] {
@@ -29,12 +39,18 @@ export function lintContent(paths: { flows: string; locales: string; content: st
     problems.push({ severity: 'error', rule: 'locales', file: paths.locales, message: messageOf(error) });
   }
   if (translator) {
-    const context = { flows, translator, contacts, actions: builtInActions(), flowsDir: paths.flows, localesDir: paths.locales, contentDir: paths.content };
+    const context = {
+      flows,
+      translator,
+      contacts,
+      actions: builtInActions(),
+      flowsDir: paths.flows,
+      localesDir: paths.locales,
+      contentDir: paths.content,
+    };
     for (const check of CHECKS) problems.push(...check(context));
   }
-  return problems.sort(
-    (a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || a.rule.localeCompare(b.rule),
-  );
+  return problems.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || a.rule.localeCompare(b.rule));
 }
 
 /** Paths inside the project are shown relative to it; others stay absolute. */

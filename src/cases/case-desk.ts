@@ -27,7 +27,10 @@ export interface Operator {
  */
 export type DeliverToPerson = (found: Case, replyId: string, operatorText: string | undefined) => Promise<void>;
 
-type DeskJob = { kind: 'notify'; caseId: string; overdue: boolean } | { kind: 'sla'; caseId: string; round: number } | { kind: 'relay'; caseId: string; text: string };
+type DeskJob =
+  | { kind: 'notify'; caseId: string; overdue: boolean }
+  | { kind: 'sla'; caseId: string; round: number }
+  | { kind: 'relay'; caseId: string; text: string };
 
 const QUEUE = 'operators';
 /** Operators' notifications are retried for as long as it takes, a minute apart at most. */
@@ -118,8 +121,13 @@ export class CaseDesk {
   async claim(id: string, operator: Operator): Promise<Case> {
     const found = await this.require(id);
     if (found.status === 'resolved') throw new CaseActionError(`case ${id} is resolved`, 409);
-    if (found.status === 'claimed' && found.operator?.id !== operator.id) throw new CaseActionError(`case ${id} is claimed by ${found.operator?.name}`, 409);
-    const claimed = await this.store.update(id, (current) => ({ ...current, status: 'claimed', operator, claimedAt: new Date().toISOString() }), { event: 'claimed', by: operator.id });
+    if (found.status === 'claimed' && found.operator?.id !== operator.id)
+      throw new CaseActionError(`case ${id} is claimed by ${found.operator?.name}`, 409);
+    const claimed = await this.store.update(
+      id,
+      (current) => ({ ...current, status: 'claimed', operator, claimedAt: new Date().toISOString() }),
+      { event: 'claimed', by: operator.id },
+    );
     await this.tellOperators(claimed, this.deps.say('operators.claimed', { id, name: operator.name }));
     return claimed;
   }
@@ -127,7 +135,8 @@ export class CaseDesk {
   /** The claiming operator's words to the person. `replyId` makes a repeated call harmless. */
   async reply(id: string, operator: Operator, text: string, replyId: string): Promise<void> {
     const found = await this.require(id);
-    if (found.status !== 'claimed' || found.operator?.id !== operator.id) throw new CaseActionError(`only the operator who claimed case ${id} can answer in it`, 403);
+    if (found.status !== 'claimed' || found.operator?.id !== operator.id)
+      throw new CaseActionError(`only the operator who claimed case ${id} can answer in it`, 403);
     await this.deps.deliverToPerson(found, replyId, text);
     await this.store.audit(id, { event: 'operator_replied', by: operator.id });
   }
@@ -135,8 +144,12 @@ export class CaseDesk {
   async resolve(id: string, operator: Operator): Promise<Case> {
     const found = await this.require(id);
     if (found.status === 'resolved') return found;
-    if (found.status === 'claimed' && found.operator?.id !== operator.id) throw new CaseActionError(`case ${id} is claimed by ${found.operator?.name}`, 403);
-    const resolved = await this.store.update(id, (current) => ({ ...current, status: 'resolved', resolvedAt: new Date().toISOString() }), { event: 'resolved', by: operator.id });
+    if (found.status === 'claimed' && found.operator?.id !== operator.id)
+      throw new CaseActionError(`case ${id} is claimed by ${found.operator?.name}`, 403);
+    const resolved = await this.store.update(id, (current) => ({ ...current, status: 'resolved', resolvedAt: new Date().toISOString() }), {
+      event: 'resolved',
+      by: operator.id,
+    });
     await this.deps.deliverToPerson(resolved, `resolved-${id}`, undefined);
     await this.tellOperators(resolved, this.deps.say('operators.resolved', { id, name: operator.name }));
     return resolved;
@@ -150,11 +163,20 @@ export class CaseDesk {
    * `activeCaseId`: the conversation's active-case pointer when the caller already read it
    * (its key is `keys.activeCase`; null: no case).
    */
-  async relayFromPerson(conversationId: string, messageId: string, text: string | undefined, activeCaseId?: string | null): Promise<boolean> {
+  async relayFromPerson(
+    conversationId: string,
+    messageId: string,
+    text: string | undefined,
+    activeCaseId?: string | null,
+  ): Promise<boolean> {
     if (activeCaseId === null) return false;
     const found = activeCaseId === undefined ? await this.store.activeFor(conversationId) : await this.store.getActive(activeCaseId);
     if (found?.status !== 'claimed') return false;
-    await this.queue.add('relay', { kind: 'relay', caseId: found.id, text: text ?? '' }, { jobId: `relay-${createHash('sha256').update(`${conversationId}\n${messageId}`).digest('hex').slice(0, 20)}` });
+    await this.queue.add(
+      'relay',
+      { kind: 'relay', caseId: found.id, text: text ?? '' },
+      { jobId: `relay-${createHash('sha256').update(`${conversationId}\n${messageId}`).digest('hex').slice(0, 20)}` },
+    );
     return true;
   }
 
@@ -169,7 +191,12 @@ export class CaseDesk {
       concurrency: 4,
       settings: { backoffStrategy: (attemptsMade: number) => Math.min(MAX_BACKOFF_MS, 500 * 2 ** attemptsMade) },
     });
-    this.worker.on('failed', (job, error) => log.error({ caseId: job?.data.caseId, kind: job?.data.kind, attempts: job?.attemptsMade, err: error }, 'could not reach the operators; will retry'));
+    this.worker.on('failed', (job, error) =>
+      log.error(
+        { caseId: job?.data.caseId, kind: job?.data.kind, attempts: job?.attemptsMade, err: error },
+        'could not reach the operators; will retry',
+      ),
+    );
     this.worker.on('error', (error) => log.error({ err: error }, 'operators worker error'));
   }
 
@@ -178,7 +205,12 @@ export class CaseDesk {
     // The announcer waits on a blocking read: cut it short rather than wait out its timeout.
     this.announcer?.disconnect();
     await this.announcing;
-    await closeBullmq({ workers: this.worker ? [this.worker] : [], connections: this.connection ? [this.connection] : [], queue: this.queue, graceMs });
+    await closeBullmq({
+      workers: this.worker ? [this.worker] : [],
+      connections: this.connection ? [this.connection] : [],
+      queue: this.queue,
+      graceMs,
+    });
   }
 
   private async run(job: DeskJob): Promise<void> {
@@ -192,21 +224,34 @@ export class CaseDesk {
         if (!job.overdue && found.notifiedAt) return;
         const messageId = await operators.postCase(found, job.overdue);
         await this.store.linkThread(messageId, found.id);
-        await this.store.update(found.id, (current) => ({ ...current, notifiedAt: new Date().toISOString(), threadMessageId: messageId }), { event: job.overdue ? 'reposted' : 'notified', by: 'system' });
+        await this.store.update(found.id, (current) => ({ ...current, notifiedAt: new Date().toISOString(), threadMessageId: messageId }), {
+          event: job.overdue ? 'reposted' : 'notified',
+          by: 'system',
+        });
         return;
       }
       case 'sla': {
         if (found.status !== 'open') return;
         await this.store.update(found.id, (current) => ({ ...current, overdue: true }), { event: 'overdue', by: 'system' });
-        this.deps.log.error({ caseId: found.id, minutes: Math.round(this.deps.slaMs / 60_000) }, 'case not claimed within the SLA; posting it again');
+        this.deps.log.error(
+          { caseId: found.id, minutes: Math.round(this.deps.slaMs / 60_000) },
+          'case not claimed within the SLA; posting it again',
+        );
         await this.queue.add('notify', { kind: 'notify', caseId: found.id, overdue: true }, { jobId: `notify-${found.id}-${job.round}` });
-        await this.queue.add('sla', { kind: 'sla', caseId: found.id, round: job.round + 1 }, { jobId: `sla-${found.id}-${job.round + 1}`, delay: this.deps.slaMs });
+        await this.queue.add(
+          'sla',
+          { kind: 'sla', caseId: found.id, round: job.round + 1 },
+          { jobId: `sla-${found.id}-${job.round + 1}`, delay: this.deps.slaMs },
+        );
         return;
       }
       case 'relay':
         if (operators && found.status === 'claimed') {
           // Replying to the relayed message answers the person too.
-          await this.store.linkThread(await operators.postInThread(found, this.deps.say('operators.person_says', { id: found.id, text: job.text })), found.id);
+          await this.store.linkThread(
+            await operators.postInThread(found, this.deps.say('operators.person_says', { id: found.id, text: job.text })),
+            found.id,
+          );
         }
         return;
     }

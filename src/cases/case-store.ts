@@ -90,7 +90,14 @@ export class CaseStore {
     const { id, conversationId } = candidate;
     return {
       script: OPEN_CASE,
-      keys: [this.keys.activeCase(conversationId), this.keys.case(id), this.keys.caseAudit(id), this.keys.casesByTime(), this.keys.casesOf(conversationId), this.keys.casesOpened()],
+      keys: [
+        this.keys.activeCase(conversationId),
+        this.keys.case(id),
+        this.keys.caseAudit(id),
+        this.keys.casesByTime(),
+        this.keys.casesOf(conversationId),
+        this.keys.casesOpened(),
+      ],
       args: [
         JSON.stringify(caseSchema.parse(candidate)),
         id,
@@ -169,7 +176,8 @@ export class CaseStore {
         await this.redis.zrem(this.keys.casesByTime(), id);
         continue;
       }
-      if (filter.status === 'overdue' ? found.overdue && found.status === 'open' : !filter.status || found.status === filter.status) cases.push(found);
+      if (filter.status === 'overdue' ? found.overdue && found.status === 'open' : !filter.status || found.status === filter.status)
+        cases.push(found);
     }
     return cases;
   }
@@ -217,7 +225,11 @@ export class CaseStore {
     let count = 0;
     for (const id of await this.redis.smembers(this.keys.casesOf(conversationId))) {
       if (!(await this.get(id))) continue;
-      await this.update(id, (current) => ({ ...current, conversationId: pseudonym, screening: undefined, situation: undefined, country: undefined }), { event: 'anonymised', by: 'person' });
+      await this.update(
+        id,
+        (current) => ({ ...current, conversationId: pseudonym, screening: undefined, situation: undefined, country: undefined }),
+        { event: 'anonymised', by: 'person' },
+      );
       count += 1;
     }
     await this.redis.del(this.keys.casesOf(conversationId));
@@ -226,7 +238,9 @@ export class CaseStore {
 }
 
 function auditFields(entry: Omit<AuditEntry, 'at'>): string[] {
-  return Object.entries({ at: new Date().toISOString(), ...entry }).flatMap(([key, value]) => (value === undefined ? [] : [key, String(value)]));
+  return Object.entries({ at: new Date().toISOString(), ...entry }).flatMap(([key, value]) =>
+    value === undefined ? [] : [key, String(value)],
+  );
 }
 
 export class CaseNotFoundError extends Error {

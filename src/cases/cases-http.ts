@@ -5,7 +5,9 @@ import { CASE_STATUSES } from './case.ts';
 import { bearerToken, sameSecret } from '../core/same-secret.ts';
 
 const operatorBody = z.object({ operator: z.string().trim().min(1).max(100) }).strict();
-const replyBody = z.object({ operator: z.string().trim().min(1).max(100), text: z.string().trim().min(1).max(4000), id: z.string().max(100).optional() }).strict();
+const replyBody = z
+  .object({ operator: z.string().trim().min(1).max(100), text: z.string().trim().min(1).max(4000), id: z.string().max(100).optional() })
+  .strict();
 const listQuery = z.object({ status: z.enum([...CASE_STATUSES, 'overdue']).optional() }).strict();
 
 /** An operator acting through the admin API is known by the name they give. */
@@ -54,7 +56,8 @@ export function addCaseRoutes(app: FastifyInstance, deps: { desk: CaseDesk; toke
 
   app.post<{ Params: { id: string } }>('/v1/cases/:id/reply', { preHandler: authorize }, async (request, reply) => {
     const body = replyBody.safeParse(request.body);
-    if (!body.success) return reply.status(400).send({ error: 'expected {"operator": "<name>", "text": "...", "id"?: "<your message id>"}' });
+    if (!body.success)
+      return reply.status(400).send({ error: 'expected {"operator": "<name>", "text": "...", "id"?: "<your message id>"}' });
     const { operator, text, id } = body.data;
     return act(reply, async () => {
       await deps.desk.reply(request.params.id, operatorOf(operator), text, `api-${id ?? Date.now()}`);

@@ -13,7 +13,11 @@ function csvCell(value: string): string {
  * export of the official licence list (columns name, licence_number, status, province, in
  * any order, comma or semicolon separated), and records where it came from and when.
  */
-export function agenciesImportCommand(options: { file: string; source: string }, env: NodeJS.ProcessEnv = process.env, today = new Date()): number {
+export function agenciesImportCommand(
+  options: { file: string; source: string },
+  env: NodeJS.ProcessEnv = process.env,
+  today = new Date(),
+): number {
   const agencies: Agency[] = parseAgencyCsv(readFileSync(options.file, 'utf8'), options.file);
   const contentDir = contentPathsFrom(env).content;
   const lines = [AGENCY_COLUMNS.join(','), ...agencies.map((a) => [a.name, a.licenceNumber, a.status, a.province].map(csvCell).join(','))];

@@ -18,7 +18,10 @@ import { readAll } from './read-stdin.ts';
  * scripts; needs no Redis. `--json` prints {"card","confidence","alternatives":[...]};
  * `--evaluate FILE` scores labelled questions (top-1, top-3, answered at once).
  */
-export async function answerCommand(options: { json: boolean; lang: string | undefined; evaluate?: string | undefined; errors?: boolean; stats?: boolean }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function answerCommand(
+  options: { json: boolean; lang: string | undefined; evaluate?: string | undefined; errors?: boolean; stats?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   if (options.stats) return answerStats(options.json, env);
   const paths = contentPathsFrom(env);
   const bank = loadAnswerBank(paths.content, loadContacts(paths.content));
@@ -30,18 +33,29 @@ export async function answerCommand(options: { json: boolean; lang: string | und
       for (const question of questions) {
         const found = retriever.find(question.text, 3);
         if (found.card === question.card || (question.card === 'none' && found.confidence < ANSWER_POLICY.answer)) continue;
-        process.stdout.write(`${question.card}>${found.card ?? '-'}\t${found.confidence}\t${found.alternatives.map((match) => `${match.card}:${match.confidence}`).join(',')}\t${question.text}\n`);
+        process.stdout.write(
+          `${question.card}>${found.card ?? '-'}\t${found.confidence}\t${found.alternatives.map((match) => `${match.card}:${match.confidence}`).join(',')}\t${question.text}\n`,
+        );
       }
     }
     const metrics = evaluateAnswers(retriever, questions, ANSWER_POLICY);
-    process.stdout.write(options.json ? `${JSON.stringify({ file: options.evaluate, ...metrics })}\n` : `${Object.entries(metrics).map(([name, value]) => `${name}\t${value}`).join('\n')}\n`);
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify({ file: options.evaluate, ...metrics })}\n`
+        : `${Object.entries(metrics)
+            .map(([name, value]) => `${name}\t${value}`)
+            .join('\n')}\n`,
+    );
     return 0;
   }
   const message = (await readAll(process.stdin)).trim();
-  if (message === '') throw new UsageError('answer reads a message on standard input, e.g.: echo "boleh gk agen pegang paspor" | pelita answer --json');
+  if (message === '')
+    throw new UsageError('answer reads a message on standard input, e.g.: echo "boleh gk agen pegang paspor" | pelita answer --json');
   const found = retriever.find(message, 4);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ card: found.card ?? null, confidence: found.confidence, alternatives: found.alternatives })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ card: found.card ?? null, confidence: found.confidence, alternatives: found.alternatives })}\n`,
+    );
     return 0;
   }
   const card = found.card ? bank.get(found.card) : undefined;
@@ -65,7 +79,9 @@ async function answerStats(json: boolean, env: NodeJS.ProcessEnv): Promise<numbe
     const counts = await new AnswerCounts(redis, new RedisKeys(config.REDIS_PREFIX)).read();
     const rows = Object.entries(counts).sort((a, b) => b[1].shown - a[1].shown);
     if (json) process.stdout.write(`${JSON.stringify({ cards: Object.fromEntries(rows) })}\n`);
-    else for (const [card, count] of rows) process.stdout.write(`${card}\tshown ${count.shown}\thelpful ${count.helpful}\tnot helpful ${count.not_helpful}\n`);
+    else
+      for (const [card, count] of rows)
+        process.stdout.write(`${card}\tshown ${count.shown}\thelpful ${count.helpful}\tnot helpful ${count.not_helpful}\n`);
     return 0;
   } finally {
     await withTimeout(redis.quit(), 1000).catch(() => redis.disconnect());

@@ -22,11 +22,20 @@ async function withCases<T>(work: (store: CaseStore) => Promise<T>, env: NodeJS.
 
 function line(found: Case): string {
   const flags = [found.status, ...(found.overdue && found.status === 'open' ? ['OVERDUE'] : [])].join(' ');
-  return `${found.id}\t${flags}\t${found.reason}\t${found.conversationId}\t${found.language ?? '-'}\t${found.country ?? '-'}\t${found.situation ? Object.entries(found.situation).map(([name, value]) => `${name}=${value}`).join(',') : '-'}\topened ${found.openedAt}${found.operator ? `\tby ${found.operator.name}` : ''}`;
+  return `${found.id}\t${flags}\t${found.reason}\t${found.conversationId}\t${found.language ?? '-'}\t${found.country ?? '-'}\t${
+    found.situation
+      ? Object.entries(found.situation)
+          .map(([name, value]) => `${name}=${value}`)
+          .join(',')
+      : '-'
+  }\topened ${found.openedAt}${found.operator ? `\tby ${found.operator.name}` : ''}`;
 }
 
 /** `pelita cases list [--status open|claimed|resolved|overdue] [--json]`: newest first. */
-export async function casesListCommand(options: { status: 'open' | 'claimed' | 'resolved' | 'overdue' | undefined; json: boolean }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function casesListCommand(
+  options: { status: 'open' | 'claimed' | 'resolved' | 'overdue' | undefined; json: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const cases = await withCases((store) => store.list(options.status ? { status: options.status } : {}), env);
   if (options.json) process.stdout.write(`${JSON.stringify({ cases })}\n`);
   else {
@@ -50,7 +59,8 @@ export async function casesShowCommand(options: { id: string; json: boolean }, e
   else {
     process.stdout.write(`${line(shown.case)}\n`);
     if (shown.case.screening) process.stdout.write(`screening: ${JSON.stringify(shown.case.screening)}\n`);
-    for (const entry of shown.audit) process.stdout.write(`  ${entry.at}\t${entry.event}\t${entry.by}${entry.detail ? `\t${entry.detail}` : ''}\n`);
+    for (const entry of shown.audit)
+      process.stdout.write(`  ${entry.at}\t${entry.event}\t${entry.by}${entry.detail ? `\t${entry.detail}` : ''}\n`);
   }
   return 0;
 }

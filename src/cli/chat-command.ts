@@ -29,7 +29,12 @@ export async function chatCommand(options: { user: string | undefined; lang: str
       ? (reply: Parameters<typeof renderAsJson>[0]) => print(renderAsJson(reply))
       : (reply: Parameters<typeof renderForTerminal>[0]) => print(`${renderForTerminal(reply)}\n`);
 
-    const lines = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive, prompt: '> ' });
+    const lines = createInterface({
+      input: process.stdin,
+      output: interactive ? process.stdout : undefined,
+      terminal: interactive,
+      prompt: '> ',
+    });
     if (interactive) {
       print('Pelita chat. Type a message (or a menu number); Ctrl+D to leave.\n');
       lines.prompt();

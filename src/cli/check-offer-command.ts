@@ -8,7 +8,10 @@ import { readAll } from './read-stdin.ts';
  * `pelita check-offer`: the job-offer check on stdin, for NGO staff and scripts. Needs no
  * Redis. `--json` prints {"risk","flags":[{"id","evidence"}]}.
  */
-export async function checkOfferCommand(options: { json: boolean; lang: string | undefined }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function checkOfferCommand(
+  options: { json: boolean; lang: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const paths = contentPathsFrom(env);
   const checker = loadOfferChecker(paths.content);
   const offer = await readAll(process.stdin);
@@ -23,7 +26,9 @@ export async function checkOfferCommand(options: { json: boolean; lang: string |
   if (!translator.languages.includes(language)) throw new UsageError(`--lang must be one of ${translator.languages.join(', ')}`);
   process.stdout.write(`${translator.t(`offer_flags.result_${result.risk}`, language)}\n`);
   for (const flag of result.flags) {
-    process.stdout.write(`${translator.t('offer_flags.flag_line', language, { explanation: translator.t(flag.explanation, language), evidence: flag.evidence })}\n`);
+    process.stdout.write(
+      `${translator.t('offer_flags.flag_line', language, { explanation: translator.t(flag.explanation, language), evidence: flag.evidence })}\n`,
+    );
   }
   return 0;
 }

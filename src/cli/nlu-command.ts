@@ -11,7 +11,10 @@ import { loadPlaces } from '../content/place-directory.ts';
  * `pelita nlu`: one message per stdin line, one result per line:
  * {"text","language","intent","confidence","emergency","entities"} (tab-separated without --json).
  */
-export async function nluCommand(options: { json: boolean; lang: string | undefined; evaluate?: string | undefined; errors?: boolean }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function nluCommand(
+  options: { json: boolean; lang: string | undefined; evaluate?: string | undefined; errors?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const paths = contentPathsFrom(env);
   const places = loadPlaces(path.join(paths.content, 'places'));
   const nlu = await Nlu.load(paths.nlu);
@@ -24,10 +27,18 @@ export async function nluCommand(options: { json: boolean; lang: string | undefi
       for (const message of messages) {
         const result = await understandText(nlu, message.text, undefined, places);
         if (result.intent === message.intent && result.emergency === message.emergency) continue;
-        process.stdout.write(`${message.emergency ? 'E' : '-'}>${result.emergency ? 'E' : '-'}\t${message.intent}>${result.intent}\t${result.confidence}\t${message.text}\n`);
+        process.stdout.write(
+          `${message.emergency ? 'E' : '-'}>${result.emergency ? 'E' : '-'}\t${message.intent}>${result.intent}\t${result.confidence}\t${message.text}\n`,
+        );
       }
     }
-    process.stdout.write(options.json ? `${JSON.stringify({ file: options.evaluate, ...metrics })}\n` : `${Object.entries(metrics).map(([name, value]) => `${name}\t${value}`).join('\n')}\n`);
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify({ file: options.evaluate, ...metrics })}\n`
+        : `${Object.entries(metrics)
+            .map(([name, value]) => `${name}\t${value}`)
+            .join('\n')}\n`,
+    );
     return 0;
   }
   for await (const line of createInterface({ input: process.stdin })) {

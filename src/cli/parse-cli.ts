@@ -68,13 +68,21 @@ export function parseCli(argv: string[]): Command {
         return { name: 'flows-check', json: values.json ?? false };
       }
       case 'check-offer': {
-        const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false }, lang: { type: 'string' } }, strict: true });
+        const { values } = parseArgs({
+          args: rest,
+          options: { json: { type: 'boolean', default: false }, lang: { type: 'string' } },
+          strict: true,
+        });
         return { name: 'check-offer', json: values.json ?? false, lang: values.lang };
       }
       case 'content': {
         const [sub, ...options] = rest;
         if (sub !== 'stale') throw new UsageError(`unknown content command: ${sub ?? '(none)'}; try: pelita content stale`);
-        const { values } = parseArgs({ args: options, options: { days: { type: 'string', default: '180' }, json: { type: 'boolean', default: false } }, strict: true });
+        const { values } = parseArgs({
+          args: options,
+          options: { days: { type: 'string', default: '180' }, json: { type: 'boolean', default: false } },
+          strict: true,
+        });
         const days = Number(values.days);
         if (!Number.isInteger(days) || days < 0) throw new UsageError(`--days must be a whole number (got ${values.days})`);
         return { name: 'content-stale', days, json: values.json ?? false };
@@ -82,18 +90,45 @@ export function parseCli(argv: string[]): Command {
       case 'answer': {
         const { values } = parseArgs({
           args: rest,
-          options: { json: { type: 'boolean', default: false }, lang: { type: 'string' }, evaluate: { type: 'string' }, errors: { type: 'boolean', default: false }, stats: { type: 'boolean', default: false } },
+          options: {
+            json: { type: 'boolean', default: false },
+            lang: { type: 'string' },
+            evaluate: { type: 'string' },
+            errors: { type: 'boolean', default: false },
+            stats: { type: 'boolean', default: false },
+          },
           strict: true,
         });
-        return { name: 'answer', json: values.json ?? false, lang: values.lang, evaluate: values.evaluate, errors: values.errors ?? false, stats: values.stats ?? false };
+        return {
+          name: 'answer',
+          json: values.json ?? false,
+          lang: values.lang,
+          evaluate: values.evaluate,
+          errors: values.errors ?? false,
+          stats: values.stats ?? false,
+        };
       }
       case 'nlu': {
-        const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false }, lang: { type: 'string' }, evaluate: { type: 'string' }, errors: { type: 'boolean', default: false } }, strict: true });
+        const { values } = parseArgs({
+          args: rest,
+          options: {
+            json: { type: 'boolean', default: false },
+            lang: { type: 'string' },
+            evaluate: { type: 'string' },
+            errors: { type: 'boolean', default: false },
+          },
+          strict: true,
+        });
         return { name: 'nlu', json: values.json ?? false, lang: values.lang, evaluate: values.evaluate, errors: values.errors ?? false };
       }
       case 'cases': {
         const [sub, ...options] = rest;
-        const { values, positionals } = parseArgs({ args: options, options: { status: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+        const { values, positionals } = parseArgs({
+          args: options,
+          options: { status: { type: 'string' }, json: { type: 'boolean', default: false } },
+          allowPositionals: true,
+          strict: true,
+        });
         if (sub === 'list') {
           const status = values.status;
           if (status !== undefined && status !== 'open' && status !== 'claimed' && status !== 'resolved' && status !== 'overdue') {
@@ -106,15 +141,28 @@ export function parseCli(argv: string[]): Command {
       }
       case 'deadletters': {
         const [action, ...options] = rest;
-        const { values, positionals } = parseArgs({ args: options, options: { json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
-        if (action === 'list' && positionals.length === 0) return { name: 'deadletters', action, id: undefined, json: values.json ?? false };
-        if ((action === 'retry' || action === 'drop') && positionals.length === 1) return { name: 'deadletters', action, id: positionals[0], json: values.json ?? false };
+        const { values, positionals } = parseArgs({
+          args: options,
+          options: { json: { type: 'boolean', default: false } },
+          allowPositionals: true,
+          strict: true,
+        });
+        if (action === 'list' && positionals.length === 0)
+          return { name: 'deadletters', action, id: undefined, json: values.json ?? false };
+        if ((action === 'retry' || action === 'drop') && positionals.length === 1)
+          return { name: 'deadletters', action, id: positionals[0], json: values.json ?? false };
         throw new UsageError('try: pelita deadletters list [--json], or pelita deadletters retry|drop CONVERSATION/MESSAGE');
       }
       case 'agencies': {
         const [sub, ...options] = rest;
-        if (sub !== 'import') throw new UsageError(`unknown agencies command: ${sub ?? '(none)'}; try: pelita agencies import FILE --source TEXT`);
-        const { values, positionals } = parseArgs({ args: options, options: { source: { type: 'string' } }, allowPositionals: true, strict: true });
+        if (sub !== 'import')
+          throw new UsageError(`unknown agencies command: ${sub ?? '(none)'}; try: pelita agencies import FILE --source TEXT`);
+        const { values, positionals } = parseArgs({
+          args: options,
+          options: { source: { type: 'string' } },
+          allowPositionals: true,
+          strict: true,
+        });
         if (positionals.length !== 1) throw new UsageError('agencies import takes one CSV file');
         if (!values.source) throw new UsageError('agencies import needs --source, e.g. --source "Siskop2MI export, 2026-11-20"');
         return { name: 'agencies-import', file: positionals[0]!, source: values.source };

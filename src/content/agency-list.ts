@@ -72,7 +72,8 @@ export function parseAgencyCsv(text: string, file = AGENCIES_FILE): Agency[] {
   const columns = (header ?? []).map((cell) => normalizeAnswer(cell).replace(/ /g, '_'));
   const index = AGENCY_COLUMNS.map((column) => columns.indexOf(column));
   const missing = AGENCY_COLUMNS.filter((_, i) => index[i] === -1);
-  if (missing.length > 0) throw new ContentError(file, `the header needs the columns ${AGENCY_COLUMNS.join(', ')} (missing: ${missing.join(', ')})`);
+  if (missing.length > 0)
+    throw new ContentError(file, `the header needs the columns ${AGENCY_COLUMNS.join(', ')} (missing: ${missing.join(', ')})`);
   return body
     .filter((row) => row.some((cell) => cell.trim() !== ''))
     .map((row, line) => {

@@ -63,17 +63,32 @@ export const ANSWERS_DIR = 'answers';
  * Reads every card file, card by card, so one broken card does not hide the others. With
  * the contact directory, contact ids are checked too. Problems are errors that stop start-up.
  */
-export function readAnswerBank(contentDir: string, contacts?: ContactDirectory): { bank: AnswerBank; problems: FlowProblem[]; lines: Map<string, CardPlace> } {
+export function readAnswerBank(
+  contentDir: string,
+  contacts?: ContactDirectory,
+): { bank: AnswerBank; problems: FlowProblem[]; lines: Map<string, CardPlace> } {
   const dir = path.join(contentDir, ANSWERS_DIR);
   const cards: AnswerCard[] = [];
   const problems: FlowProblem[] = [];
   const lines = new Map<string, CardPlace>();
-  const files = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((name) => name.endsWith('.yaml'))
+        .sort()
+    : [];
   for (const name of files) {
     const file = path.join(dir, name);
     const source = new YamlSource(file);
     if (source.errors.length > 0) {
-      problems.push(...source.errors.map((error) => ({ severity: 'error' as const, rule: 'yaml', file, line: error.line, message: `YAML: ${error.message}` })));
+      problems.push(
+        ...source.errors.map((error) => ({
+          severity: 'error' as const,
+          rule: 'yaml',
+          file,
+          line: error.line,
+          message: `YAML: ${error.message}`,
+        })),
+      );
       continue;
     }
     const list = (source.value as { cards?: unknown } | null)?.cards;
@@ -89,13 +104,25 @@ export function readAnswerBank(contentDir: string, contacts?: ContactDirectory):
         for (const issue of parsed.error.issues) {
           const field = issue.path.join('.');
           const rule = field.startsWith('sources') || field === 'verifiedOn' ? 'card-provenance' : 'schema';
-          problems.push({ severity: 'error', rule, file, line: source.lineOf(['cards', index, ...issue.path]), message: `${label}: ${field ? `${field}: ` : ''}${issue.message}` });
+          problems.push({
+            severity: 'error',
+            rule,
+            file,
+            line: source.lineOf(['cards', index, ...issue.path]),
+            message: `${label}: ${field ? `${field}: ` : ''}${issue.message}`,
+          });
         }
         return;
       }
       const card = parsed.data;
       if (lines.has(card.id)) {
-        problems.push({ severity: 'error', rule: 'duplicate-card', file, line: source.lineOf(['cards', index, 'id']), message: `card id "${card.id}" appears twice` });
+        problems.push({
+          severity: 'error',
+          rule: 'duplicate-card',
+          file,
+          line: source.lineOf(['cards', index, 'id']),
+          message: `card id "${card.id}" appears twice`,
+        });
         return;
       }
       lines.set(card.id, { file, line: source.lineOf(['cards', index, 'id']), source, index });
@@ -107,12 +134,24 @@ export function readAnswerBank(contentDir: string, contacts?: ContactDirectory):
     const where = lines.get(card.id);
     const at = { file: where?.file ?? dir, line: where?.line };
     for (const follow of card.follow_up ?? []) {
-      if ('card' in follow && !bank.get(follow.card)) problems.push({ severity: 'error', rule: 'missing-card', ...at, message: `card ${card.id}: follow_up names card "${follow.card}", which does not exist` });
+      if ('card' in follow && !bank.get(follow.card))
+        problems.push({
+          severity: 'error',
+          rule: 'missing-card',
+          ...at,
+          message: `card ${card.id}: follow_up names card "${follow.card}", which does not exist`,
+        });
     }
     if (!contacts) continue;
     const named = [...(card.contacts ?? []), ...(card.variants ?? []).flatMap((variant) => variant.contacts ?? [])];
     for (const contact of named) {
-      if (typeof contact === 'string' && !contacts.get(contact)) problems.push({ severity: 'error', rule: 'missing-contact', ...at, message: `card ${card.id}: contact "${contact}" is not in the directory` });
+      if (typeof contact === 'string' && !contacts.get(contact))
+        problems.push({
+          severity: 'error',
+          rule: 'missing-contact',
+          ...at,
+          message: `card ${card.id}: contact "${contact}" is not in the directory`,
+        });
     }
   }
   return { bank, problems, lines };

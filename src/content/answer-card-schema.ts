@@ -11,9 +11,26 @@ export const MAX_ANSWER_CHARS = 600;
 const inBothLanguages = z.object({ id: z.string().min(1), en: z.string().min(1) }).strict();
 
 export const TOPICS = [
-  'documents', 'legal_route', 'recruiters', 'costs', 'destination', 'age', 'warning_signs', 'scams', 'trafficking',
-  'wages', 'complaints', 'detention', 'going_home', 'sea_work', 'middle_east', 'insurance', 'reintegration',
-  'money_home', 'family', 'mental_health',
+  'documents',
+  'legal_route',
+  'recruiters',
+  'costs',
+  'destination',
+  'age',
+  'warning_signs',
+  'scams',
+  'trafficking',
+  'wages',
+  'complaints',
+  'detention',
+  'going_home',
+  'sea_work',
+  'middle_east',
+  'insurance',
+  'reintegration',
+  'money_home',
+  'family',
+  'mental_health',
 ] as const;
 
 /**
@@ -23,7 +40,10 @@ export const TOPICS = [
 export const cardConditionSchema = z
   .object({
     where: z.enum(['abroad', 'indonesia', 'at_sea']).optional(),
-    destination: z.array(z.string().regex(/^[A-Z]{2}$/)).min(1).optional(),
+    destination: z
+      .array(z.string().regex(/^[A-Z]{2}$/))
+      .min(1)
+      .optional(),
     stage: z.array(z.enum(STAGES)).min(1).optional(),
     sector: z.array(z.enum(SECTORS)).min(1).optional(),
   })
@@ -52,12 +72,17 @@ export const answerCardSchema = z
     id: z.string().regex(/^[a-z0-9-]+$/, { error: 'ids are lower-case words joined by "-"' }),
     topic: z.enum(TOPICS),
     /** A short name for a "Did you mean ...?" button (at most 24 characters: WhatsApp's list rows). */
-    title: z.object({ id: z.string().min(1).max(24), en: z.string().min(1).max(24) }).strict().optional(),
+    title: z
+      .object({ id: z.string().min(1).max(24), en: z.string().min(1).max(24) })
+      .strict()
+      .optional(),
     /** How people ask it: the retrieval index is built from these. */
     questions: z.object({ id: z.array(z.coerce.string().min(3)).min(3), en: z.array(z.coerce.string().min(3)).min(3) }).strict(),
     answer: inBothLanguages,
     /** The first variant whose condition matches replaces the answer (and its contacts, if it lists any). */
-    variants: z.array(z.object({ when: cardConditionSchema, answer: inBothLanguages, contacts: z.array(cardContactSchema).optional() }).strict()).optional(),
+    variants: z
+      .array(z.object({ when: cardConditionSchema, answer: inBothLanguages, contacts: z.array(cardContactSchema).optional() }).strict())
+      .optional(),
     contacts: z.array(cardContactSchema).optional(),
     follow_up: z.array(followUpSchema).max(3).optional(),
     sources: z.array(z.string().min(8)).min(1, { error: 'missing: every card names its sources' }),

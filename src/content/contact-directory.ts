@@ -40,7 +40,15 @@ export function readContacts(contentDir: string): { directory: ContactDirectory;
 function readDirectoryFile(file: string, contacts: Contact[], problems: FlowProblem[], seen: Set<string>): void {
   const source = new YamlSource(file);
   if (source.errors.length > 0) {
-    problems.push(...source.errors.map((error) => ({ severity: 'error' as const, rule: 'yaml', file, line: error.line, message: `YAML: ${error.message}` })));
+    problems.push(
+      ...source.errors.map((error) => ({
+        severity: 'error' as const,
+        rule: 'yaml',
+        file,
+        line: error.line,
+        message: `YAML: ${error.message}`,
+      })),
+    );
     return;
   }
   const list = (source.value as { contacts?: unknown } | null)?.contacts;
@@ -56,12 +64,24 @@ function readDirectoryFile(file: string, contacts: Contact[], problems: FlowProb
       for (const issue of parsed.error.issues) {
         const field = issue.path.join('.');
         const rule = field === 'source' || field === 'verifiedOn' ? 'contact-provenance' : 'schema';
-        problems.push({ severity: 'error', rule, file, line: source.lineOf(['contacts', index, ...issue.path]), message: `contact ${typeof id === 'string' ? id : `#${index + 1}`}: ${field ? `${field}: ` : ''}${issue.message}` });
+        problems.push({
+          severity: 'error',
+          rule,
+          file,
+          line: source.lineOf(['contacts', index, ...issue.path]),
+          message: `contact ${typeof id === 'string' ? id : `#${index + 1}`}: ${field ? `${field}: ` : ''}${issue.message}`,
+        });
       }
       return;
     }
     if (seen.has(parsed.data.id)) {
-      problems.push({ severity: 'error', rule: 'duplicate-contact', file, line: source.lineOf(['contacts', index, 'id']), message: `contact id "${parsed.data.id}" appears twice` });
+      problems.push({
+        severity: 'error',
+        rule: 'duplicate-contact',
+        file,
+        line: source.lineOf(['contacts', index, 'id']),
+        message: `contact id "${parsed.data.id}" appears twice`,
+      });
     }
     seen.add(parsed.data.id);
     contacts.push(parsed.data);

@@ -39,23 +39,38 @@ export const contactSchema = z
     area: z
       .object({
         country: z.string().regex(/^[A-Z]{2}$/),
-        province: z.string().regex(/^\d{2}$/).optional(),
-        district: z.string().regex(/^\d{2}\.\d{2}$/).optional(),
+        province: z
+          .string()
+          .regex(/^\d{2}$/)
+          .optional(),
+        district: z
+          .string()
+          .regex(/^\d{2}\.\d{2}$/)
+          .optional(),
       })
       .strict()
       .optional(),
     /** Approximate position, for "nearest to a shared location". */
-    coordinates: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict().optional(),
+    coordinates: z
+      .object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) })
+      .strict()
+      .optional(),
     source: z.string({ error: 'missing: every contact needs a source' }).min(3),
     /**
      * The date of the newest source that gives this value (YYYY, YYYY-MM or YYYY-MM-DD).
      * A number checked recently against an old source may still be out of date: past the
      * configured age the bot says so next to it, and `pelita content stale` lists it.
      */
-    sourceDate: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, { error: 'expected YYYY, YYYY-MM or YYYY-MM-DD' }).optional(),
+    sourceDate: z
+      .string()
+      .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, { error: 'expected YYYY, YYYY-MM or YYYY-MM-DD' })
+      .optional(),
     verifiedOn,
   })
   .strict()
-  .refine((entry) => entry.kind === 'office' || entry.value !== undefined, { error: 'value: a phone, WhatsApp, website or email entry needs its value', path: ['value'] });
+  .refine((entry) => entry.kind === 'office' || entry.value !== undefined, {
+    error: 'value: a phone, WhatsApp, website or email entry needs its value',
+    path: ['value'],
+  });
 
 export type Contact = z.infer<typeof contactSchema>;

@@ -19,7 +19,11 @@ export function readContentYaml<T>(file: string, schema: z.ZodType<T>): T {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') ?? '';
-    throw new ContentError(file, `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid'}`, issue ? source.lineOf(issue.path) : undefined);
+    throw new ContentError(
+      file,
+      `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid'}`,
+      issue ? source.lineOf(issue.path) : undefined,
+    );
   }
   return parsed.data;
 }

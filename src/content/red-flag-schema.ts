@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { regexSource } from '../core/text/regex-source.ts';
 
-
 /**
  * A warning sign of a fake or dangerous job offer. It fires when one of `patterns` matches
  * and, when `with` is given, one of those too (e.g. "admin online" *and* Cambodia).

@@ -25,7 +25,9 @@ export interface Translator {
  * channel escapes for its own markup (Telegram HTML), and plain-text channels need none.
  */
 export function loadTranslator(dir: string, fallback: Language = 'id'): Translator {
-  const languages = readdirSync(dir).filter((entry) => statSync(path.join(dir, entry)).isDirectory()).sort();
+  const languages = readdirSync(dir)
+    .filter((entry) => statSync(path.join(dir, entry)).isDirectory())
+    .sort();
   if (!languages.includes(fallback)) throw new ContentError(dir, `the fallback language folder "${fallback}" is missing`);
   const resources: Resource = {};
   const namespaces = new Set<string>();
@@ -89,7 +91,9 @@ export function loadTranslator(dir: string, fallback: Language = 'id'): Translat
     t: (key, language, values) => {
       const cacheKey = `${language}\u0000${key}`;
       const needsValues =
-        values !== undefined && Object.keys(values).length > 0 && (values.count !== undefined || values.context !== undefined || !isFixed(key, language, cacheKey));
+        values !== undefined &&
+        Object.keys(values).length > 0 &&
+        (values.count !== undefined || values.context !== undefined || !isFixed(key, language, cacheKey));
       if (needsValues) return instance.t(split(key), { lng: language, ...values });
       let text = plain.get(cacheKey);
       if (text === undefined) {
@@ -102,7 +106,8 @@ export function loadTranslator(dir: string, fallback: Language = 'id'): Translat
       const keys = keysByLanguage.get(language);
       return keys !== undefined && (keys.has(key) || keys.has(`${key}_other`) || keys.has(`${key}_one`));
     },
-    keys: (language) => [...new Set([...(keysByLanguage.get(language) ?? [])].map((key) => key.replace(/_(zero|one|two|few|many|other)$/, '')))].sort(),
+    keys: (language) =>
+      [...new Set([...(keysByLanguage.get(language) ?? [])].map((key) => key.replace(/_(zero|one|two|few|many|other)$/, '')))].sort(),
     fileOf: (key, language) => path.join(dir, language, `${key.slice(0, key.indexOf('.'))}.json`),
   };
 }

@@ -21,7 +21,9 @@ export class YamlSource {
   /** The line of the value at `path`, or of its nearest parent that exists. */
   lineOf(path: readonly PropertyKey[]): number | undefined {
     for (let length = path.length; length >= 0; length--) {
-      const node = this.document.getIn(path.slice(0, length) as (string | number)[], true) as { range?: [number, number, number] } | undefined;
+      const node = this.document.getIn(path.slice(0, length) as (string | number)[], true) as
+        | { range?: [number, number, number] }
+        | undefined;
       if (node?.range) return this.lineAt(node.range[0]);
     }
     return undefined;

@@ -33,10 +33,20 @@ const QUESTION_WORDS =
   /\?|\b(apa|apakah|gimana|gmn|bagaimana|bisa|bisakah|boleh|bolehkah|berapa|brp|kemana|kmn|dimana|dmn|siapa|kapan|kenapa|knp|harus|perlu|how|what|can|may|where|who|when|why|should|is it|are they|allowed|legal)\b/;
 
 /** Intents that say something rather than ask: greetings, thanks, and requests with their own flow. */
-const STATEMENT_INTENTS = new Set(['greeting', 'thanks_bye', 'menu', 'change_language', 'delete_data', 'subscribe_alerts', 'unsubscribe', 'talk_to_human']);
+const STATEMENT_INTENTS = new Set([
+  'greeting',
+  'thanks_bye',
+  'menu',
+  'change_language',
+  'delete_data',
+  'subscribe_alerts',
+  'unsubscribe',
+  'talk_to_human',
+]);
 
 /** How a question starts, in either language, when it has no question mark. */
-const QUESTION_START = /^(apa|apakah|gimana|gmn|bagaimana|bisa|bisakah|boleh|bolehkah|berapa|brp|kemana|dimana|siapa|kapan|kenapa|knp|is|are|can|may|how|what|where|who|when|why|should|do|does)\b/;
+const QUESTION_START =
+  /^(apa|apakah|gimana|gmn|bagaimana|bisa|bisakah|boleh|bolehkah|berapa|brp|kemana|dimana|siapa|kapan|kenapa|knp|is|are|can|may|how|what|where|who|when|why|should|do|does)\b/;
 
 type Decision = { kind: 'answer'; card: string } | { kind: 'suggest'; cards: string[] };
 
@@ -62,7 +72,10 @@ export function bankDecision(turn: Turn, waiting: QuestionNode | undefined, at: 
   if (answersAtOnce({ confidence: best.confidence, alternatives: rest }, ANSWER_POLICY)) return { kind: 'answer', card: best.card };
   // Chatter the classifier is sure of ("how do you say good morning in Arabic") gets no cards to pick from.
   if (inbound.nlu?.intent === 'unknown' && inbound.nlu.confidence >= CHATTER_CONFIDENCE) return undefined;
-  const cards = found.filter((match) => match.confidence >= ANSWER_POLICY.suggest && best.confidence - match.confidence < 2 * ANSWER_POLICY.close + 0.1).slice(0, 3).map((match) => match.card);
+  const cards = found
+    .filter((match) => match.confidence >= ANSWER_POLICY.suggest && best.confidence - match.confidence < 2 * ANSWER_POLICY.close + 0.1)
+    .slice(0, 3)
+    .map((match) => match.card);
   return { kind: 'suggest', cards };
 }
 
@@ -103,7 +116,12 @@ function nearbyContactIds(turn: Turn, types: readonly string[]): string[] {
   if (where === 'indonesia') {
     const province = situation.district ? ctx.places.get('district', situation.district)?.provinceCode : situation.province;
     const found = all.filter(
-      (entry) => entry.area?.country === 'ID' && types.includes(entry.type) && (entry.area.district ? entry.area.district === situation.district : entry.area.province !== undefined && entry.area.province === province),
+      (entry) =>
+        entry.area?.country === 'ID' &&
+        types.includes(entry.type) &&
+        (entry.area.district
+          ? entry.area.district === situation.district
+          : entry.area.province !== undefined && entry.area.province === province),
     );
     return found.sort((a, b) => types.indexOf(a.type) - types.indexOf(b.type)).map((entry) => entry.id);
   }
@@ -159,10 +177,14 @@ export function showCard(turn: Turn, cardId: string): boolean {
   const { ctx } = turn;
   const card = ctx.answers?.get(cardId);
   if (!card || !ctx.answers) return false;
-  if (!turn.session.language && turn.inbound.nlu && ctx.translator.languages.includes(turn.inbound.nlu.language)) turn.session.language = turn.inbound.nlu.language;
+  if (!turn.session.language && turn.inbound.nlu && ctx.translator.languages.includes(turn.inbound.nlu.language))
+    turn.session.language = turn.inbound.nlu.language;
   const language = languageOf(turn);
   const selected = ctx.answers.select(card, situationForCards(turn));
-  const lines = [selected.text[language as 'id' | 'en'] ?? selected.text.en, ...renderContactLines(turn, contactIdsFor(turn, selected.contacts), language)];
+  const lines = [
+    selected.text[language as 'id' | 'en'] ?? selected.text.en,
+    ...renderContactLines(turn, contactIdsFor(turn, selected.contacts), language),
+  ];
   lines.push('', ctx.translator.t('answers.was_it_helpful', language));
   turn.replies.push({ text: lines.join('\n'), choices: choicesAfter(turn, card) });
   turn.session.vars.answer_card = card.id;

@@ -38,8 +38,13 @@ export function rememberEntities(session: Session, inbound: Inbound, readingText
     if (aboutOther && !situation.aboutOther && !namesPlace) forgetPlace(situation);
     setSituationVariable(situation, 'about_other', aboutOther);
   }
-  const place = cues.here ?? (cues.mentioned && (nlu.emergency || LOCATION_INTENTS.has(nlu.intent)) ? { kind: 'country' as const, code: cues.mentioned } : undefined);
-  if (place) setSituationVariable(situation, place.kind === 'country' ? 'country' : place.kind === 'district' ? 'home' : 'province', place.code);
+  const place =
+    cues.here ??
+    (cues.mentioned && (nlu.emergency || LOCATION_INTENTS.has(nlu.intent))
+      ? { kind: 'country' as const, code: cues.mentioned }
+      : undefined);
+  if (place)
+    setSituationVariable(situation, place.kind === 'country' ? 'country' : place.kind === 'district' ? 'home' : 'province', place.code);
   else if (cues.origin && whereabouts(situation) !== 'abroad' && whereabouts(situation) !== 'at_sea') {
     setSituationVariable(situation, cues.origin.kind === 'district' ? 'home' : 'province', cues.origin.code);
   }

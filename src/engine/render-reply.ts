@@ -32,8 +32,14 @@ export function renderContactLines(turn: Turn, contactIds: readonly string[], la
     const note = contact.note?.[language];
     // Numbers go out of date; a portal's or an app's name rarely does.
     const dialled = contact.kind === 'phone' || contact.kind === 'whatsapp';
-    const old = dialled && contact.sourceDate !== undefined && sourceIsOld(contact.sourceDate, turn.inbound.receivedAt, ctx.contactSourceMaxAgeMonths);
-    const checked = ctx.translator.t(old ? 'common.checked_on_old_source' : 'common.checked_on', language, { date: contact.verifiedOn, source: contact.sourceDate?.slice(0, 4) ?? '' });
+    const old =
+      dialled &&
+      contact.sourceDate !== undefined &&
+      sourceIsOld(contact.sourceDate, turn.inbound.receivedAt, ctx.contactSourceMaxAgeMonths);
+    const checked = ctx.translator.t(old ? 'common.checked_on_old_source' : 'common.checked_on', language, {
+      date: contact.verifiedOn,
+      source: contact.sourceDate?.slice(0, 4) ?? '',
+    });
     lines.push(`• ${name}: ${value}${note ? ` (${note})` : ''} [${checked}]`);
   }
   return lines;
@@ -73,7 +79,10 @@ export function bilingualOrder(ctx: EngineContext): string[] {
 }
 
 /** A text in the person's language, or in all languages while theirs is unknown and the node asks for it. */
-export function renderNodeText(turn: Turn, node: { text: string; contacts?: string[] | undefined; bilingual?: boolean | undefined }): string {
+export function renderNodeText(
+  turn: Turn,
+  node: { text: string; contacts?: string[] | undefined; bilingual?: boolean | undefined },
+): string {
   if (node.bilingual && !turn.session.language) {
     return bilingualOrder(turn.ctx)
       .map((language) => renderText(turn, node.text, language, node.contacts))
@@ -103,5 +112,7 @@ export function renderChoices(turn: Turn, choices: readonly Choice[]): ReplyChoi
 
 export function renderQuestion(turn: Turn, node: QuestionNode): Reply {
   const choices = choicesOf(node);
-  return choices.length > 0 ? { text: renderNodeText(turn, node), choices: renderChoices(turn, choices) } : { text: renderNodeText(turn, node) };
+  return choices.length > 0
+    ? { text: renderNodeText(turn, node), choices: renderChoices(turn, choices) }
+    : { text: renderNodeText(turn, node) };
 }

@@ -13,15 +13,27 @@ import type { PlaceDirectory } from '../content/place-directory.ts';
 export const situationSchema = z
   .object({
     /** ISO code of the country they are in now; ID inside Indonesia. */
-    country: z.string().regex(/^[A-Z]{2}$/).optional(),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .optional(),
     /** Kemendagri code of their Indonesian district (then `country` is ID). */
-    district: z.string().regex(/^\d{2}\.\d{2}$/).optional(),
+    district: z
+      .string()
+      .regex(/^\d{2}\.\d{2}$/)
+      .optional(),
     /** Kemendagri code of their Indonesian province, when only the province is known. */
-    province: z.string().regex(/^\d{2}$/).optional(),
+    province: z
+      .string()
+      .regex(/^\d{2}$/)
+      .optional(),
     /** On a boat or ship, at sea: no country's phone network may reach them. */
     atSea: z.boolean().optional(),
     /** Where they plan to go or went to work (ISO code). */
-    destination: z.string().regex(/^[A-Z]{2}$/).optional(),
+    destination: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .optional(),
     stage: z.enum(STAGES).optional(),
     sector: z.enum(SECTORS).optional(),
     /** They asked for someone else: the place above is that person's. */

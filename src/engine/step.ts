@@ -48,7 +48,13 @@ export function step(previous: Session, inbound: Inbound, ctx: EngineContext): S
   // A first message clear enough about its language ("help I am locked in") is answered in it.
   const detected = inbound.nlu;
   const words = (inbound.text ?? '').trim().split(/\s+/).length;
-  if (!session.language && detected && detected.languageConfidence >= LANGUAGE_CONFIDENCE && words >= 3 && ctx.translator.languages.includes(detected.language)) {
+  if (
+    !session.language &&
+    detected &&
+    detected.languageConfidence >= LANGUAGE_CONFIDENCE &&
+    words >= 3 &&
+    ctx.translator.languages.includes(detected.language)
+  ) {
     session.language = detected.language;
   }
   adoptLegacyPlace(session);
@@ -104,7 +110,8 @@ function afterAnswer(turn: Turn, node: QuestionNode, at: Position & { retries: n
   if (picked?.startsWith('card:') && showCard(turn, picked.slice('card:'.length))) return result(turn);
   if (picked?.startsWith('flow:')) return run(turn, turn.ctx.flows.resolve(at.flow, picked.slice('flow:'.length)));
   const card = turn.session.vars.answer_card;
-  if ((picked === 'helpful' || picked === 'not_helpful') && typeof card === 'string') turn.effects.push({ type: 'answer_count', card, event: picked });
+  if ((picked === 'helpful' || picked === 'not_helpful') && typeof card === 'string')
+    turn.effects.push({ type: 'answer_count', card, event: picked });
   const choice = choicesOf(node).find((candidate) => candidate.id === picked);
   if (choice) {
     setVariables(turn, choice.set ?? {});
@@ -149,7 +156,9 @@ function reask(turn: Turn, node: QuestionNode, at: Position & { retries: number 
   }
   // Chatter Pelita cannot help with ("who won the football?") is told so, kindly, at a menu.
   const chatter = node.type === 'say' && turn.inbound.nlu?.intent === 'unknown' && turn.inbound.nlu.confidence >= CHATTER_CONFIDENCE;
-  const key = chatter ? 'ask.out_of_scope' : (node.type === 'ask' && node.invalid) || INVALID_KEYS[node.type === 'ask' ? node.input : 'menu'];
+  const key = chatter
+    ? 'ask.out_of_scope'
+    : (node.type === 'ask' && node.invalid) || INVALID_KEYS[node.type === 'ask' ? node.input : 'menu'];
   const text = turn.ctx.translator.t(key, languageOf(turn), { ...textVariables(turn, languageOf(turn)), count: choices.length });
   turn.replies.push(choices.length > 0 ? { text, choices: renderChoices(turn, choices) } : { text });
   turn.session.waiting = { flow: at.flow, node: at.node, retries };

@@ -76,11 +76,13 @@ export function findTrigger(turn: Turn, waiting: QuestionNode | undefined): Foun
   // trigger or intent takes it.
   const answering = waiting !== undefined && answersTheQuestion(turn, waiting);
   const inDanger = nlu?.emergency === true && (nlu.emergencyByRule || !answering);
-  const mayInterrupt = (trigger: Trigger) => !waiting || trigger.interrupts === true || (trigger.interrupts === 'menus' && waitsForAPick && !answering);
+  const mayInterrupt = (trigger: Trigger) =>
+    !waiting || trigger.interrupts === true || (trigger.interrupts === 'menus' && waitsForAPick && !answering);
   // A question for a place ("which district?") met with something else ("cek lowongan ini
   // ...", "where is the disnaker") follows what was said; so does a short question typed
   // where an offer or a company name was asked for, unless it is about offers itself.
-  const waitsForAPlace = waiting?.type === 'ask' && (waiting.input === 'district' || waiting.input === 'province' || waiting.input === 'country');
+  const waitsForAPlace =
+    waiting?.type === 'ask' && (waiting.input === 'district' || waiting.input === 'province' || waiting.input === 'country');
   const shortQuestionAtText =
     waiting?.type === 'ask' &&
     waiting.input === 'text' &&

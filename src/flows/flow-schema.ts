@@ -136,7 +136,17 @@ const deleteDataNode = z.object({ type: z.literal('delete_data'), next: target.o
 const gotoNode = z.object({ type: z.literal('goto'), target }).strict();
 const endNode = z.object({ type: z.literal('end') }).strict();
 
-export const nodeSchema = z.discriminatedUnion('type', [sayNode, askNode, switchNode, setNode, actionNode, escalateNode, deleteDataNode, gotoNode, endNode]);
+export const nodeSchema = z.discriminatedUnion('type', [
+  sayNode,
+  askNode,
+  switchNode,
+  setNode,
+  actionNode,
+  escalateNode,
+  deleteDataNode,
+  gotoNode,
+  endNode,
+]);
 
 export const flowSchema = z
   .object({

@@ -27,7 +27,9 @@ export function readFlows(dir: string): { set: FlowSet; problems: FlowProblem[] 
   const problems: FlowProblem[] = [];
   const flows = new Map<string, Flow>();
   const sources = new Map<string, YamlSource>();
-  const files = readdirSync(dir).filter((name) => name.endsWith('.yaml') && name !== TRIGGERS_FILE).sort();
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.yaml') && name !== TRIGGERS_FILE)
+    .sort();
 
   for (const name of files) {
     const source = new YamlSource(path.join(dir, name));
@@ -50,7 +52,13 @@ export function readFlows(dir: string): { set: FlowSet; problems: FlowProblem[] 
     }
     const flow = parsed.data;
     if (flows.has(flow.id)) {
-      problems.push({ severity: 'error', rule: 'duplicate-flow', file: source.file, line: source.lineOf(['id']), message: `flow id "${flow.id}" is also used by ${sources.get(flow.id)?.file}` });
+      problems.push({
+        severity: 'error',
+        rule: 'duplicate-flow',
+        file: source.file,
+        line: source.lineOf(['id']),
+        message: `flow id "${flow.id}" is also used by ${sources.get(flow.id)?.file}`,
+      });
       continue;
     }
     flows.set(flow.id, flow);
@@ -60,7 +68,12 @@ export function readFlows(dir: string): { set: FlowSet; problems: FlowProblem[] 
   const triggers = readTriggers(dir, problems);
   const set = new FlowSet(flows, triggers.list, sources);
   if (!flows.has('main') && !problems.some((problem) => problem.rule === 'schema' || problem.rule === 'yaml')) {
-    problems.push({ severity: 'error', rule: 'no-main-flow', file: dir, message: 'there is no flow with id "main": conversations start there' });
+    problems.push({
+      severity: 'error',
+      rule: 'no-main-flow',
+      file: dir,
+      message: 'there is no flow with id "main": conversations start there',
+    });
   }
   problems.push(...checkTargets(set), ...checkTriggerTargets(set, triggers.source));
   return { set, problems };
@@ -89,7 +102,13 @@ function readTriggers(dir: string, problems: FlowProblem[]): { list: Trigger[]; 
   const parsed = triggersFileSchema.safeParse(source.value);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      problems.push({ severity: 'error', rule: 'schema', file, line: source.lineOf(issue.path), message: `${issue.path.join('.')}: ${issue.message}` });
+      problems.push({
+        severity: 'error',
+        rule: 'schema',
+        file,
+        line: source.lineOf(issue.path),
+        message: `${issue.path.join('.')}: ${issue.message}`,
+      });
     }
     return { list: [], source };
   }
@@ -132,7 +151,13 @@ function checkTargets(set: FlowSet): FlowProblem[] {
     const source = set.sources.get(flow.id);
     const file = source?.file ?? flow.id;
     if (!flow.nodes[flow.start]) {
-      problems.push({ severity: 'error', rule: 'missing-target', file, line: source?.lineOf(['start']), message: `start node "${flow.start}" does not exist` });
+      problems.push({
+        severity: 'error',
+        rule: 'missing-target',
+        file,
+        line: source?.lineOf(['start']),
+        message: `start node "${flow.start}" does not exist`,
+      });
     }
     for (const [nodeId, node] of Object.entries(flow.nodes)) {
       for (const exit of exitsOf(node)) {
@@ -156,12 +181,14 @@ function checkTriggerTargets(set: FlowSet, source: YamlSource | undefined): Flow
   return set.triggers.flatMap((trigger, index) => {
     const to = set.resolve('main', trigger.goto);
     if (set.node(to.flow, to.node)) return [];
-    return [{
-      severity: 'error' as const,
-      rule: 'missing-target',
-      file: source?.file ?? TRIGGERS_FILE,
-      line: source?.lineOf(['triggers', index, 'goto']),
-      message: `trigger "${trigger.id}": target "${trigger.goto}" does not exist`,
-    }];
+    return [
+      {
+        severity: 'error' as const,
+        rule: 'missing-target',
+        file: source?.file ?? TRIGGERS_FILE,
+        line: source?.lineOf(['triggers', index, 'goto']),
+        message: `trigger "${trigger.id}": target "${trigger.goto}" does not exist`,
+      },
+    ];
   });
 }

@@ -10,7 +10,10 @@ export const triggerSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9_]*$/),
     /** The intent (from the NLU classifier) that fires this trigger as well as the keywords. */
-    intent: z.string().regex(/^[a-z][a-z0-9_]*$/).optional(),
+    intent: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/)
+      .optional(),
     /** Per language: the whole message (normalised) equals one of these. */
     keywords: z.record(z.string(), z.array(z.string().min(1))).optional(),
     /** Per language: one of these phrases appears anywhere in the message, as whole words. */

@@ -21,7 +21,10 @@ export interface AnswerThresholds {
   close: number;
 }
 
-export function answersAtOnce(found: { confidence: number; alternatives: readonly { confidence: number }[] }, policy: AnswerThresholds): boolean {
+export function answersAtOnce(
+  found: { confidence: number; alternatives: readonly { confidence: number }[] },
+  policy: AnswerThresholds,
+): boolean {
   const next = found.alternatives[0];
   const close = next !== undefined && next.confidence >= policy.suggest && found.confidence - next.confidence < policy.close;
   return found.confidence >= policy.answer && !close;
@@ -39,25 +42,108 @@ export interface Retrieval {
  * and "saya tidak boleh" must meet. Only words that never mean anything else.
  */
 const CHAT_SPELLING: Record<string, string> = {
-  sy: 'saya', sya: 'saya', aku: 'saya', aq: 'saya', gw: 'saya', gue: 'saya',
-  gk: 'tidak', gak: 'tidak', ga: 'tidak', nggak: 'tidak', ngga: 'tidak', enggak: 'tidak', tdk: 'tidak', tak: 'tidak',
-  gmn: 'bagaimana', gimana: 'bagaimana', gmna: 'bagaimana', bgmn: 'bagaimana', gmana: 'bagaimana',
-  yg: 'yang', dr: 'dari', utk: 'untuk', buat: 'untuk', klo: 'kalau', kalo: 'kalau', kl: 'kalau',
-  udh: 'sudah', udah: 'sudah', sdh: 'sudah', dah: 'sudah', blm: 'belum', blom: 'belum',
-  brp: 'berapa', bs: 'bisa', bisakah: 'bisa', blh: 'boleh', jd: 'jadi', krn: 'karena', karna: 'karena', tp: 'tapi',
-  dgn: 'dengan', ama: 'dengan', sm: 'sama', org: 'orang', kmn: 'kemana', dmn: 'dimana', lg: 'lagi', skrg: 'sekarang',
-  pny: 'punya', hrs: 'harus', msh: 'masih', bln: 'bulan', thn: 'tahun', taun: 'tahun', th: 'tahun', jt: 'juta', jta: 'juta',
-  ngurus: 'urus', ngurusin: 'urus', mendaftar: 'daftar', pingin: 'ingin', pengen: 'ingin', pgn: 'ingin', mo: 'mau',
-  pasport: 'paspor', passpor: 'paspor', passport: 'paspor', pasprt: 'paspor',
-  u: 'you', ur: 'your', r: 'are', pls: 'please', plz: 'please', wat: 'what', wht: 'what', hw: 'how', cn: 'can', cant: 'cannot',
-  im: 'i', iam: 'i', dont: 'not', didnt: 'not', doesnt: 'not', isnt: 'not', wont: 'not', no: 'not',
-  hongkong: 'hong kong', hk: 'hong kong', tw: 'taiwan', msia: 'malaysia', malay: 'malaysia', ksa: 'saudi',
-  tki: 'pmi', tkw: 'pmi', bpjstk: 'bpjs',
+  sy: 'saya',
+  sya: 'saya',
+  aku: 'saya',
+  aq: 'saya',
+  gw: 'saya',
+  gue: 'saya',
+  gk: 'tidak',
+  gak: 'tidak',
+  ga: 'tidak',
+  nggak: 'tidak',
+  ngga: 'tidak',
+  enggak: 'tidak',
+  tdk: 'tidak',
+  tak: 'tidak',
+  gmn: 'bagaimana',
+  gimana: 'bagaimana',
+  gmna: 'bagaimana',
+  bgmn: 'bagaimana',
+  gmana: 'bagaimana',
+  yg: 'yang',
+  dr: 'dari',
+  utk: 'untuk',
+  buat: 'untuk',
+  klo: 'kalau',
+  kalo: 'kalau',
+  kl: 'kalau',
+  udh: 'sudah',
+  udah: 'sudah',
+  sdh: 'sudah',
+  dah: 'sudah',
+  blm: 'belum',
+  blom: 'belum',
+  brp: 'berapa',
+  bs: 'bisa',
+  bisakah: 'bisa',
+  blh: 'boleh',
+  jd: 'jadi',
+  krn: 'karena',
+  karna: 'karena',
+  tp: 'tapi',
+  dgn: 'dengan',
+  ama: 'dengan',
+  sm: 'sama',
+  org: 'orang',
+  kmn: 'kemana',
+  dmn: 'dimana',
+  lg: 'lagi',
+  skrg: 'sekarang',
+  pny: 'punya',
+  hrs: 'harus',
+  msh: 'masih',
+  bln: 'bulan',
+  thn: 'tahun',
+  taun: 'tahun',
+  th: 'tahun',
+  jt: 'juta',
+  jta: 'juta',
+  ngurus: 'urus',
+  ngurusin: 'urus',
+  mendaftar: 'daftar',
+  pingin: 'ingin',
+  pengen: 'ingin',
+  pgn: 'ingin',
+  mo: 'mau',
+  pasport: 'paspor',
+  passpor: 'paspor',
+  passport: 'paspor',
+  pasprt: 'paspor',
+  u: 'you',
+  ur: 'your',
+  r: 'are',
+  pls: 'please',
+  plz: 'please',
+  wat: 'what',
+  wht: 'what',
+  hw: 'how',
+  cn: 'can',
+  cant: 'cannot',
+  im: 'i',
+  iam: 'i',
+  dont: 'not',
+  didnt: 'not',
+  doesnt: 'not',
+  isnt: 'not',
+  wont: 'not',
+  no: 'not',
+  hongkong: 'hong kong',
+  hk: 'hong kong',
+  tw: 'taiwan',
+  msia: 'malaysia',
+  malay: 'malaysia',
+  ksa: 'saudi',
+  tki: 'pmi',
+  tkw: 'pmi',
+  bpjstk: 'bpjs',
 };
 
 /** Words that carry no topic in either language; the weighting already discounts common words, this removes noise. */
 const STOPWORDS = new Set(
-  'saya kamu anda dia kita kami ini itu yang di ke dari dan atau ya kak min mas mbak bang sis sih deh dong nih kok lah tuh aja saja juga mau ada apa bagaimana kenapa gitu the a an is are am i you my me to of in on at for and or do does be it this that what how why please sir madam hi halo hello'.split(' '),
+  'saya kamu anda dia kita kami ini itu yang di ke dari dan atau ya kak min mas mbak bang sis sih deh dong nih kok lah tuh aja saja juga mau ada apa bagaimana kenapa gitu the a an is are am i you my me to of in on at for and or do does be it this that what how why please sir madam hi halo hello'.split(
+    ' ',
+  ),
 );
 
 type Vector = Map<string, number>;
@@ -77,7 +163,8 @@ function stem(word: string): string {
 }
 
 /** An age said as a number ("I am 16", "umur 17 thn") is a question about age, whatever the number. */
-const AGE_SAID = /\b(i am|im|i m|umur|umurku|usia|age|aged|saya|sy|aku|anak\w*|adik\w*)\s+(1\d|[2-6]\d)\b|\b(1\d|[2-6]\d)\s*(tahun|thn|th|taun|years?|yrs?|yo)\b/;
+const AGE_SAID =
+  /\b(i am|im|i m|umur|umurku|usia|age|aged|saya|sy|aku|anak\w*|adik\w*)\s+(1\d|[2-6]\d)\b|\b(1\d|[2-6]\d)\s*(tahun|thn|th|taun|years?|yrs?|yo)\b/;
 
 /** A word's features: the word (folded), and character 4-grams that survive typos ("pasport"/"paspor"). */
 function featuresOf(text: string): { words: string[]; grams: string[] } {

@@ -4,7 +4,6 @@ import { regexSource } from '../core/text/regex-source.ts';
 import { readContentYaml } from '../content/read-content-yaml.ts';
 import type { EmergencyKind } from '../core/messages/inbound.ts';
 
-
 export const emergencyRulesSchema = z
   .object({
     /** Someone is in danger: violence, sexual violence, confinement, threats, suicide, being held. */
@@ -89,7 +88,8 @@ export class EmergencyDetector {
     if (suicidal) return { emergency: true, always: true, kind: 'suicidal', evidence: suicidal[0].trim() };
     // Emoji are gone from the normalised text; laughter emoji still mark a joke. A joke
     // about danger is no alarm on the classifier's score alone either.
-    if (this.joking.some((pattern) => pattern.test(normalized) || pattern.test(text))) return { emergency: false, always: false, joking: true };
+    if (this.joking.some((pattern) => pattern.test(normalized) || pattern.test(text)))
+      return { emergency: false, always: false, joking: true };
     const strong = first(this.always);
     if (strong) return { emergency: true, always: true, kind: 'danger', evidence: strong[0].trim() };
     const cry = first(this.askFirst);

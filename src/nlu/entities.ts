@@ -19,7 +19,9 @@ const COMPANY_PREFIX = /(?:^|[^\p{L}])(pt|p\.t\.|cv|lpk|p3mi|pjtki|ppjtki|yayasa
 
 /** Words that end a company's name when people type it in lower case ("pt bunga mas resmi gak"). */
 const AFTER_NAME = new Set(
-  'resmi legal terdaftar ada apa apakah itu ini gak ga gk nggak tidak tdk bisa bs bener benar asli aman penipu tipu izin ijin punya yang yg di dan atau sudah udah udh is isnt a an the legit licensed registered real fake safe ok okay scam still and or in at for please pls tolong ya kah'.split(' '),
+  'resmi legal terdaftar ada apa apakah itu ini gak ga gk nggak tidak tdk bisa bs bener benar asli aman penipu tipu izin ijin punya yang yg di dan atau sudah udah udh is isnt a an the legit licensed registered real fake safe ok okay scam still and or in at for please pls tolong ya kah'.split(
+    ' ',
+  ),
 );
 
 const MAX_NAME_WORDS = 5;

@@ -37,7 +37,10 @@ export class LogisticIntents {
     const { epochs, learningRate, l2 } = { ...DEFAULTS, ...options };
     this.intents = [...new Set(corpus.map((entry) => entry.intent))].sort();
     const intentIndex = new Map(this.intents.map((intent, i) => [intent, i]));
-    const samples = corpus.map(({ utterance, intent }) => ({ features: this.indicesOf(intentFeaturesOf(utterance), true), label: intentIndex.get(intent)! }));
+    const samples = corpus.map(({ utterance, intent }) => ({
+      features: this.indicesOf(intentFeaturesOf(utterance), true),
+      label: intentIndex.get(intent)!,
+    }));
     const classes = this.intents.length;
     this.weights = new Float64Array(this.featureIndex.size * classes);
     this.bias = new Float64Array(classes);

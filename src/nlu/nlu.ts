@@ -52,7 +52,9 @@ export class Nlu {
     const trainingDir = path.join(nluDir, 'training');
     const utterances: Record<string, Record<string, string[]>> = {};
     // <lng>.yaml, plus any <lng>.<part>.yaml: one language's utterances may be split by author.
-    for (const file of readdirSync(trainingDir).filter((name) => name.endsWith('.yaml')).sort()) {
+    for (const file of readdirSync(trainingDir)
+      .filter((name) => name.endsWith('.yaml'))
+      .sort()) {
       const language = file.split('.')[0] ?? file;
       utterances[language] ??= {};
       const merged = utterances[language];
@@ -60,7 +62,9 @@ export class Nlu {
         merged[intent] = [...(merged[intent] ?? []), ...texts];
       }
     }
-    const languageTraining = Object.fromEntries(Object.entries(utterances).map(([language, intents]) => [language, Object.values(intents).flat()]));
+    const languageTraining = Object.fromEntries(
+      Object.entries(utterances).map(([language, intents]) => [language, Object.values(intents).flat()]),
+    );
     return new Nlu(
       new LanguageIdentifier(languageTraining),
       await IntentClassifier.train(utterances),

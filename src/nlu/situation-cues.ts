@@ -23,27 +23,84 @@ export interface SituationCues {
 
 /** Words that say nothing but where: what is left of "sy skrg di cilacap kak" once the place is gone. */
 const PLACE_FILLER = new Set(
-  'sy saya aku gw gue sya i im am m is now skrg skg sekarang lagi masih sudah udah udh sdh di dari dr from in at the kak ka min mbak mas bang sis sir ya yah nih kok tinggal kerja bekerja work working live living here'.split(' '),
+  'sy saya aku gw gue sya i im am m is now skrg skg sekarang lagi masih sudah udah udh sdh di dari dr from in at the kak ka min mbak mas bang sis sir ya yah nih kok tinggal kerja bekerja work working live living here'.split(
+    ' ',
+  ),
 );
 
 const PRESENCE = new Set(['di', 'in', 'at', 'dalam', 'skrg', 'skg', 'sekarang', 'now', 'currently', 'here', 'disini']);
 const TOWARDS = new Set(['ke', 'to', 'kesana']);
 const ORIGIN = new Set(['dari', 'dr', 'from', 'asal']);
 /** Words before a place that make it a plan, not a whereabouts. */
-const PLANNING = new Set(['mau', 'ingin', 'pengen', 'pingin', 'pengin', 'rencana', 'berencana', 'akan', 'want', 'wanna', 'plan', 'planning', 'going', 'apply', 'daftar', 'berangkat', 'lowongan', 'loker', 'job', 'jobs', 'vacancy']);
+const PLANNING = new Set([
+  'mau',
+  'ingin',
+  'pengen',
+  'pingin',
+  'pengin',
+  'rencana',
+  'berencana',
+  'akan',
+  'want',
+  'wanna',
+  'plan',
+  'planning',
+  'going',
+  'apply',
+  'daftar',
+  'berangkat',
+  'lowongan',
+  'loker',
+  'job',
+  'jobs',
+  'vacancy',
+]);
 /** Words before a place that make it the past: they were there, they are not now. */
-const PAST = new Set(['pernah', 'dulu', 'dahulu', 'mantan', 'waktu', 'wkt', 'pas', 'selama', 'ketika', 'when', 'while', 'during', 'used', 'worked', 'returned', 'back', 'pulang', 'balik', 'dipulangkan', 'dideportasi', 'deported', 'ex']);
+const PAST = new Set([
+  'pernah',
+  'dulu',
+  'dahulu',
+  'mantan',
+  'waktu',
+  'wkt',
+  'pas',
+  'selama',
+  'ketika',
+  'when',
+  'while',
+  'during',
+  'used',
+  'worked',
+  'returned',
+  'back',
+  'pulang',
+  'balik',
+  'dipulangkan',
+  'dideportasi',
+  'deported',
+  'ex',
+]);
 
-const AT_SEA = /\b(di|atas)\s+kapal\b|\bdi\s+(tengah\s+)?laut\b|\btengah\s+laut\b|\bat\s+sea\b|\bon\s+(a|the|our|my|this)?\s*(fishing\s+)?(boat|ship|vessel)\b|\bkapal\s+(ikan|saya|sy|kami|kita|ini)\b|\bkapten\b|\bcaptain\b|\bsekapal\b|\btidak\s+pulang\s+ke\s+darat\b|\b(gk|gak|ga|tdk|tidak|blm|belum)\s+(pernah\s+)?(turun|pulang|sandar)\s+(ke\s+)?darat\b/;
+const AT_SEA =
+  /\b(di|atas)\s+kapal\b|\bdi\s+(tengah\s+)?laut\b|\btengah\s+laut\b|\bat\s+sea\b|\bon\s+(a|the|our|my|this)?\s*(fishing\s+)?(boat|ship|vessel)\b|\bkapal\s+(ikan|saya|sy|kami|kita|ini)\b|\bkapten\b|\bcaptain\b|\bsekapal\b|\btidak\s+pulang\s+ke\s+darat\b|\b(gk|gak|ga|tdk|tidak|blm|belum)\s+(pernah\s+)?(turun|pulang|sandar)\s+(ke\s+)?darat\b/;
 
 const STAGE_PATTERNS: [Stage, RegExp][] = [
-  ['returned', /\b(sudah|sdh|udah|udh|baru|br)\s+(pulang|balik|kembali)\b|\bpurna\s*(pmi|tki|migran)?\b|\bmantan\s+(tki|pmi|tkw)\b|\bex\s+(tki|pmi|tkw)\b|\b(back|returned|came\s+back)\s+(home|from)\b|\bdideportasi\b|\bdeported\b|\bdipulangkan\b/],
-  ['planning', /\b(mau|ingin|pengen|pingin|rencana|berencana|akan)\s+(kerja|bekerja|berangkat|daftar|jadi\s+(tki|pmi|tkw))\b|\bcalon\s+(pmi|tki|tkw)\b|\b(want|plan|planning|wanna|going)\s+to\s+(work|go)\s+(abroad|to|in|overseas)\b/],
+  [
+    'returned',
+    /\b(sudah|sdh|udah|udh|baru|br)\s+(pulang|balik|kembali)\b|\bpurna\s*(pmi|tki|migran)?\b|\bmantan\s+(tki|pmi|tkw)\b|\bex\s+(tki|pmi|tkw)\b|\b(back|returned|came\s+back)\s+(home|from)\b|\bdideportasi\b|\bdeported\b|\bdipulangkan\b/,
+  ],
+  [
+    'planning',
+    /\b(mau|ingin|pengen|pingin|rencana|berencana|akan)\s+(kerja|bekerja|berangkat|daftar|jadi\s+(tki|pmi|tkw))\b|\bcalon\s+(pmi|tki|tkw)\b|\b(want|plan|planning|wanna|going)\s+to\s+(work|go)\s+(abroad|to|in|overseas)\b/,
+  ],
 ];
 
 const SECTOR_PATTERNS: [Sector, RegExp][] = [
   ['fishing', /\b(abk|nelayan|kapal\s+ikan|fishing|fisherman|fishermen|crew|pelaut|seafarer)\b/],
-  ['online_scam', /\b(admin\s+online|cs\s+online|customer\s+service\s+online|scam\s+(company|compound)|judi\s+online|online\s+scam|operator\s+online)\b/],
+  [
+    'online_scam',
+    /\b(admin\s+online|cs\s+online|customer\s+service\s+online|scam\s+(company|compound)|judi\s+online|online\s+scam|operator\s+online)\b/,
+  ],
   ['care', /\b(caregiver|perawat\s+(lansia|jompo)|jaga\s+(lansia|jompo|orang\s+tua)|care\s*worker|elderly)\b/],
   ['domestic', /\b(prt|art|pembantu|asisten\s+rumah\s+tangga|domestic\s+(helper|worker)|maid|helper|madam|amah)\b/],
   ['factory', /\b(pabrik|factory|kilang|manufaktur|manufacturing)\b/],

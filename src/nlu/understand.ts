@@ -12,8 +12,22 @@ export type Understood = NonNullable<Inbound['nlu']>;
  * figures Pelita reports (`pelita nlu --evaluate`, `npm run bench`) are taken from this, so
  * they measure what the engine is given.
  */
-export async function understandText(nlu: Nlu, text: string, language: string | undefined, places: PlaceDirectory, answers?: AnswerRetriever): Promise<Understood> {
-  const { language: detected, languageConfidence, intent, confidence, emergency, emergencyByRule, emergencyKind } = await nlu.analyse(text, language);
+export async function understandText(
+  nlu: Nlu,
+  text: string,
+  language: string | undefined,
+  places: PlaceDirectory,
+  answers?: AnswerRetriever,
+): Promise<Understood> {
+  const {
+    language: detected,
+    languageConfidence,
+    intent,
+    confidence,
+    emergency,
+    emergencyByRule,
+    emergencyKind,
+  } = await nlu.analyse(text, language);
   const entities = findEntities(text, places);
   // The cards it may be asking for, best first: the engine decides whether one answers it.
   const found = text.length <= MAX_QUESTION_CHARS ? answers?.find(text) : undefined;
@@ -22,11 +36,27 @@ export async function understandText(nlu: Nlu, text: string, language: string | 
   if (emergency && !emergencyByRule && entities.situation?.placeOnly) {
     return { language: detected, languageConfidence, intent: 'unknown', confidence: 0, emergency: false, emergencyByRule, entities };
   }
-  return { language: detected, languageConfidence, intent, confidence, emergency, emergencyByRule, ...(emergencyKind ? { emergencyKind } : {}), entities, ...cards };
+  return {
+    language: detected,
+    languageConfidence,
+    intent,
+    confidence,
+    emergency,
+    emergencyByRule,
+    ...(emergencyKind ? { emergencyKind } : {}),
+    entities,
+    ...cards,
+  };
 }
 
 /** Attaches what the NLU understood of a typed message (a pressed button needs none). */
-export async function understand(nlu: Nlu | undefined, inbound: Inbound, language: string | undefined, places: PlaceDirectory, answers?: AnswerRetriever): Promise<Inbound> {
+export async function understand(
+  nlu: Nlu | undefined,
+  inbound: Inbound,
+  language: string | undefined,
+  places: PlaceDirectory,
+  answers?: AnswerRetriever,
+): Promise<Inbound> {
   // A bare number ("2") answers a menu: it has no language, intent or danger to find.
   if (!nlu || inbound.text === undefined || inbound.choice !== undefined || /^[\s\d.,)]*$/.test(inbound.text)) return inbound;
   return { ...inbound, nlu: await understandText(nlu, inbound.text, language, places, answers) };

@@ -22,7 +22,10 @@ import { understand } from '../nlu/understand.ts';
 /** What a case worker needs from the session: the person's situation, and screening answers. */
 function caseFacts(session: Session): Pick<CaseRequest, 'country' | 'screening' | 'situation'> {
   const screening = Object.fromEntries(
-    Object.entries(session.vars).filter((entry): entry is [string, string | number | boolean] => entry[0].startsWith('ws_') && ['string', 'number', 'boolean'].includes(typeof entry[1])),
+    Object.entries(session.vars).filter(
+      (entry): entry is [string, string | number | boolean] =>
+        entry[0].startsWith('ws_') && ['string', 'number', 'boolean'].includes(typeof entry[1]),
+    ),
   );
   const situation = describeSituation(session.situation);
   return {
@@ -97,18 +100,36 @@ export function createEngineHandler(deps: {
     ...(operatorRelay ? [operatorRelay.activeCaseKey(conversationId)] : []),
   ];
   /** The hotlines for where the person is, after a "sorry" or a "slow down", instead of a turn. */
-  const deliverSafeAnswer = async (session: Session, replyTo: string, receivedAt: string | undefined, reason: 'dead_letter' | 'rate_limited') => {
+  const deliverSafeAnswer = async (
+    session: Session,
+    replyTo: string,
+    receivedAt: string | undefined,
+    reason: 'dead_letter' | 'rate_limited',
+  ) => {
     const { conversationId } = session;
-    const reply = safeAnswer(session, deps.ctx, { conversationId, channel: channelOf(conversationId), receivedAt: new Date().toISOString() }, reason);
-    await deps.deliver({ ...addressReplies(conversationId, replyTo, [reply], receivedAt), ...(session.language ? { language: session.language } : {}) });
+    const reply = safeAnswer(
+      session,
+      deps.ctx,
+      { conversationId, channel: channelOf(conversationId), receivedAt: new Date().toISOString() },
+      reason,
+    );
+    await deps.deliver({
+      ...addressReplies(conversationId, replyTo, [reply], receivedAt),
+      ...(session.language ? { language: session.language } : {}),
+    });
   };
-  const handle = async (conversationId: string, item: QueuedItem<Inbound>, prefetched: ReadonlyMap<string, string | null>): Promise<Completion | undefined> => {
+  const handle = async (
+    conversationId: string,
+    item: QueuedItem<Inbound>,
+    prefetched: ReadonlyMap<string, string | null>,
+  ): Promise<Completion | undefined> => {
     const inbound = item.payload;
     const started = performance.now();
     // Usually both were read by the queue with the previous step; otherwise both reads
     // leave in one round trip (the connection pipelines what one tick sends).
     const [relayed, session] = await Promise.all([
-      operatorRelay?.relay(conversationId, inbound.messageId, inbound.text, prefetched.get(operatorRelay.activeCaseKey(conversationId))) ?? false,
+      operatorRelay?.relay(conversationId, inbound.messageId, inbound.text, prefetched.get(operatorRelay.activeCaseKey(conversationId))) ??
+        false,
       deps.sessions.load(conversationId, inbound.receivedAt, prefetched.get(deps.sessions.keyOf(conversationId))),
     ]);
     if (relayed) return;

@@ -56,7 +56,8 @@ export class InboundGateway {
    */
   async accept(message: Inbound): Promise<{ duplicate: boolean; dropped?: boolean }> {
     const parsed = inboundSchema.safeParse(message);
-    if (!parsed.success) throw new InvalidInbound(String(message.channel), parsed.error.issues.map((issue) => issue.path.join('.') || 'message').join(', '));
+    if (!parsed.success)
+      throw new InvalidInbound(String(message.channel), parsed.error.issues.map((issue) => issue.path.join('.') || 'message').join(', '));
     const valid = parsed.data;
     const deadlineMs = this.options.deadlineMs ?? ACCEPT_DEADLINE_MS;
     let timer: NodeJS.Timeout | undefined;

@@ -71,7 +71,12 @@ export class InboundLimits {
   ) {
     const perMinute = deps.settings.newConversationsPerMinute;
     this.newConversations =
-      perMinute > 0 ? new PaceLimiter(deps.redis, deps.keys.newConversationPace(), { perSecond: perMinute / 60, burst: Math.min(NEW_CONVERSATIONS_BURST, perMinute) }) : undefined;
+      perMinute > 0
+        ? new PaceLimiter(deps.redis, deps.keys.newConversationPace(), {
+            perSecond: perMinute / 60,
+            burst: Math.min(NEW_CONVERSATIONS_BURST, perMinute),
+          })
+        : undefined;
   }
 
   /**
@@ -92,7 +97,11 @@ export class InboundLimits {
       if (blocked > Date.now()) return { verdict: emergency() ? 'ok' : 'dropped', lane: 'ready' };
       this.blockedUntil.delete(message.conversationId);
     }
-    const [count, isNew, windowLeftMs] = (await COUNT_SENDER.run(redis, [keys.senderCount(message.conversationId), keys.session(message.conversationId)], [WINDOW_SECONDS])) as [number, number, number];
+    const [count, isNew, windowLeftMs] = (await COUNT_SENDER.run(
+      redis,
+      [keys.senderCount(message.conversationId), keys.session(message.conversationId)],
+      [WINDOW_SECONDS],
+    )) as [number, number, number];
     let verdict: LimitVerdict = 'ok';
     if (isNew === 1 && this.newConversations && !(await this.newConversations.takeNow(1)).booked) verdict = 'dropped';
     if (verdict === 'ok' && settings.perSenderPerMinute > 0 && count > settings.perSenderPerMinute) {

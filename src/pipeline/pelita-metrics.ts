@@ -34,11 +34,36 @@ export class PelitaMetrics implements QueueObserver {
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'pelita_process_' });
-    this.messagesIn = new Counter({ name: 'pelita_messages_in_total', help: 'Messages accepted from people, by channel', labelNames: ['channel'], registers });
-    this.limitedIn = new Counter({ name: 'pelita_messages_limited_total', help: 'Messages dropped by the inbound limits (a sender past theirs, or new conversations past the cap), by channel', labelNames: ['channel'], registers });
-    this.invalidIn = new Counter({ name: 'pelita_messages_invalid_total', help: 'Platform updates dropped as unreadable (acknowledged, never retried), by channel', labelNames: ['channel'], registers });
-    this.duplicatesIn = new Counter({ name: 'pelita_messages_duplicate_total', help: 'Redelivered messages dropped, by channel', labelNames: ['channel'], registers });
-    this.messagesOut = new Counter({ name: 'pelita_messages_out_total', help: 'Replies handed to a channel, by channel', labelNames: ['channel'], registers });
+    this.messagesIn = new Counter({
+      name: 'pelita_messages_in_total',
+      help: 'Messages accepted from people, by channel',
+      labelNames: ['channel'],
+      registers,
+    });
+    this.limitedIn = new Counter({
+      name: 'pelita_messages_limited_total',
+      help: 'Messages dropped by the inbound limits (a sender past theirs, or new conversations past the cap), by channel',
+      labelNames: ['channel'],
+      registers,
+    });
+    this.invalidIn = new Counter({
+      name: 'pelita_messages_invalid_total',
+      help: 'Platform updates dropped as unreadable (acknowledged, never retried), by channel',
+      labelNames: ['channel'],
+      registers,
+    });
+    this.duplicatesIn = new Counter({
+      name: 'pelita_messages_duplicate_total',
+      help: 'Redelivered messages dropped, by channel',
+      labelNames: ['channel'],
+      registers,
+    });
+    this.messagesOut = new Counter({
+      name: 'pelita_messages_out_total',
+      help: 'Replies handed to a channel, by channel',
+      labelNames: ['channel'],
+      registers,
+    });
     this.replyLatency = new Histogram({
       name: 'pelita_reply_latency_seconds',
       help: 'From a message received to its replies handed to the channel',
@@ -53,9 +78,24 @@ export class PelitaMetrics implements QueueObserver {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
       registers,
     });
-    this.failures = new Counter({ name: 'pelita_queue_failures_total', help: 'Failed attempts (retried), by queue', labelNames: ['queue'], registers });
-    this.deadLetters = new Counter({ name: 'pelita_dead_letters_total', help: 'Items set aside after failing too often, by queue', labelNames: ['queue'], registers });
-    this.escalations = new Counter({ name: 'pelita_escalations_total', help: 'Escalations requested, by reason', labelNames: ['reason'], registers });
+    this.failures = new Counter({
+      name: 'pelita_queue_failures_total',
+      help: 'Failed attempts (retried), by queue',
+      labelNames: ['queue'],
+      registers,
+    });
+    this.deadLetters = new Counter({
+      name: 'pelita_dead_letters_total',
+      help: 'Items set aside after failing too often, by queue',
+      labelNames: ['queue'],
+      registers,
+    });
+    this.escalations = new Counter({
+      name: 'pelita_escalations_total',
+      help: 'Escalations requested, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
     this.retryAfterPauses = new Counter({
       name: 'pelita_rate_limited_total',
       help: 'Times a platform answered "too many requests" and sending paused, by channel',
@@ -78,7 +118,11 @@ export class PelitaMetrics implements QueueObserver {
         },
       });
     depthGauge('pelita_queue_ready', 'Conversations waiting for a drainer, by queue', (depth) => depth.ready);
-    depthGauge('pelita_queue_conversations_waiting', 'Conversations with items waiting in their inbox, by queue', (depth) => depth.conversations);
+    depthGauge(
+      'pelita_queue_conversations_waiting',
+      'Conversations with items waiting in their inbox, by queue',
+      (depth) => depth.conversations,
+    );
   }
 
   watch(queue: QueueDepthSource): void {

@@ -71,7 +71,10 @@ export class PersonDataEraser {
 
   /** The name a conversation's cases keep once it is deleted: keyed, so nobody can work back to the id. */
   async pseudonymOf(conversationId: string): Promise<string> {
-    return `deleted:${createHmac('sha256', await this.secret()).update(conversationId).digest('hex').slice(0, 32)}`;
+    return `deleted:${createHmac('sha256', await this.secret())
+      .update(conversationId)
+      .digest('hex')
+      .slice(0, 32)}`;
   }
 
   /** `keep`: keys still needed to answer the deletion itself (WhatsApp's 24-hour window); the second pass takes them. */
@@ -80,7 +83,8 @@ export class PersonDataEraser {
     const hashtag = `{${conversationId}}`;
     const named = await this.scan(`${keys.prefix}:*${escapeGlob(hashtag)}*`);
     // A queue's inbox and lock: messages still to answer, this very "delete" among them.
-    const live = (key: string) => key.startsWith(`${keys.prefix}:q:`) && (key.endsWith(`${hashtag}:items`) || key.endsWith(`${hashtag}:lock`));
+    const live = (key: string) =>
+      key.startsWith(`${keys.prefix}:q:`) && (key.endsWith(`${hashtag}:items`) || key.endsWith(`${hashtag}:lock`));
     // Exact: a key is the conversation's when its hashtag is this conversation's, whole.
     const own = named.filter((key) => hashtagOf(key.slice(keys.prefix.length)) === conversationId && !live(key) && !keep.includes(key));
     let deleted = 0;

@@ -28,7 +28,5 @@ export async function closeBullmq(parts: {
   graceful.catch(() => undefined);
   for (const connection of connections) connection.disconnect();
   // BullMQ's disconnect also waits for a connection that may never come back: bounded too.
-  await withTimeout(Promise.allSettled([...workers.map((worker) => worker.disconnect()), queue.disconnect()]), 1000).catch(
-    () => undefined,
-  );
+  await withTimeout(Promise.allSettled([...workers.map((worker) => worker.disconnect()), queue.disconnect()]), 1000).catch(() => undefined);
 }

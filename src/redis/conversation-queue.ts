@@ -29,8 +29,12 @@ export interface Completion {
  * took the lock or acknowledged the previous item), so a busy conversation's items need no
  * separate read; null for a key that does not exist.
  */
-// biome-ignore lint/suspicious/noConfusingVoidType: a handler with nothing to add to the acknowledgement returns nothing at all
-export type ItemHandler<T> = (conversationId: string, item: QueuedItem<T>, prefetched: ReadonlyMap<string, string | null>) => Promise<Completion | void>;
+export type ItemHandler<T> = (
+  conversationId: string,
+  item: QueuedItem<T>,
+  prefetched: ReadonlyMap<string, string | null>,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler with nothing to add to the acknowledgement returns nothing at all
+) => Promise<Completion | void>;
 
 /** An item set aside after its handler failed `maxAttempts` times in a row. */
 export interface DeadLetter<T> {
@@ -145,7 +149,9 @@ export class ConversationQueue<T> {
 
   constructor(private readonly options: ConversationQueueOptions<T>) {
     this.name = options.name;
-    this.itemSchema = z.object({ id: z.string().min(1), payload: options.payload ?? (z.unknown() as z.ZodType<T>) }) as z.ZodType<QueuedItem<T>>;
+    this.itemSchema = z.object({ id: z.string().min(1), payload: options.payload ?? (z.unknown() as z.ZodType<T>) }) as z.ZodType<
+      QueuedItem<T>
+    >;
     this.lockTtlMs = options.lockTtlMs ?? 30_000;
   }
 
@@ -164,7 +170,11 @@ export class ConversationQueue<T> {
       redis.sadd(keys.queueActive(this.name), conversationId),
       ENQUEUE_ONCE.run(
         redis,
-        [keys.queueSeen(this.name, conversationId, item.id), keys.queueItems(this.name, conversationId), keys.queueLock(this.name, conversationId)],
+        [
+          keys.queueSeen(this.name, conversationId, item.id),
+          keys.queueItems(this.name, conversationId),
+          keys.queueLock(this.name, conversationId),
+        ],
         [dedupeTtlSeconds, JSON.stringify(item)],
       ),
     ]);
@@ -173,7 +183,8 @@ export class ConversationQueue<T> {
     // list even when it is already waiting on the ready list (the second look finds it
     // drained, which costs one look). Within the conversation, order is kept.
     if (options.lane === 'urgent' && stored) await redis.lpush(keys.queueUrgent(this.name), conversationId);
-    else if (Number(length) === 1 || Number(length) === -1) await redis.rpush(options.lane === 'later' ? keys.queueLater(this.name) : keys.queueReady(this.name), conversationId);
+    else if (Number(length) === 1 || Number(length) === -1)
+      await redis.rpush(options.lane === 'later' ? keys.queueLater(this.name) : keys.queueReady(this.name), conversationId);
     return { duplicate: Number(length) <= 0 };
   }
 
@@ -216,7 +227,10 @@ export class ConversationQueue<T> {
       const [next, conversations] = await redis.sscan(activeKey, cursor, 'COUNT', 200);
       cursor = next;
       for (const conversationId of conversations) {
-        const [waiting, locked] = await Promise.all([redis.llen(keys.queueItems(this.name, conversationId)), redis.exists(keys.queueLock(this.name, conversationId))]);
+        const [waiting, locked] = await Promise.all([
+          redis.llen(keys.queueItems(this.name, conversationId)),
+          redis.exists(keys.queueLock(this.name, conversationId)),
+        ]);
         if (waiting === 0) {
           await redis.srem(activeKey, conversationId);
         } else if (locked === 0 && !this.retries.get(conversationId)?.timer) {
@@ -305,14 +319,19 @@ export class ConversationQueue<T> {
     const token = `${this.owner}:${this.drains}`;
     const ttl = String(this.lockTtlMs);
     const toRead = options.readAhead?.(conversationId) ?? [];
-    const valuesRead = (values: unknown[]) => new Map(toRead.map((key, index) => [key, (values[index] as string | null | undefined) ?? null]));
+    const valuesRead = (values: unknown[]) =>
+      new Map(toRead.map((key, index) => [key, (values[index] as string | null | undefined) ?? null]));
 
     let head: string | null;
     let prefetched: ReadonlyMap<string, string | null>;
     try {
       // Another drainer holds the conversation: it re-checks the inbox before letting go,
       // so the item that made the conversation ready is in its hands.
-      const [taken, firstHead, ...firstValues] = (await ACQUIRE.run(redis, [lockKey, itemsKey, ...toRead], [token, ttl])) as [number, string | null, ...unknown[]];
+      const [taken, firstHead, ...firstValues] = (await ACQUIRE.run(redis, [lockKey, itemsKey, ...toRead], [token, ttl])) as [
+        number,
+        string | null,
+        ...unknown[],
+      ];
       if (taken !== 1) return;
       head = firstHead;
       prefetched = valuesRead(firstValues);
@@ -362,7 +381,8 @@ export class ConversationQueue<T> {
     } catch (error) {
       // The handler failed on this item too often: set it aside so the person's next
       // messages ("tolong" among them) are not stuck behind it for ever.
-      const setAside = handling !== null && (await this.setAsideIfPoison(conversationId, handling, token, error, options).catch(() => false));
+      const setAside =
+        handling !== null && (await this.setAsideIfPoison(conversationId, handling, token, error, options).catch(() => false));
       await RELEASE.run(redis, [lockKey], [token]).catch(() => undefined);
       if (setAside) {
         this.retries.delete(conversationId);
@@ -383,17 +403,30 @@ export class ConversationQueue<T> {
     }
     const parsed = this.itemSchema.safeParse(json);
     // Only where and what kind of problem: the values may be someone's words.
-    if (!parsed.success) throw new UnreadableItemError(this.name, parsed.error.issues.map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.code}`).join('; '));
+    if (!parsed.success)
+      throw new UnreadableItemError(
+        this.name,
+        parsed.error.issues.map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.code}`).join('; '),
+      );
     return parsed.data;
   }
 
   /** Counts a failure of the handler on `head`; at `maxAttempts`, moves it to the dead list. */
-  private async setAsideIfPoison(conversationId: string, head: string, token: string, error: unknown, options: ProcessOptions): Promise<boolean> {
+  private async setAsideIfPoison(
+    conversationId: string,
+    head: string,
+    token: string,
+    error: unknown,
+    options: ProcessOptions,
+  ): Promise<boolean> {
     const { redis, keys, maxAttempts } = this.options;
     if (maxAttempts === undefined) return false;
     const item = itemOrRaw(head);
     const failuresKey = keys.queueFailures(this.name, conversationId, item.id);
-    const [[, attempts]] = (await redis.multi().incr(failuresKey).expire(failuresKey, FAILURES_TTL_SECONDS).exec()) as [[unknown, number], ...unknown[]];
+    const [[, attempts]] = (await redis.multi().incr(failuresKey).expire(failuresKey, FAILURES_TTL_SECONDS).exec()) as [
+      [unknown, number],
+      ...unknown[],
+    ];
     if (Number(attempts) < maxAttempts) return false;
     const letter: DeadLetter<unknown> = {
       queue: this.name,
@@ -403,12 +436,21 @@ export class ConversationQueue<T> {
       attempts: Number(attempts),
       failedAt: new Date().toISOString(),
     };
-    const moved = await SET_ASIDE.run(redis, [keys.queueItems(this.name, conversationId), keys.queueLock(this.name, conversationId), keys.queueDead(this.name, conversationId)], [head, token, JSON.stringify(letter)]);
+    const moved = await SET_ASIDE.run(
+      redis,
+      [keys.queueItems(this.name, conversationId), keys.queueLock(this.name, conversationId), keys.queueDead(this.name, conversationId)],
+      [head, token, JSON.stringify(letter)],
+    );
     if (Number(moved) !== 1) return false;
     await Promise.all([redis.sadd(keys.queueDeadIndex(this.name), conversationId), redis.del(failuresKey)]);
     this.options.observer?.deadLettered?.(this.name);
-    options.log.error({ queue: this.name, attempts: letter.attempts, itemId: item.id, err: error }, 'item failed too often: set aside as a dead letter');
-    await options.onDeadLetter?.(letter).catch((failure: unknown) => options.log.error({ queue: this.name, err: failure }, 'the safe answer to a dead letter failed'));
+    options.log.error(
+      { queue: this.name, attempts: letter.attempts, itemId: item.id, err: error },
+      'item failed too often: set aside as a dead letter',
+    );
+    await options
+      .onDeadLetter?.(letter)
+      .catch((failure: unknown) => options.log.error({ queue: this.name, err: failure }, 'the safe answer to a dead letter failed'));
     return true;
   }
 

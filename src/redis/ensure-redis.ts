@@ -18,12 +18,7 @@ const PING_TIMEOUT_MS = 3000;
  * redis-server is started from PATH. A REDIS_URL that was set is never second-guessed:
  * an operator who named a server wants that server, and a clear error otherwise.
  */
-export async function ensureRedis(options: {
-  url: string;
-  urlWasSet: boolean;
-  dataDir: string;
-  log: Logger;
-}): Promise<ReachableRedis> {
+export async function ensureRedis(options: { url: string; urlWasSet: boolean; dataDir: string; log: Logger }): Promise<ReachableRedis> {
   const first = await pingRedis(options.url, PING_TIMEOUT_MS);
   if (first.ok) return { url: options.url };
 

@@ -76,7 +76,10 @@ export function runCall(redis: Redis, call: ScriptCall): Promise<unknown> {
 export function sequence(...calls: (ScriptCall | undefined)[]): ScriptCall | undefined {
   const present = calls.filter((call): call is ScriptCall => call !== undefined);
   if (present.length <= 1) return present[0];
-  const script = composed(present.map((call) => call.script), sequenceSource);
+  const script = composed(
+    present.map((call) => call.script),
+    sequenceSource,
+  );
   return {
     script,
     keys: present.flatMap((call) => call.keys),

@@ -4,10 +4,22 @@ import path from 'node:path';
 import { contentPaths } from '../../src/config/content-paths.ts';
 
 /** A private copy of flows/, locales/ and content/ to break on purpose. */
-export function copyContent(): { root: string; flows: string; locales: string; content: string; nlu: string; edit(file: string, change: (text: string) => string): void } {
+export function copyContent(): {
+  root: string;
+  flows: string;
+  locales: string;
+  content: string;
+  nlu: string;
+  edit(file: string, change: (text: string) => string): void;
+} {
   const root = mkdtempSync(path.join(tmpdir(), 'pelita-content-'));
   // The NLU data is read where it is: no test breaks it.
-  const paths = { flows: path.join(root, 'flows'), locales: path.join(root, 'locales'), content: path.join(root, 'content'), nlu: contentPaths.nlu };
+  const paths = {
+    flows: path.join(root, 'flows'),
+    locales: path.join(root, 'locales'),
+    content: path.join(root, 'content'),
+    nlu: contentPaths.nlu,
+  };
   cpSync(contentPaths.flows, paths.flows, { recursive: true });
   cpSync(contentPaths.locales, paths.locales, { recursive: true });
   cpSync(contentPaths.content, paths.content, { recursive: true });

@@ -12,7 +12,12 @@ export interface GraphCall {
  * A local stand-in for Meta's Graph API: records every POST, answers `{messages:[{id}]}`,
  * or the next canned error when a test queued one.
  */
-export async function startFakeGraphApi(): Promise<{ url: string; calls: GraphCall[]; failNext: (status: number, code: number) => void; stop: () => Promise<void> }> {
+export async function startFakeGraphApi(): Promise<{
+  url: string;
+  calls: GraphCall[];
+  failNext: (status: number, code: number) => void;
+  stop: () => Promise<void>;
+}> {
   const calls: GraphCall[] = [];
   const failures: { status: number; code: number }[] = [];
   let counter = 0;
@@ -20,14 +25,23 @@ export async function startFakeGraphApi(): Promise<{ url: string; calls: GraphCa
     let raw = '';
     request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     request.on('end', () => {
-      calls.push({ path: request.url ?? '', authorization: request.headers.authorization, body: JSON.parse(raw || '{}') as GraphCall['body'], at: Date.now() });
+      calls.push({
+        path: request.url ?? '',
+        authorization: request.headers.authorization,
+        body: JSON.parse(raw || '{}') as GraphCall['body'],
+        at: Date.now(),
+      });
       const failure = failures.shift();
       if (failure) {
-        response.writeHead(failure.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: failure.code, message: 'canned failure' } }));
+        response
+          .writeHead(failure.status, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { code: failure.code, message: 'canned failure' } }));
         return;
       }
       counter += 1;
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ messaging_product: 'whatsapp', messages: [{ id: `wamid.out${counter}` }] }));
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ messaging_product: 'whatsapp', messages: [{ id: `wamid.out${counter}` }] }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -45,7 +59,14 @@ export async function startFakeGraphApi(): Promise<{ url: string; calls: GraphCa
 export function cloudWebhook(messages: Record<string, unknown>[], statuses: Record<string, unknown>[] = []): string {
   return JSON.stringify({
     object: 'whatsapp_business_account',
-    entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '1098765' }, messages, statuses } }] }],
+    entry: [
+      {
+        id: 'WABA',
+        changes: [
+          { field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '1098765' }, messages, statuses } },
+        ],
+      },
+    ],
   });
 }
 

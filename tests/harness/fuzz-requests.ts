@@ -33,16 +33,37 @@ interface FuzzRequest {
 const hostileText = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.constantFrom('', ' ', '\u200b\u200d\ufeff', '\u0000', '__proto__', 'constructor', '{}', '}', '{http:x}', '../../etc/passwd', '%00', 'x'.repeat(5000), 'tolong saya dikurung majikan'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u200b\u200d\ufeff',
+    '\u0000',
+    '__proto__',
+    'constructor',
+    '{}',
+    '}',
+    '{http:x}',
+    '../../etc/passwd',
+    '%00',
+    'x'.repeat(5000),
+    'tolong saya dikurung majikan',
+  ),
 );
 
 const hostileJson: fc.Arbitrary<string> = fc.oneof(
   fc.jsonValue().map((value) => JSON.stringify(value)),
   fc.record({ from: hostileText, id: hostileText, text: hostileText }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
-  fc.record(
-    { id: fc.string({ minLength: 1, maxLength: 20 }), text: hostileText, choice: hostileText, location: fc.record({ lat: fc.double(), lon: fc.double() }) },
-    { requiredKeys: ['id'] },
-  ).map((value) => JSON.stringify(value)),
+  fc
+    .record(
+      {
+        id: fc.string({ minLength: 1, maxLength: 20 }),
+        text: hostileText,
+        choice: hostileText,
+        location: fc.record({ lat: fc.double(), lon: fc.double() }),
+      },
+      { requiredKeys: ['id'] },
+    )
+    .map((value) => JSON.stringify(value)),
   // Prototype pollution, deep nesting, a body near and past the size limit, not JSON at all.
   fc.constantFrom(
     '{"__proto__":{"polluted":true},"id":"p","text":"halo"}',
@@ -60,38 +81,139 @@ const shortWait = fc.oneof(fc.integer({ min: -5, max: 50 }).map(String), fc.cons
 
 function arbitraryRequest(target: FuzzTarget): fc.Arbitrary<FuzzRequest> {
   const json = { 'content-type': 'application/json' };
-  const forgedBearer = fc.oneof(fc.string({ maxLength: 60 }), fc.constant(`${target.partnerToken}x`), fc.constant('w0123456789abcdefg.secret')).map((token) => `Bearer ${token}`);
+  const forgedBearer = fc
+    .oneof(fc.string({ maxLength: 60 }), fc.constant(`${target.partnerToken}x`), fc.constant('w0123456789abcdefg.secret'))
+    .map((token) => `Bearer ${token}`);
   return fc.oneof(
     // The HTTP channel as a partner: anything may come back but a 5xx.
-    hostileJson.map((body): FuzzRequest => ({ method: 'POST', path: '/v1/messages', headers: { ...json, authorization: `Bearer ${target.partnerToken}` }, body, forged: false })),
+    hostileJson.map(
+      (body): FuzzRequest => ({
+        method: 'POST',
+        path: '/v1/messages',
+        headers: { ...json, authorization: `Bearer ${target.partnerToken}` },
+        body,
+        forged: false,
+      }),
+    ),
     // With a forged token, or as someone without one: never accepted as anybody.
-    fc.tuple(hostileJson, forgedBearer).map(([body, authorization]): FuzzRequest => ({ method: 'POST', path: '/v1/messages', headers: { ...json, authorization }, body, forged: true })),
-    fc.tuple(hostileText, hostileText).map(([from, text]): FuzzRequest => ({ method: 'POST', path: '/v1/messages', headers: json, body: JSON.stringify({ from: from || 'someone', id: 'x', text }), forged: true })),
-    fc.tuple(hostileText, cursor, shortWait).map(([from, after, wait]): FuzzRequest => ({
-      method: 'GET',
-      path: `/v1/conversations/${encodeURIComponent(from || 'x')}/replies?after=${encodeURIComponent(after)}&wait=${encodeURIComponent(wait)}`,
-      headers: { authorization: `Bearer ${target.partnerToken}` },
-      forged: false,
-    })),
-    fc.tuple(hostileText, forgedBearer).map(([from, authorization]): FuzzRequest => ({ method: 'GET', path: `/v1/conversations/${encodeURIComponent(from || 'x')}/replies?wait=0`, headers: { authorization }, forged: true })),
+    fc.tuple(hostileJson, forgedBearer).map(
+      ([body, authorization]): FuzzRequest => ({
+        method: 'POST',
+        path: '/v1/messages',
+        headers: { ...json, authorization },
+        body,
+        forged: true,
+      }),
+    ),
+    fc.tuple(hostileText, hostileText).map(
+      ([from, text]): FuzzRequest => ({
+        method: 'POST',
+        path: '/v1/messages',
+        headers: json,
+        body: JSON.stringify({ from: from || 'someone', id: 'x', text }),
+        forged: true,
+      }),
+    ),
+    fc.tuple(hostileText, cursor, shortWait).map(
+      ([from, after, wait]): FuzzRequest => ({
+        method: 'GET',
+        path: `/v1/conversations/${encodeURIComponent(from || 'x')}/replies?after=${encodeURIComponent(after)}&wait=${encodeURIComponent(wait)}`,
+        headers: { authorization: `Bearer ${target.partnerToken}` },
+        forged: false,
+      }),
+    ),
+    fc.tuple(hostileText, forgedBearer).map(
+      ([from, authorization]): FuzzRequest => ({
+        method: 'GET',
+        path: `/v1/conversations/${encodeURIComponent(from || 'x')}/replies?wait=0`,
+        headers: { authorization },
+        forged: true,
+      }),
+    ),
     // Telegram's webhook: with the secret, any body; without it, never accepted.
-    hostileJson.map((body): FuzzRequest => ({ method: 'POST', path: '/webhooks/telegram', headers: { ...json, 'x-telegram-bot-api-secret-token': target.telegramSecret }, body, forged: false })),
-    fc.tuple(hostileJson, fc.string({ maxLength: 80 })).map(([body, secret]): FuzzRequest => ({ method: 'POST', path: '/webhooks/telegram', headers: { ...json, 'x-telegram-bot-api-secret-token': secret }, body, forged: true })),
+    hostileJson.map(
+      (body): FuzzRequest => ({
+        method: 'POST',
+        path: '/webhooks/telegram',
+        headers: { ...json, 'x-telegram-bot-api-secret-token': target.telegramSecret },
+        body,
+        forged: false,
+      }),
+    ),
+    fc.tuple(hostileJson, fc.string({ maxLength: 80 })).map(
+      ([body, secret]): FuzzRequest => ({
+        method: 'POST',
+        path: '/webhooks/telegram',
+        headers: { ...json, 'x-telegram-bot-api-secret-token': secret },
+        body,
+        forged: true,
+      }),
+    ),
     // WhatsApp's webhook: signed, any body; forged signatures, and a real signature replayed on another body.
-    hostileJson.map((body): FuzzRequest => ({ method: 'POST', path: '/webhooks/whatsapp', headers: { ...json, 'x-hub-signature-256': signed(body, target.whatsappSecret) }, body, forged: false })),
-    fc.tuple(hostileJson, fc.string({ maxLength: 80 })).map(([body, signature]): FuzzRequest => ({ method: 'POST', path: '/webhooks/whatsapp', headers: { ...json, 'x-hub-signature-256': `sha256=${signature}` }, body, forged: true })),
-    fc.tuple(hostileJson, hostileJson).map(([body, other]): FuzzRequest => ({ method: 'POST', path: '/webhooks/whatsapp', headers: { ...json, 'x-hub-signature-256': signed(other, target.whatsappSecret) }, body: body === other ? `${body} ` : body, forged: true })),
-    fc.tuple(hostileText, hostileText).map(([token, challenge]): FuzzRequest => ({
-      method: 'GET',
-      path: `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=${encodeURIComponent(challenge)}`,
-      headers: {},
-      forged: true,
-    })),
+    hostileJson.map(
+      (body): FuzzRequest => ({
+        method: 'POST',
+        path: '/webhooks/whatsapp',
+        headers: { ...json, 'x-hub-signature-256': signed(body, target.whatsappSecret) },
+        body,
+        forged: false,
+      }),
+    ),
+    fc.tuple(hostileJson, fc.string({ maxLength: 80 })).map(
+      ([body, signature]): FuzzRequest => ({
+        method: 'POST',
+        path: '/webhooks/whatsapp',
+        headers: { ...json, 'x-hub-signature-256': `sha256=${signature}` },
+        body,
+        forged: true,
+      }),
+    ),
+    fc.tuple(hostileJson, hostileJson).map(
+      ([body, other]): FuzzRequest => ({
+        method: 'POST',
+        path: '/webhooks/whatsapp',
+        headers: { ...json, 'x-hub-signature-256': signed(other, target.whatsappSecret) },
+        body: body === other ? `${body} ` : body,
+        forged: true,
+      }),
+    ),
+    fc.tuple(hostileText, hostileText).map(
+      ([token, challenge]): FuzzRequest => ({
+        method: 'GET',
+        path: `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=${encodeURIComponent(challenge)}`,
+        headers: {},
+        forged: true,
+      }),
+    ),
     // Case workers' API without the admin token, and with it on odd ids and bodies.
-    fc.tuple(hostileText, forgedBearer).map(([id, authorization]): FuzzRequest => ({ method: 'POST', path: `/v1/cases/${encodeURIComponent(id || 'C1')}/claim`, headers: { ...json, authorization }, body: '{}', forged: true })),
-    fc.tuple(hostileText, hostileJson).map(([id, body]): FuzzRequest => ({ method: 'POST', path: `/v1/cases/${encodeURIComponent(id || 'C1')}/reply`, headers: { ...json, authorization: `Bearer ${target.adminToken}` }, body, forged: false })),
+    fc.tuple(hostileText, forgedBearer).map(
+      ([id, authorization]): FuzzRequest => ({
+        method: 'POST',
+        path: `/v1/cases/${encodeURIComponent(id || 'C1')}/claim`,
+        headers: { ...json, authorization },
+        body: '{}',
+        forged: true,
+      }),
+    ),
+    fc.tuple(hostileText, hostileJson).map(
+      ([id, body]): FuzzRequest => ({
+        method: 'POST',
+        path: `/v1/cases/${encodeURIComponent(id || 'C1')}/reply`,
+        headers: { ...json, authorization: `Bearer ${target.adminToken}` },
+        body,
+        forged: false,
+      }),
+    ),
     // Anywhere else.
-    fc.tuple(fc.webPath(), hostileJson).map(([path, body]): FuzzRequest => ({ method: 'POST', path: path.startsWith('/') ? path : `/${path}`, headers: json, body, forged: false })),
+    fc.tuple(fc.webPath(), hostileJson).map(
+      ([path, body]): FuzzRequest => ({
+        method: 'POST',
+        path: path.startsWith('/') ? path : `/${path}`,
+        headers: json,
+        body,
+        forged: false,
+      }),
+    ),
   );
 }
 
@@ -100,7 +222,12 @@ function signed(body: string, secret: string): string {
 }
 
 /** Sends `count` arbitrary and hostile requests (reproducible by `seed`), 16 at a time. */
-export async function fuzzRequests(target: FuzzTarget, count: number, seed: number, onProgress?: (done: number) => void): Promise<FuzzResult> {
+export async function fuzzRequests(
+  target: FuzzTarget,
+  count: number,
+  seed: number,
+  onProgress?: (done: number) => void,
+): Promise<FuzzResult> {
   const requests = fc.sample(arbitraryRequest(target), { numRuns: count, seed });
   const failures: string[] = [];
   const forgeriesAccepted: string[] = [];
@@ -109,11 +236,16 @@ export async function fuzzRequests(target: FuzzTarget, count: number, seed: numb
   await inParallel(requests, 16, async (request) => {
     const where = `${request.method} ${request.path.slice(0, 80)}`;
     try {
-      const response = await fetch(`${target.baseUrl}${request.path}`, { method: request.method, headers: request.headers, ...(request.body !== undefined ? { body: request.body } : {}) });
+      const response = await fetch(`${target.baseUrl}${request.path}`, {
+        method: request.method,
+        headers: request.headers,
+        ...(request.body !== undefined ? { body: request.body } : {}),
+      });
       await response.body?.cancel();
       statuses[response.status] = (statuses[response.status] ?? 0) + 1;
       if (response.status >= 500) failures.push(`${where}: ${response.status}`);
-      if (request.forged && response.status < 300 && !startsNewConversation(request)) forgeriesAccepted.push(`${where}: ${response.status}`);
+      if (request.forged && response.status < 300 && !startsNewConversation(request))
+        forgeriesAccepted.push(`${where}: ${response.status}`);
     } catch (error) {
       failures.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -36,7 +36,9 @@ function fuzzEnv(redis: TestRedis, telegramApi: string, graphApi: string): Recor
 }
 
 /** The fuzz target in this process (the tests). */
-export async function startFuzzTarget(redis: TestRedis): Promise<{ target: FuzzTarget; runtime: PelitaRuntime; stop: () => Promise<void> }> {
+export async function startFuzzTarget(
+  redis: TestRedis,
+): Promise<{ target: FuzzTarget; runtime: PelitaRuntime; stop: () => Promise<void> }> {
   const emulator = await startTelegramEmulator();
   const graph = await startFakeGraphApi();
   const { runtime, baseUrl } = await startTestPelita(redis, { ...fuzzEnv(redis, emulator.config.apiURL, graph.url), LOG_LEVEL: 'silent' });
@@ -52,7 +54,9 @@ export async function startFuzzTarget(redis: TestRedis): Promise<{ target: FuzzT
 }
 
 /** The fuzz target as `pelita start` in a process of its own, whose memory can be read apart from the fuzzer's. */
-export async function spawnFuzzTarget(redis: TestRedis): Promise<{ target: FuzzTarget; rssBytes: () => number; stop: () => Promise<number | null> }> {
+export async function spawnFuzzTarget(
+  redis: TestRedis,
+): Promise<{ target: FuzzTarget; rssBytes: () => number; stop: () => Promise<number | null> }> {
   const emulator = await startTelegramEmulator();
   const graph = await startFakeGraphApi();
   const pelita = await spawnPelita('all', fuzzEnv(redis, emulator.config.apiURL, graph.url));

@@ -13,7 +13,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * refused connection (Redis or the gateway restarting) is retried after a short pause.
  * Returns how many attempts it took.
  */
-export async function postUntilAccepted(baseUrl: string, body: { from: string; id: string; text: string }, deadlineMs = 120_000): Promise<number> {
+export async function postUntilAccepted(
+  baseUrl: string,
+  body: { from: string; id: string; text: string },
+  deadlineMs = 120_000,
+): Promise<number> {
   const deadline = Date.now() + deadlineMs;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -73,14 +77,16 @@ export async function inParallel<T>(items: readonly T[], limit: number, task: (i
 export function orderProblems(from: string, sentIds: readonly string[], replies: readonly PolledReply[]): string[] {
   const problems: string[] = [];
   const turns = [...new Set(replies.map((reply) => reply.inReplyTo))];
-  if (JSON.stringify(turns) !== JSON.stringify(sentIds)) problems.push(`${from}: turns ${JSON.stringify(turns)} instead of ${JSON.stringify(sentIds)}`);
+  if (JSON.stringify(turns) !== JSON.stringify(sentIds))
+    problems.push(`${from}: turns ${JSON.stringify(turns)} instead of ${JSON.stringify(sentIds)}`);
   const ids = replies.map((reply) => reply.id);
   const repeated = ids.filter((id, index) => ids.indexOf(id) !== index);
   if (repeated.length > 0) problems.push(`${from}: replies sent twice: ${repeated.join(', ')}`);
   for (const turn of turns) {
     const own = replies.filter((reply) => reply.inReplyTo === turn).map((reply) => reply.id);
     const expected = own.map((_, position) => `${turn}:${position + 1}`);
-    if (JSON.stringify([...new Set(own)]) !== JSON.stringify(expected.slice(0, new Set(own).size))) problems.push(`${from}: turn ${turn} replies ${own.join(',')}`);
+    if (JSON.stringify([...new Set(own)]) !== JSON.stringify(expected.slice(0, new Set(own).size)))
+      problems.push(`${from}: turn ${turn} replies ${own.join(',')}`);
   }
   return problems;
 }

@@ -16,10 +16,21 @@ export interface PelitaProcess {
  * `pelita start --role <role>` as its own operating-system process, the way an operator
  * runs it, on the test's Redis. Resolves once it logs "Pelita is running".
  */
-export async function spawnPelita(role: 'gateway' | 'worker' | 'all', env: Record<string, string>, timeoutMs = 60_000): Promise<PelitaProcess> {
+export async function spawnPelita(
+  role: 'gateway' | 'worker' | 'all',
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<PelitaProcess> {
   const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'pelita.mjs'), 'start', '--role', role], {
     // As in startTestPelita: tests start conversations faster than the default pace allows.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', NEW_CONVERSATIONS_PER_MIN: '0', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      NEW_CONVERSATIONS_PER_MIN: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -48,8 +48,12 @@ export interface RecordedCall {
  */
 export function recordingTransformer(
   calls: RecordedCall[],
-  override: (call: RecordedCall) => { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: { retry_after?: number } } | undefined = () =>
-    undefined,
+  override: (
+    call: RecordedCall,
+  ) =>
+    | { ok: true; result: unknown }
+    | { ok: false; error_code: number; description: string; parameters?: { retry_after?: number } }
+    | undefined = () => undefined,
   /** Methods answered `ok` here, never reaching the emulator. */
   answered: readonly string[] = ['setMyCommands'],
 ): (api: Api) => void {

@@ -37,6 +37,14 @@ export async function startTestPelita(
   // unless a test turns it on (tests/inbound-limits.test.ts).
   const config = loadConfig({ REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, PORT: '0', NEW_CONVERSATIONS_PER_MIN: '0', ...env });
   const { log, lines } = memoryLogger();
-  const runtime = await PelitaRuntime.start({ config, log, ctx: loadEngineContext(), role, http: true, nlu: role === 'gateway' ? undefined : (extra.nlu ?? (await sharedNlu())), ...extra });
+  const runtime = await PelitaRuntime.start({
+    config,
+    log,
+    ctx: loadEngineContext(),
+    role,
+    http: true,
+    nlu: role === 'gateway' ? undefined : (extra.nlu ?? (await sharedNlu())),
+    ...extra,
+  });
   return { runtime, baseUrl: `http://127.0.0.1:${runtime.port}`, lines };
 }

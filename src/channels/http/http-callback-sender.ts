@@ -12,9 +12,7 @@ import type { ChannelSender } from '../../core/channel-sender.ts';
  * outbound queue retries with backoff.
  */
 export class HttpCallbackSender implements ChannelSender {
-  constructor(
-    private readonly deps: { url: string; token: string | undefined; redis: Redis; keys: RedisKeys; rememberSeconds: number },
-  ) {}
+  constructor(private readonly deps: { url: string; token: string | undefined; redis: Redis; keys: RedisKeys; rememberSeconds: number }) {}
 
   async deliver(batch: OutboundBatch): Promise<void> {
     const to = batch.conversationId.slice('http:'.length);

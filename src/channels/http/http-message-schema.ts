@@ -18,7 +18,10 @@ export const httpMessageSchema = z
     id: z.string().trim().min(1, { error: 'id: must not be empty' }).max(200, { error: 'id: at most 200 characters' }),
     text: z.string().max(4096, { error: 'text: at most 4096 characters' }).optional(),
     choice: z.string().min(1).max(200, { error: 'choice: at most 200 characters' }).optional(),
-    location: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict().optional(),
+    location: z
+      .object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((message) => message.text !== undefined || message.choice !== undefined || message.location !== undefined, {
@@ -33,7 +36,9 @@ export const repliesQuerySchema = z.object({
     .regex(/^(0|\d+-\d+)$/, { error: 'after: expected a cursor from an earlier answer, or 0' })
     // Both parts of a stream id are 64-bit: a larger number is no cursor Pelita gave out.
     // (Checked on its own: zod runs this refinement even when the pattern above failed.)
-    .refine((cursor) => cursor.split('-').every((part) => /^\d{1,20}$/.test(part) && BigInt(part) <= MAX_STREAM_PART), { error: 'after: expected a cursor from an earlier answer, or 0' })
+    .refine((cursor) => cursor.split('-').every((part) => /^\d{1,20}$/.test(part) && BigInt(part) <= MAX_STREAM_PART), {
+      error: 'after: expected a cursor from an earlier answer, or 0',
+    })
     .default('0'),
   wait: z.coerce.number().int().min(0).max(30_000, { error: 'wait: at most 30000 ms' }).default(0),
 });

@@ -83,8 +83,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) deps.log.error({ err: error }, 'HTTP request failed');
-    const message =
-      status === 413 ? `body larger than ${HTTP_BODY_LIMIT_BYTES} bytes` : status >= 500 ? 'internal error' : error.message;
+    const message = status === 413 ? `body larger than ${HTTP_BODY_LIMIT_BYTES} bytes` : status >= 500 ? 'internal error' : error.message;
     void reply.status(status).send({ error: message });
   });
 
@@ -135,7 +134,12 @@ function heldRefusals(app: FastifyInstance, delayMs: number): () => Promise<void
         });
 }
 
-function addChannelRoutes(app: FastifyInstance, deps: NonNullable<HttpServerDeps['channel']>, log: Logger, holdRefusal: () => Promise<void>): void {
+function addChannelRoutes(
+  app: FastifyInstance,
+  deps: NonNullable<HttpServerDeps['channel']>,
+  log: Logger,
+  holdRefusal: () => Promise<void>,
+): void {
   const refuse = (reply: FastifyReply, status: 401 | 403, error: string) => {
     if (status === 401) void reply.header('www-authenticate', 'Bearer');
     return reply.status(status).send({ error });
@@ -153,7 +157,11 @@ function addChannelRoutes(app: FastifyInstance, deps: NonNullable<HttpServerDeps
       if (from !== undefined && from !== caller.from) return refuse(reply, 403, 'this token is for another conversation');
       from = caller.from;
     } else if (caller.kind === 'anonymous' && from !== undefined) {
-      return refuse(reply, 401, `a token is needed to write as "${from}": a partner's token, or the conversation's own (leave out "from" to start a new conversation and get one)`);
+      return refuse(
+        reply,
+        401,
+        `a token is needed to write as "${from}": a partner's token, or the conversation's own (leave out "from" to start a new conversation and get one)`,
+      );
     }
     if (from === undefined) {
       issued = await deps.access.issue();
@@ -171,9 +179,14 @@ function addChannelRoutes(app: FastifyInstance, deps: NonNullable<HttpServerDeps
       });
       if (dropped) {
         await holdRefusal();
-        return reply.status(429).header('retry-after', '60').send({ error: 'too many messages from this sender, or too many new conversations: try again in a minute' });
+        return reply
+          .status(429)
+          .header('retry-after', '60')
+          .send({ error: 'too many messages from this sender, or too many new conversations: try again in a minute' });
       }
-      return reply.status(202).send({ accepted: true, duplicate, ...(issued ? { from: issued.from, conversationToken: issued.token } : {}) });
+      return reply
+        .status(202)
+        .send({ accepted: true, duplicate, ...(issued ? { from: issued.from, conversationToken: issued.token } : {}) });
     } catch (error) {
       // Never answer 2xx for a message that is not safely queued: the sender must retry.
       log.error({ err: error }, 'could not queue an HTTP message');
@@ -181,27 +194,25 @@ function addChannelRoutes(app: FastifyInstance, deps: NonNullable<HttpServerDeps
     }
   });
 
-  app.get<{ Params: { from: string }; Querystring: Record<string, string> }>(
-    '/v1/conversations/:from/replies',
-    async (request, reply) => {
-      const caller = await deps.access.callerOf(request.headers.authorization);
-      if (caller.kind === 'refused') return refuse(reply, 401, 'wrong or revoked bearer token');
-      if (caller.kind === 'anonymous') return refuse(reply, 401, "a token is needed to read a conversation's replies");
-      if (caller.kind === 'conversation' && caller.from !== request.params.from) return refuse(reply, 403, 'this token is for another conversation');
-      const query = repliesQuerySchema.safeParse(request.query);
-      if (!query.success) return reply.status(400).send({ error: describeIssues(query.error) });
-      const conversationId = conversationIdOf('http', request.params.from);
-      const deadline = Date.now() + query.data.wait;
-      let cursor = query.data.after;
-      // Turn-end markers move the cursor but are not replies: keep waiting past them.
-      for (;;) {
-        const entries = await deps.replyLog.wait(conversationId, cursor, Math.max(0, deadline - Date.now()));
-        cursor = entries.at(-1)?.cursor ?? cursor;
-        const replies = entries.flatMap((entry) => (entry.type === 'reply' ? [entry.reply] : []));
-        if (replies.length > 0 || entries.length === 0 || Date.now() >= deadline) return reply.send({ replies, cursor });
-      }
-    },
-  );
+  app.get<{ Params: { from: string }; Querystring: Record<string, string> }>('/v1/conversations/:from/replies', async (request, reply) => {
+    const caller = await deps.access.callerOf(request.headers.authorization);
+    if (caller.kind === 'refused') return refuse(reply, 401, 'wrong or revoked bearer token');
+    if (caller.kind === 'anonymous') return refuse(reply, 401, "a token is needed to read a conversation's replies");
+    if (caller.kind === 'conversation' && caller.from !== request.params.from)
+      return refuse(reply, 403, 'this token is for another conversation');
+    const query = repliesQuerySchema.safeParse(request.query);
+    if (!query.success) return reply.status(400).send({ error: describeIssues(query.error) });
+    const conversationId = conversationIdOf('http', request.params.from);
+    const deadline = Date.now() + query.data.wait;
+    let cursor = query.data.after;
+    // Turn-end markers move the cursor but are not replies: keep waiting past them.
+    for (;;) {
+      const entries = await deps.replyLog.wait(conversationId, cursor, Math.max(0, deadline - Date.now()));
+      cursor = entries.at(-1)?.cursor ?? cursor;
+      const replies = entries.flatMap((entry) => (entry.type === 'reply' ? [entry.reply] : []));
+      if (replies.length > 0 || entries.length === 0 || Date.now() >= deadline) return reply.send({ replies, cursor });
+    }
+  });
 }
 
 /** Closes a connection at once when its address already holds `most` open ones. */

@@ -51,7 +51,15 @@ export function createTelegramChannel(deps: {
   onInvalid?: (() => void) | undefined;
 }): TelegramChannel {
   const { config, log, api } = deps;
-  const receiver = new TelegramReceiver({ api, gateway: deps.gateway, redis: deps.redis, keys: deps.keys, log, operatorUpdate: deps.operatorUpdate, onInvalid: deps.onInvalid });
+  const receiver = new TelegramReceiver({
+    api,
+    gateway: deps.gateway,
+    redis: deps.redis,
+    keys: deps.keys,
+    log,
+    operatorUpdate: deps.operatorUpdate,
+    onInvalid: deps.onInvalid,
+  });
   const sender = new TelegramSender({ api, redis: deps.redis, keys: deps.keys, rememberSeconds: config.DEDUPE_TTL_HOURS * 3600, log });
   const webhookUrl = config.TELEGRAM_WEBHOOK_URL;
   const secret = config.TELEGRAM_WEBHOOK_SECRET;

@@ -43,13 +43,19 @@ export class TelegramOperators implements OperatorChannel {
       reason: found.reason,
       language: found.language ?? say('operators.unknown'),
       country: found.country ?? say('operators.unknown'),
-      situation: found.situation ? Object.entries(found.situation).map(([name, value]) => `${name} ${value}`).join(' · ') : say('operators.unknown'),
+      situation: found.situation
+        ? Object.entries(found.situation)
+            .map(([name, value]) => `${name} ${value}`)
+            .join(' · ')
+        : say('operators.unknown'),
       openedAt: found.openedAt,
     });
     await this.deps.pace?.();
     const sent = await this.deps.api.sendMessage(this.deps.chatId, escapeHtml(text), {
       parse_mode: 'HTML',
-      reply_markup: { inline_keyboard: [[{ text: say('operators.claim_button', { id: found.id }), callback_data: `${CLAIM_PREFIX}${found.id}` }]] },
+      reply_markup: {
+        inline_keyboard: [[{ text: say('operators.claim_button', { id: found.id }), callback_data: `${CLAIM_PREFIX}${found.id}` }]],
+      },
     });
     return sent.message_id;
   }
@@ -75,7 +81,8 @@ export class TelegramOperators implements OperatorChannel {
     const operator: Operator = { id: String(from.id), name: from.username ? `@${from.username}` : from.first_name };
 
     if (query) {
-      const answer = (text?: string) => this.deps.api.answerCallbackQuery(query.id, text ? { text, show_alert: true } : {}).catch(() => undefined);
+      const answer = (text?: string) =>
+        this.deps.api.answerCallbackQuery(query.id, text ? { text, show_alert: true } : {}).catch(() => undefined);
       if (!query.data?.startsWith(CLAIM_PREFIX)) {
         await answer();
         return true;

@@ -46,13 +46,21 @@ export function createWhatsAppCloudChannel(deps: {
   onInvalid?: (() => void) | undefined;
 }): WhatsAppCloudChannel {
   const { settings, redis, keys, log } = deps;
-  const sender = new WhatsAppCloudSender({ settings, redis, keys, translator: deps.translator, log, rememberSeconds: deps.rememberSeconds });
+  const sender = new WhatsAppCloudSender({
+    settings,
+    redis,
+    keys,
+    translator: deps.translator,
+    log,
+    rememberSeconds: deps.rememberSeconds,
+  });
 
   const recordStatus = async (status: DeliveryStatus) => {
     const key = keys.whatsappStatuses(conversationIdOf('whatsapp-cloud', status.recipient_id));
     await redis.hset(key, status.id, status.status);
     await redis.expire(key, STATUS_SECONDS);
-    if (status.status === 'failed') log.warn({ channel: 'whatsapp-cloud', codes: status.errors?.map((error) => error.code) }, 'WhatsApp could not deliver a message');
+    if (status.status === 'failed')
+      log.warn({ channel: 'whatsapp-cloud', codes: status.errors?.map((error) => error.code) }, 'WhatsApp could not deliver a message');
   };
 
   return {
@@ -91,13 +99,17 @@ export function createWhatsAppCloudChannel(deps: {
               const wroteAt = message.timestamp ? Number(message.timestamp) * 1000 : Date.now();
               if (Date.now() - wroteAt > settings.maxMessageAgeMs) {
                 deps.onInvalid?.();
-                log.warn({ channel: 'whatsapp-cloud', ageHours: Math.round((Date.now() - wroteAt) / 3_600_000) }, 'dropped a WhatsApp message older than WHATSAPP_MAX_MESSAGE_AGE_HOURS');
+                log.warn(
+                  { channel: 'whatsapp-cloud', ageHours: Math.round((Date.now() - wroteAt) / 3_600_000) },
+                  'dropped a WhatsApp message older than WHATSAPP_MAX_MESSAGE_AGE_HOURS',
+                );
                 continue;
               }
               const conversationId = conversationIdOf('whatsapp-cloud', message.from);
               const known = storedNumberOr(await redis.get(keys.whatsappLastInbound(conversationId)), 0);
               // A late redelivery of an old message must not move the window back.
-              if (wroteAt > known) await redis.set(keys.whatsappLastInbound(conversationId), String(wroteAt), 'PX', SERVICE_WINDOW_MS + 3600_000);
+              if (wroteAt > known)
+                await redis.set(keys.whatsappLastInbound(conversationId), String(wroteAt), 'PX', SERVICE_WINDOW_MS + 3600_000);
               const inbound = inboundFromCloudMessage(message, receivedAt);
               try {
                 if (inbound) await deps.gateway.accept(inbound);

@@ -42,9 +42,7 @@ export const webhookPayloadSchema = z
             z
               .object({
                 field: z.string().optional(),
-                value: z
-                  .object({ messages: z.array(messageSchema).optional(), statuses: z.array(statusSchema).optional() })
-                  .passthrough(),
+                value: z.object({ messages: z.array(messageSchema).optional(), statuses: z.array(statusSchema).optional() }).passthrough(),
               })
               .passthrough(),
           ),

@@ -25,7 +25,12 @@ export function renderForCloud(reply: Reply, listButton: string): CloudMessage[]
     }
     if (choices.length <= LIMITS.rows && fits(LIMITS.rowTitle)) {
       const rows = choices.map((choice) => ({ id: choice.id, title: choice.label }));
-      return [{ type: 'interactive', interactive: { type: 'list', body, action: { button: listButton.slice(0, LIMITS.buttonTitle), sections: [{ rows }] } } }];
+      return [
+        {
+          type: 'interactive',
+          interactive: { type: 'list', body, action: { button: listButton.slice(0, LIMITS.buttonTitle), sections: [{ rows }] } },
+        },
+      ];
     }
   }
   return renderAsNumberedText(reply, LIMITS.text).map((part) => ({ type: 'text', text: { body: part, preview_url: false } }));

@@ -31,7 +31,14 @@ export interface CloudApiSettings {
  */
 export class WhatsAppCloudSender implements ChannelSender {
   constructor(
-    private readonly deps: { settings: CloudApiSettings; redis: Redis; keys: RedisKeys; translator: Translator; log: Logger; rememberSeconds: number },
+    private readonly deps: {
+      settings: CloudApiSettings;
+      redis: Redis;
+      keys: RedisKeys;
+      translator: Translator;
+      log: Logger;
+      rememberSeconds: number;
+    },
   ) {}
 
   async deliver(batch: OutboundBatch): Promise<void> {
@@ -41,7 +48,10 @@ export class WhatsAppCloudSender implements ChannelSender {
     const inWindow = Date.now() - lastInbound < SERVICE_WINDOW_MS;
     if (!inWindow) {
       if (!settings.template) {
-        log.warn({ channel: 'whatsapp-cloud' }, 'outside the 24-hour window and no approved template is set (WHATSAPP_CLOUD_TEMPLATE): the replies were not sent');
+        log.warn(
+          { channel: 'whatsapp-cloud' },
+          'outside the 24-hour window and no approved template is set (WHATSAPP_CLOUD_TEMPLATE): the replies were not sent',
+        );
         return;
       }
       const template = { type: 'template', template: { name: settings.template.name, language: { code: settings.template.language } } };
@@ -56,7 +66,12 @@ export class WhatsAppCloudSender implements ChannelSender {
     }
   }
 
-  private async sendOnce(conversationId: string, partId: string, to: string, message: CloudMessage | Record<string, unknown>): Promise<void> {
+  private async sendOnce(
+    conversationId: string,
+    partId: string,
+    to: string,
+    message: CloudMessage | Record<string, unknown>,
+  ): Promise<void> {
     const { redis, keys, settings, rememberSeconds } = this.deps;
     const mark = keys.delivered('whatsapp-cloud', conversationId, partId);
     if ((await redis.exists(mark)) === 1) return;
@@ -69,7 +84,8 @@ export class WhatsAppCloudSender implements ChannelSender {
     const answer = (await response.json().catch(() => ({}))) as { error?: { code?: number; message?: string } };
     if (!response.ok) {
       const code = answer.error?.code ?? 0;
-      if (BACKOFF_MS[code] !== undefined || response.status === 429) throw new RetryAfterError(BACKOFF_MS[code] ?? 2000, `Cloud API throughput error ${code}`);
+      if (BACKOFF_MS[code] !== undefined || response.status === 429)
+        throw new RetryAfterError(BACKOFF_MS[code] ?? 2000, `Cloud API throughput error ${code}`);
       throw new Error(`Cloud API answered HTTP ${response.status} (error ${code})`);
     }
     await redis.set(mark, '1', 'EX', rememberSeconds);

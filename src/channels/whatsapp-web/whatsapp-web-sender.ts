@@ -28,7 +28,8 @@ export class WhatsAppWebSender implements ChannelSender {
       const parts = renderForWhatsAppWeb(reply);
       for (const [index, text] of parts.entries()) {
         // The last part's mark is the reply's own.
-        const partMark = index === parts.length - 1 ? replyMark : keys.delivered('whatsapp-web', batch.conversationId, `${reply.id}#${index}`);
+        const partMark =
+          index === parts.length - 1 ? replyMark : keys.delivered('whatsapp-web', batch.conversationId, `${reply.id}#${index}`);
         if (partMark !== replyMark && (await redis.exists(partMark)) === 1) continue;
         await this.send(chatId, text);
         await redis.set(partMark, '1', 'EX', REMEMBER_SECONDS);

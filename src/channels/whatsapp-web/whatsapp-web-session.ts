@@ -14,8 +14,6 @@ const MAX_RETRY_MS = 60_000;
 const STANDBY_RETRY_MS = 10_000;
 const CHANNEL = { channel: 'whatsapp-web' } as const;
 
-
-
 export interface WhatsAppWebSessionDeps {
   gateway: InboundGateway;
   log: Logger;
@@ -53,7 +51,9 @@ export class WhatsAppWebSession {
 
   start(): void {
     // run() handles its own failures; this only keeps a bug from becoming an unhandled rejection.
-    this.running ??= this.run().catch((error: unknown) => this.deps.log.error({ ...CHANNEL, err: messageOf(error) }, 'the WhatsApp Web channel stopped'));
+    this.running ??= this.run().catch((error: unknown) =>
+      this.deps.log.error({ ...CHANNEL, err: messageOf(error) }, 'the WhatsApp Web channel stopped'),
+    );
   }
 
   /** The client when it is logged in and connected; undefined while it is not. */
@@ -120,7 +120,12 @@ export class WhatsAppWebSession {
       holding = false;
       clearInterval(renewal);
       // A lost lease is someone else's now; release() would not touch it anyway.
-      if (!this.leaseLost) await this.deps.lease.release().catch((error: unknown) => log.warn({ ...CHANNEL, err: messageOf(error) }, 'could not release the WhatsApp Web lease; it expires in a minute'));
+      if (!this.leaseLost)
+        await this.deps.lease
+          .release()
+          .catch((error: unknown) =>
+            log.warn({ ...CHANNEL, err: messageOf(error) }, 'could not release the WhatsApp Web lease; it expires in a minute'),
+          );
     }
   }
 
@@ -184,7 +189,8 @@ export class WhatsAppWebSession {
         (error: unknown) => {
           initializeSettled = true;
           // A client closed while it was starting fails to start, and that is no news.
-          if (!ended) log.error({ ...CHANNEL, err: messageOf(error) }, 'the WhatsApp Web client failed to start (is CHROMIUM_PATH a Chromium?)');
+          if (!ended)
+            log.error({ ...CHANNEL, err: messageOf(error) }, 'the WhatsApp Web client failed to start (is CHROMIUM_PATH a Chromium?)');
           endThisClient();
         },
       );
@@ -209,7 +215,10 @@ export class WhatsAppWebSession {
       // whatsapp-web.js cannot refuse a message: the phone already counts it as delivered
       // to this linked device. It is lost unless WhatsApp delivers it again (it may, when
       // a new client syncs after a restart, but nothing promises that). Never crash on it.
-      this.deps.log.error({ ...CHANNEL, err: messageOf(error) }, 'could not queue a WhatsApp Web message; it is lost unless WhatsApp delivers it again');
+      this.deps.log.error(
+        { ...CHANNEL, err: messageOf(error) },
+        'could not queue a WhatsApp Web message; it is lost unless WhatsApp delivers it again',
+      );
     }
   }
 

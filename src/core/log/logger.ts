@@ -8,17 +8,7 @@ export type { Logger };
  * number or words in a log file can put them in danger, so they are censored unless the
  * operator explicitly sets LOG_MESSAGES=1 (for local debugging).
  */
-export const PERSONAL_FIELDS = [
-  'text',
-  'from',
-  'chatId',
-  'conversationId',
-  'userId',
-  'phone',
-  'replies',
-  'location',
-  'key',
-];
+export const PERSONAL_FIELDS = ['text', 'from', 'chatId', 'conversationId', 'userId', 'phone', 'replies', 'location', 'key'];
 
 export interface LoggerOptions {
   level: string;

@@ -45,7 +45,10 @@ export const inboundSchema = z.object({
   /** A phone number the person shared on purpose (Telegram's contact button); no flow keeps it yet. */
   contact: z.object({ phone: z.string().max(32) }).optional(),
   /** Where the person came from: a deep link's payload ("poster_mataram"), for an NGO's statistics. */
-  source: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  source: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
   /** A language the channel already knows (e.g. `pelita chat --lang en`); the session's wins. */
   languageHint: z.string().min(2).max(8).optional(),
   receivedAt: z.string(),
@@ -73,7 +76,10 @@ export const inboundSchema = z.object({
         .strict()
         .optional(),
       /** The answer-bank cards the message may be asking for, best first, with how alike it is (0-1). */
-      answers: z.array(z.object({ card: z.string(), confidence: z.number() }).strict()).max(5).optional(),
+      answers: z
+        .array(z.object({ card: z.string(), confidence: z.number() }).strict())
+        .max(5)
+        .optional(),
     })
     .strict()
     .optional(),

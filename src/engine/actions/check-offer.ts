@@ -23,6 +23,13 @@ export const checkOffer: ActionDefinition<z.infer<typeof input>> = {
       .map((flag) => ctx.t('offer_flags.flag_line', { explanation: ctx.t(flag.explanation), evidence: flag.evidence.slice(0, 60) }));
     // A banned placement is reported, not checked: no licence makes it legal.
     const illegal = result.flags.some((flag) => ctx.offers.isIllegal(flag.id));
-    return { risk: result.risk, score: result.score, flag_ids: result.flags.map((flag) => flag.id).join(','), flags_text: lines.join('\n'), length: text.trim().length, illegal };
+    return {
+      risk: result.risk,
+      score: result.score,
+      flag_ids: result.flags.map((flag) => flag.id).join(','),
+      flags_text: lines.join('\n'),
+      length: text.trim().length,
+      illegal,
+    };
   },
 };

@@ -15,7 +15,13 @@ export const findAgency: ActionDefinition<z.infer<typeof input>> = {
   run: ({ name }, ctx) => {
     if (ctx.agencies.size === 0) return { status: 'no_list', agency_text: '', imported_on: '' };
     const found = ctx.agencies.find(name);
-    const lines = found.map((agency) => `• ${agency.name} (${[agency.licenceNumber, agency.status, agency.province].filter(Boolean).join(', ')})`);
-    return { status: found.length > 0 ? 'found' : 'not_found', agency_text: lines.join('\n'), imported_on: ctx.agencies.meta?.importedOn ?? '' };
+    const lines = found.map(
+      (agency) => `• ${agency.name} (${[agency.licenceNumber, agency.status, agency.province].filter(Boolean).join(', ')})`,
+    );
+    return {
+      status: found.length > 0 ? 'found' : 'not_found',
+      agency_text: lines.join('\n'),
+      imported_on: ctx.agencies.meta?.importedOn ?? '',
+    };
   },
 };

@@ -41,10 +41,16 @@ export const findServices: ActionDefinition<z.infer<typeof input>> = {
   run: (args, ctx: ActionContext) => {
     const wanted = args.types ? new Set(args.types.split(',')) : undefined;
     const ofType = (entry: Contact) => !wanted || wanted.has(entry.type);
-    const local = ctx.contacts.all().filter((entry) => entry.area?.country === 'ID' && (entry.area.district || entry.area.province) && ofType(entry));
+    const local = ctx.contacts
+      .all()
+      .filter((entry) => entry.area?.country === 'ID' && (entry.area.district || entry.area.province) && ofType(entry));
     // Asked for a kind of service: the national ones of that kind count too (SAPA 129, NGOs).
     const national = wanted
-      ? ctx.contacts.all().filter((entry) => ofType(entry) && !entry.area?.district && !entry.area?.province && (!entry.area || entry.area.country === 'ID'))
+      ? ctx.contacts
+          .all()
+          .filter(
+            (entry) => ofType(entry) && !entry.area?.district && !entry.area?.province && (!entry.area || entry.area.country === 'ID'),
+          )
       : [];
     const text = args.text;
     let district = args.district;
@@ -65,7 +71,9 @@ export const findServices: ActionDefinition<z.infer<typeof input>> = {
     if (district) {
       const provinceOfDistrict = ctx.places.get('district', district)?.provinceCode;
       placeName ??= ctx.places.get('district', district)?.name;
-      found = local.filter((entry) => entry.area?.district === district || (!entry.area?.district && entry.area?.province === provinceOfDistrict));
+      found = local.filter(
+        (entry) => entry.area?.district === district || (!entry.area?.district && entry.area?.province === provinceOfDistrict),
+      );
     } else if (province) {
       placeName ??= ctx.places.get('province', province)?.name;
       found = local.filter((entry) => entry.area?.province === province);

@@ -59,7 +59,9 @@ export function parseAnswer(turn: Turn, node: AskNode): Answer {
 
   switch (node.input) {
     case 'choice':
-      return picked && picked.id !== BUILT_IN_CHOICES.skip ? valid({ [into]: picked.id, ...(picked.set ?? {}) }, picked) : { kind: 'invalid' };
+      return picked && picked.id !== BUILT_IN_CHOICES.skip
+        ? valid({ [into]: picked.id, ...(picked.set ?? {}) }, picked)
+        : { kind: 'invalid' };
     case 'yes_no': {
       const value = picked?.id === BUILT_IN_CHOICES.yes ? true : picked?.id === BUILT_IN_CHOICES.no ? false : parseYesNo(text);
       return value === undefined ? { kind: 'invalid' } : valid({ [into]: value });
@@ -71,7 +73,11 @@ export function parseAnswer(turn: Turn, node: AskNode): Answer {
       return valid({ [into]: value });
     }
     case 'text': {
-      if (text === '' || (node.max_length !== undefined && text.length > node.max_length) || (node.min_length !== undefined && text.length < node.min_length)) {
+      if (
+        text === '' ||
+        (node.max_length !== undefined && text.length > node.max_length) ||
+        (node.min_length !== undefined && text.length < node.min_length)
+      ) {
         return { kind: 'invalid' };
       }
       return valid({ [into]: text });

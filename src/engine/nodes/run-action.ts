@@ -31,7 +31,11 @@ export function runAction(node: ActionNode, turn: Turn): NodeOutcome {
   const inputs = Object.fromEntries(Object.entries(node.inputs ?? {}).map(([name, value]) => [name, resolveInput(value, turn)]));
   const parsed = action.input.safeParse(inputs);
   if (!parsed.success) {
-    return { kind: 'error', message: `action "${node.action}": bad input: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`, target: node.on_error };
+    return {
+      kind: 'error',
+      message: `action "${node.action}": bad input: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+      target: node.on_error,
+    };
   }
   let output: Record<string, VariableValue>;
   try {

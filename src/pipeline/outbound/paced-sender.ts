@@ -26,7 +26,14 @@ export class PacedSender implements ChannelSender {
 
   constructor(
     private readonly inner: ChannelSender,
-    private readonly deps: { redis: Redis; keys: RedisKeys; channel: string; pacing: ChannelPacing; log: Logger; onRateLimited?: () => void },
+    private readonly deps: {
+      redis: Redis;
+      keys: RedisKeys;
+      channel: string;
+      pacing: ChannelPacing;
+      log: Logger;
+      onRateLimited?: () => void;
+    },
   ) {
     this.channelBucket = new PaceLimiter(deps.redis, deps.keys.pace(deps.channel, 'all'), deps.pacing.channel);
   }

@@ -126,17 +126,20 @@ export class ReplyLog {
       const onEnd = () => finish([]);
       this.events.once(WAITS_ENDED, onEnd);
       const check = () => {
-        this.read(conversationId, cursor).then((entries) => {
-          if (entries.length > 0) finish(entries);
-        }, (error: unknown) => {
-          if (!settled) {
-            settled = true;
-            clearTimeout(timer);
-            this.events.off(conversationId, onNotify);
-            this.events.off(WAITS_ENDED, onEnd);
-            reject(error);
-          }
-        });
+        this.read(conversationId, cursor).then(
+          (entries) => {
+            if (entries.length > 0) finish(entries);
+          },
+          (error: unknown) => {
+            if (!settled) {
+              settled = true;
+              clearTimeout(timer);
+              this.events.off(conversationId, onNotify);
+              this.events.off(WAITS_ENDED, onEnd);
+              reject(error);
+            }
+          },
+        );
       };
       const onNotify = () => check();
       const timer = setTimeout(() => finish([]), waitMs);
