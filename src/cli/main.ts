@@ -8,6 +8,7 @@ import { checkOfferCommand } from './check-offer-command.ts';
 import { contentStaleCommand } from './content-stale-command.ts';
 import { deadLettersCommand } from './deadletters-command.ts';
 import { flowsCheckCommand } from './flows-check-command.ts';
+import { flowsGraphCommand } from './flows-graph-command.ts';
 import { nluCommand } from './nlu-command.ts';
 import { parseCli, USAGE, UsageError } from './parse-cli.ts';
 import { startCommand } from './start-command.ts';
@@ -24,6 +25,8 @@ export async function main(argv: string[]): Promise<number> {
         return await chatCommand(command);
       case 'flows-check':
         return flowsCheckCommand(command.json);
+      case 'flows-graph':
+        return flowsGraphCommand(command.flow);
       case 'check-offer':
         return await checkOfferCommand(command);
       case 'content-stale':

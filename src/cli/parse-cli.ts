@@ -8,6 +8,7 @@ export const USAGE = `Usage:
   pelita chat [--user ID] [--lang id|en] [--json]
                                              chat in this terminal, or pipe lines in
   pelita flows check [--json]                check flows, locales and content; exit 1 on errors
+  pelita flows graph [FLOW]                  a flow as a Mermaid diagram (without FLOW: the list of flows)
   pelita check-offer [--json] [--lang id|en] rate a job offer (read on stdin) for red flags
   pelita content stale [--days N] [--json]   list contacts due for re-checking (default 180 days)
   pelita agencies import FILE --source TEXT  load the official P3MI licence list from a CSV export
@@ -32,6 +33,7 @@ export type Command =
   | { name: 'start'; role: 'all' | 'gateway' | 'worker' }
   | { name: 'chat'; user: string | undefined; lang: string | undefined; json: boolean }
   | { name: 'flows-check'; json: boolean }
+  | { name: 'flows-graph'; flow: string | undefined }
   | { name: 'check-offer'; json: boolean; lang: string | undefined }
   | { name: 'content-stale'; days: number; json: boolean }
   | { name: 'agencies-import'; file: string; source: string }
@@ -63,7 +65,13 @@ export function parseCli(argv: string[]): Command {
       }
       case 'flows': {
         const [sub, ...options] = rest;
-        if (sub !== 'check') throw new UsageError(`unknown flows command: ${sub ?? '(none)'}; try: pelita flows check`);
+        if (sub === 'graph') {
+          const { positionals } = parseArgs({ args: options, allowPositionals: true, strict: true });
+          if (positionals.length > 1) throw new UsageError('pelita flows graph takes one flow id at most');
+          return { name: 'flows-graph', flow: positionals[0] };
+        }
+        if (sub !== 'check')
+          throw new UsageError(`unknown flows command: ${sub ?? '(none)'}; try: pelita flows check, pelita flows graph [flow]`);
         const { values } = parseArgs({ args: options, options: { json: { type: 'boolean', default: false } }, strict: true });
         return { name: 'flows-check', json: values.json ?? false };
       }
