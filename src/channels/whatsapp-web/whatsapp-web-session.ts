@@ -1,4 +1,3 @@
-import { messageOf } from '../../core/log/error-message.ts';
 import type { Client } from 'whatsapp-web.js';
 import type { Logger } from '../../core/log/logger.ts';
 import type { InboundGateway } from '../../pipeline/inbound-gateway.ts';
@@ -52,7 +51,7 @@ export class WhatsAppWebSession {
   start(): void {
     // run() handles its own failures; this only keeps a bug from becoming an unhandled rejection.
     this.running ??= this.run().catch((error: unknown) =>
-      this.deps.log.error({ ...CHANNEL, err: messageOf(error) }, 'the WhatsApp Web channel stopped'),
+      this.deps.log.error({ ...CHANNEL, err: error }, 'the WhatsApp Web channel stopped'),
     );
   }
 
@@ -75,7 +74,7 @@ export class WhatsAppWebSession {
       try {
         taken = await this.deps.lease.take();
       } catch (error) {
-        this.deps.log.warn({ ...CHANNEL, err: messageOf(error) }, 'could not ask Redis who runs the WhatsApp Web client; trying again');
+        this.deps.log.warn({ ...CHANNEL, err: error }, 'could not ask Redis who runs the WhatsApp Web client; trying again');
       }
       if (taken) {
         standingBy = false;
@@ -106,7 +105,7 @@ export class WhatsAppWebSession {
         },
         // Redis is away: the client keeps running, and the lease is taken back (or found
         // taken) when it answers again.
-        (error: unknown) => log.warn({ ...CHANNEL, err: messageOf(error) }, 'could not renew the WhatsApp Web lease; trying again'),
+        (error: unknown) => log.warn({ ...CHANNEL, err: error }, 'could not renew the WhatsApp Web lease; trying again'),
       );
     }, LEASE_RENEW_MS);
     try {
@@ -124,7 +123,7 @@ export class WhatsAppWebSession {
         await this.deps.lease
           .release()
           .catch((error: unknown) =>
-            log.warn({ ...CHANNEL, err: messageOf(error) }, 'could not release the WhatsApp Web lease; it expires in a minute'),
+            log.warn({ ...CHANNEL, err: error }, 'could not release the WhatsApp Web lease; it expires in a minute'),
           );
     }
   }
@@ -144,7 +143,7 @@ export class WhatsAppWebSession {
     try {
       client = await this.deps.newClient();
     } catch (error) {
-      log.error({ ...CHANNEL, err: messageOf(error) }, 'could not create the WhatsApp Web client');
+      log.error({ ...CHANNEL, err: error }, 'could not create the WhatsApp Web client');
       return false;
     }
     this.client = client;
@@ -189,8 +188,7 @@ export class WhatsAppWebSession {
         (error: unknown) => {
           initializeSettled = true;
           // A client closed while it was starting fails to start, and that is no news.
-          if (!ended)
-            log.error({ ...CHANNEL, err: messageOf(error) }, 'the WhatsApp Web client failed to start (is CHROMIUM_PATH a Chromium?)');
+          if (!ended) log.error({ ...CHANNEL, err: error }, 'the WhatsApp Web client failed to start (is CHROMIUM_PATH a Chromium?)');
           endThisClient();
         },
       );
@@ -216,7 +214,7 @@ export class WhatsAppWebSession {
       // to this linked device. It is lost unless WhatsApp delivers it again (it may, when
       // a new client syncs after a restart, but nothing promises that). Never crash on it.
       this.deps.log.error(
-        { ...CHANNEL, err: messageOf(error) },
+        { ...CHANNEL, err: error },
         'could not queue a WhatsApp Web message; it is lost unless WhatsApp delivers it again',
       );
     }
