@@ -12,6 +12,8 @@ const UNIT = [
   'tests/content-flows.test.ts',
   'tests/engine-properties.test.ts',
   'tests/engine-step.test.ts',
+  'tests/flow-graph.test.ts',
+  'tests/json-schemas.test.ts',
   'tests/ensure-redis.test.ts',
   'tests/inbound-gateway.test.ts',
   'tests/load-flows.test.ts',
