@@ -234,7 +234,7 @@ interface Postings {
 /**
  * An index of documents: for each term, the documents holding it and its weight there.
  * Scores are summed in a flat array over the postings, not in maps: every typed message
- * is looked up, and this made a lookup several times cheaper on a busy gateway.
+ * is looked up, and maps made the lookup the largest cost of a turn (docs/decisions/README.md).
  */
 class Index {
   readonly wordIdf: Map<string, number>;

@@ -110,6 +110,12 @@ interface Drainers<T> {
 const FIRST_RETRY_MS = 500;
 
 /**
+ * Which list a conversation waits on when an item makes it ready: `urgent` (an emergency)
+ * before `ready` (the default) before `later` (a sender Pelita does not know yet).
+ */
+export type Lane = 'urgent' | 'ready' | 'later';
+
+/**
  * A queue that keeps each conversation's items in arrival order and hands them to one
  * handler at a time, while different conversations run in parallel.
  *
@@ -124,16 +130,8 @@ const FIRST_RETRY_MS = 500;
  * two steps of an enqueue). Items are de-duplicated by id on the way in. Handlers must be
  * idempotent for the item they were handling when a process died.
  *
- * (Until 2026-11-26 a BullMQ job woke each conversation. Its add and fetch were most of the
- * cost of a message that found its inbox empty, and a worker refilled its slots one fetch
- * at a time after a quiet moment, which was the latency tail.)
+ * Why not a BullMQ job per conversation: docs/decisions/README.md.
  */
-/**
- * Which list a conversation waits on when an item makes it ready: `urgent` (an emergency)
- * before `ready` (the default) before `later` (a sender Pelita does not know yet).
- */
-export type Lane = 'urgent' | 'ready' | 'later';
-
 export class ConversationQueue<T> {
   readonly name: string;
   private readonly lockTtlMs: number;

@@ -8,7 +8,7 @@ import { Redis, type RedisOptions } from 'ioredis';
  */
 export function openRedis(url: string, options: RedisOptions = {}): Redis {
   // Auto-pipelining sends the commands of one event-loop tick in one socket write: under
-  // load the write system calls, not Redis, were the pipeline's largest cost.
+  // load the write system calls cost more than Redis (docs/decisions/README.md).
   return new Redis(url, { maxRetriesPerRequest: 2, enableReadyCheck: true, enableAutoPipelining: true, ...options });
 }
 
@@ -16,8 +16,8 @@ export function openRedis(url: string, options: RedisOptions = {}): Redis {
  * A connection for libraries that define their scripts as commands on the connection they
  * are given: BullMQ's queues (forty-odd scripts) and @fastify/rate-limit (two). ioredis
  * copies every defined command onto each pipeline it builds, including the one
- * auto-pipelining builds every event-loop tick: on Pelita's own connection that copying
- * was a tenth of the pipeline's CPU time.
+ * auto-pipelining builds every event-loop tick, so on Pelita's own connection every
+ * command would pay for the copying (docs/decisions/README.md).
  */
 export function jobsConnection(url: string): Redis {
   return openRedis(url, { enableAutoPipelining: false });

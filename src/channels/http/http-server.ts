@@ -33,8 +33,7 @@ export interface HttpLimits {
    * How long an answer refusing a message over the inbound limits is held back (0: not).
    * A flooder's connections wait instead of firing again at once, so each connection costs
    * Pelita one cheap refusal a second rather than hundreds, and other people's answers
-   * keep their pace: with refusals answered at once, 64 connections from one sender
-   * raised everyone else's p99 about four-fold. Holding costs a timer, no work.
+   * keep their pace (docs/decisions/README.md). Holding costs a timer, no work.
    */
   refusalDelayMs?: number | undefined;
   /** Where request counts are kept, so that every gateway process counts the same. */
