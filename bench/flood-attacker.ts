@@ -8,7 +8,7 @@
  * Half the connections post one sender's messages, half one message from each new sender,
  * side by side, until both are spent or SIGTERM; it then prints {"accepted","refused"}.
  */
-import { inParallel } from '../tests/harness/http-load.ts';
+import { inParallel, postMessage } from '../tests/harness/http-load.ts';
 
 const [baseUrl, connectionsArg, flooderArg, newSendersArg] = process.argv.slice(2);
 if (!baseUrl || !connectionsArg || !flooderArg || !newSendersArg) {
@@ -22,13 +22,7 @@ let refused = 0;
 let stopping = false;
 
 const post = async (from: string, id: string, text: string) => {
-  const response = await fetch(`${baseUrl}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ from, id, text }),
-  });
-  await response.body?.cancel();
-  if (response.status === 202) accepted += 1;
+  if ((await postMessage(baseUrl, { from, id, text })) === 202) accepted += 1;
   else refused += 1;
 };
 

@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../src/config/content-paths.ts';
+import { postMessage } from '../tests/harness/http-load.ts';
 import { spawnPelita } from '../tests/harness/pelita-process.ts';
 import { sleep, waitFor } from './bench-rounds.ts';
 
@@ -34,19 +35,10 @@ export async function floodLatency(
   });
   const baseUrl = `http://127.0.0.1:${pelita.port}`;
   const cursors = new Map<string, string>();
-  const post = async (from: string, id: string, text: string) => {
-    const response = await fetch(`${baseUrl}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ from, id, text }),
-    });
-    await response.body?.cancel();
-    return response.status;
-  };
   /** One person's message, from posting to reading its reply. */
   const turn = async (from: string, id: string, text: string): Promise<number> => {
     const started = performance.now();
-    if ((await post(from, id, text)) !== 202) throw new Error(`${from}: message refused`);
+    if ((await postMessage(baseUrl, { from, id, text })) !== 202) throw new Error(`${from}: message refused`);
     for (;;) {
       const response = await fetch(`${baseUrl}/v1/conversations/${from}/replies?after=${cursors.get(from) ?? '0'}&wait=10000`);
       const body = (await response.json()) as { replies: { inReplyTo: string }[]; cursor: string };

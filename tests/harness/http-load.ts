@@ -8,6 +8,17 @@ export interface PolledReply {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** POSTs one message to the HTTP channel, without a token, and returns the status. */
+export async function postMessage(baseUrl: string, body: { from: string; id: string; text: string }): Promise<number> {
+  const response = await fetch(`${baseUrl}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
 /**
  * POSTs a message until Pelita acknowledges it (202), as a platform redelivers: a 503 or a
  * refused connection (Redis or the gateway restarting) is retried after a short pause.
