@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
+import { cloudWebhook } from './fake-graph-api.ts';
 import { inParallel } from './http-load.ts';
 
 /** A running Pelita with every public route on, and the secrets a real caller would hold. */
@@ -19,6 +20,11 @@ export interface FuzzResult {
   forgeriesAccepted: string[];
   /** How many got each status: a fuzz that only ever meets one refusal tests little. */
   statuses: Record<number, number>;
+  /**
+   * Well-formed requests with the right credentials that were not accepted. They run in
+   * every fuzz, whatever the seed, so a target that refuses everything cannot pass.
+   */
+  wellFormedRefused: string[];
 }
 
 interface FuzzRequest {
@@ -28,6 +34,8 @@ interface FuzzRequest {
   body?: string;
   /** Its credentials are forged or missing: anything but a refusal is a forgery accepted. */
   forged: boolean;
+  /** Well-formed with the right credentials: anything but a 2xx is a failure. */
+  wellFormed?: boolean;
 }
 
 const hostileText = fc.oneof(
@@ -217,6 +225,50 @@ function arbitraryRequest(target: FuzzTarget): fc.Arbitrary<FuzzRequest> {
   );
 }
 
+/** One request of each kind a real caller sends, each of which must be accepted. */
+function wellFormedRequests(target: FuzzTarget): FuzzRequest[] {
+  const json = { 'content-type': 'application/json' };
+  const now = Math.floor(Date.now() / 1000);
+  const telegramUpdate = JSON.stringify({
+    update_id: 7001,
+    message: {
+      message_id: 1,
+      date: now,
+      chat: { id: 7001, type: 'private' },
+      from: { id: 7001, is_bot: false, first_name: 'Fuzz' },
+      text: 'halo',
+    },
+  });
+  const whatsappBody = cloudWebhook([
+    { from: '6280007001', id: 'wamid.FUZZ', timestamp: String(now), type: 'text', text: { body: 'halo' } },
+  ]);
+  const partner = { authorization: `Bearer ${target.partnerToken}` };
+  return [
+    {
+      method: 'POST',
+      path: '/v1/messages',
+      headers: { ...json, ...partner },
+      body: JSON.stringify({ from: 'fuzz-partner-user', id: 'm1', text: 'halo' }),
+      forged: false,
+    },
+    { method: 'GET', path: '/v1/conversations/fuzz-partner-user/replies?after=0&wait=0', headers: partner, forged: false },
+    {
+      method: 'POST',
+      path: '/webhooks/telegram',
+      headers: { ...json, 'x-telegram-bot-api-secret-token': target.telegramSecret },
+      body: telegramUpdate,
+      forged: false,
+    },
+    {
+      method: 'POST',
+      path: '/webhooks/whatsapp',
+      headers: { ...json, 'x-hub-signature-256': signed(whatsappBody, target.whatsappSecret) },
+      body: whatsappBody,
+      forged: false,
+    },
+  ].map((request): FuzzRequest => ({ ...(request as FuzzRequest), wellFormed: true }));
+}
+
 function signed(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
@@ -228,8 +280,9 @@ export async function fuzzRequests(
   seed: number,
   onProgress?: (done: number) => void,
 ): Promise<FuzzResult> {
-  const requests = fc.sample(arbitraryRequest(target), { numRuns: count, seed });
+  const requests = [...wellFormedRequests(target), ...fc.sample(arbitraryRequest(target), { numRuns: count, seed })];
   const failures: string[] = [];
+  const wellFormedRefused: string[] = [];
   const forgeriesAccepted: string[] = [];
   const statuses: Record<number, number> = {};
   let done = 0;
@@ -244,6 +297,7 @@ export async function fuzzRequests(
       await response.body?.cancel();
       statuses[response.status] = (statuses[response.status] ?? 0) + 1;
       if (response.status >= 500) failures.push(`${where}: ${response.status}`);
+      if (request.wellFormed && (response.status < 200 || response.status >= 300)) wellFormedRefused.push(`${where}: ${response.status}`);
       if (request.forged && response.status < 300 && !startsNewConversation(request))
         forgeriesAccepted.push(`${where}: ${response.status}`);
     } catch (error) {
@@ -252,7 +306,7 @@ export async function fuzzRequests(
     done += 1;
     onProgress?.(done);
   });
-  return { requests: requests.length, failures, forgeriesAccepted, statuses };
+  return { requests: requests.length, failures, forgeriesAccepted, statuses, wellFormedRefused };
 }
 
 /** A message with no "from": anyone may start a conversation of their own, so it is no forgery. */
