@@ -86,14 +86,16 @@ describe('NLU on held-out messages', () => {
   // Measured 2026-12-01 on the second held-out set (220 messages, scored twelve times in all,
   // never read): intent 0.950, recall 1.00, false alarms 0.012 (two messages), language 0.991;
   // after everyday chatter joined the training data (nlu/training/*.everyday.yaml), intent
-  // 0.941 (two messages fewer) with the same recall and false alarms. The bar asked for is
-  // recall 1.00, false alarms <= 0.01 and intent >= 0.95: not met. This holds what was
+  // 0.941 (two messages fewer) with the same recall and false alarms. 2026-12-02, with the
+  // intent floor recalibrated to 0.45 on the development sets (scored a fourteenth time):
+  // intent 0.964, recall 1.00, false alarms 0.012. The bar asked for is recall 1.00, false
+  // alarms <= 0.01 and intent >= 0.95; the false alarms are not met. This holds what was
   // reached, so nothing slips back unseen.
   it('finds every emergency in the second held-out set', async () => {
     const metrics = await evaluateNlu(nlu, heldOutListening, places);
     expect(metrics.emergency_recall).toBe(1);
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.015);
-    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.94);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.95);
     expect(metrics.language_accuracy).toBeGreaterThanOrEqual(0.98);
   });
 
@@ -124,11 +126,13 @@ describe('NLU on held-out messages', () => {
 
   // The sixth set (320 messages: chatter with strong words, games, heat, exams, pets, care
   // already given, news, debt collectors): recall 0.989 and false alarms 0.13 when written;
-  // everyday chatter in the training data and the rules it led to brought them to 1.00 and 0.039.
+  // everyday chatter in the training data and the rules it led to brought them to 1.00 and
+  // 0.039, then 0.004 (heat similes, "now better", nightmares, lenders calling, checking a
+  // licence, parents afraid of the journey).
   it('keeps what the sixth development set taught: chatter with strong words is no emergency', async () => {
     const metrics = await evaluateNlu(nlu, sixthDevelopment, places);
     expect(metrics.emergency_recall).toBe(1);
-    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.04);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.84);
   });
 

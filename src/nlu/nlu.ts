@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { type EmergencyDetector, loadEmergencyDetector } from './emergency-detector.ts';
 import { IntentClassifier } from './intent-classifier.ts';
 import { LanguageIdentifier } from './language-identifier.ts';
-import { INTENT_CONFIDENCE_FLOOR, type Intent, type NluResult } from './nlu-result.ts';
+import { INTENT_CONFIDENCE_FLOOR, type Intent, type NluResult, ONE_WORD_INTENT_FLOOR } from './nlu-result.ts';
 import { readContentYaml } from '../content/read-content-yaml.ts';
 
 const trainingFileSchema = z.object({ intents: z.record(z.string(), z.array(z.coerce.string()).min(1)) }).strict();
@@ -89,7 +89,8 @@ export class Nlu {
     const best = emergency
       ? { intent: 'emergency' as Intent, score: byRule ? 1 : score }
       : (classified.ranked.find((entry) => entry.intent !== 'emergency') ?? { intent: 'unknown' as Intent, score: 0 });
-    const intent: Intent = best.score < INTENT_CONFIDENCE_FLOOR && !emergency ? 'unknown' : best.intent;
+    const floor = words >= 2 ? INTENT_CONFIDENCE_FLOOR : ONE_WORD_INTENT_FLOOR;
+    const intent: Intent = best.score < floor && !emergency ? 'unknown' : best.intent;
     const emergencyKind = emergency ? (rule.kind ?? 'danger') : undefined;
     return {
       text,
