@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis/redis-keys.ts';
+import { RELEASE } from '../redis/lock-release.ts';
 import { LuaScript, runCall, type ScriptCall } from '../redis/lua-script.ts';
 import { caseSchema, type AuditEntry, type Case, type CaseStatus } from './case.ts';
 
@@ -7,68 +8,16 @@ import { caseSchema, type AuditEntry, type Case, type CaseStatus } from './case.
 const RETENTION_SECONDS = 365 * 24 * 3600;
 
 /**
- * Opens a case, or adds a request to the conversation's active one, in one atomic step.
- * It runs inside the commit of the turn that asked for a human (see CaseStore.openCall):
- * the case exists exactly when the turn is stored, so a "delete my data" (a later turn of
- * the same conversation) always finds it, and of two emergency messages only the first
- * opens a case. A new case's id also goes to the opened list, from which the case desk
- * schedules the notice to case workers.
- *
- * The active case's own keys are built from the pointer's value: this script, like the
- * rest of the case store, expects a single Redis, not a Cluster.
- *
- * KEYS: active-case pointer, candidate case, candidate audit, cases by time, cases of the
- * conversation, opened list. ARGV: candidate json, candidate id, opened at (ms), retention
- * (s), now (ISO), reason, case key prefix, situation json or '', country or ''.
- * Returns {1, id} when it opened the candidate, {0, id} with the case it added to.
+ * Opens a case, or adds a request to the conversation's active one, in one atomic step
+ * (lua/open-case.lua). It runs inside the commit of the turn that asked for a human (see
+ * CaseStore.openCall): the case exists exactly when the turn is stored, so a "delete my
+ * data" (a later turn of the same conversation) always finds it, and of two emergency
+ * messages only the first opens a case.
  */
-const OPEN_CASE = new LuaScript(`
-local active = redis.call('GET', KEYS[1])
-if active and active ~= ARGV[2] then
-  local key = ARGV[7] .. active
-  local raw = redis.call('GET', key)
-  if raw then
-    local found = cjson.decode(raw)
-    if found.status ~= 'resolved' then
-      -- What the new request knows of where the person is now replaces the old.
-      if ARGV[8] ~= '' then found.situation = cjson.decode(ARGV[8]) end
-      if ARGV[9] ~= '' then found.country = ARGV[9] end
-      redis.call('SET', key, cjson.encode(found), 'KEEPTTL')
-      redis.call('XADD', key .. ':audit', '*', 'at', ARGV[5], 'event', 'asked_again', 'by', 'person', 'detail', ARGV[6])
-      return {0, active}
-    end
-  end
-end
-if not redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[4], 'NX') then return {0, ARGV[2]} end
-redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[4])
-redis.call('ZADD', KEYS[4], ARGV[3], ARGV[2])
--- The index keeps no case past its retention (the cases themselves expire).
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[4]) * 1000)
-redis.call('SADD', KEYS[5], ARGV[2])
-redis.call('EXPIRE', KEYS[5], ARGV[4])
-redis.call('XADD', KEYS[3], '*', 'at', ARGV[5], 'event', 'opened', 'by', 'system', 'detail', ARGV[6])
-redis.call('EXPIRE', KEYS[3], ARGV[4])
-redis.call('RPUSH', KEYS[6], ARGV[2])
-return {1, ARGV[2]}
-`);
+const OPEN_CASE = LuaScript.fromFile(new URL('./lua/open-case.lua', import.meta.url));
 
-/**
- * Replaces a case only if it is still as it was read, with its audit entry in the same
- * step: an operator's claim and a "delete my data" at the same moment cannot undo each
- * other (the loser reads again). A resolved case stops being its conversation's active one.
- *
- * KEYS: case, audit, the conversation's active-case pointer. ARGV: value as read, new
- * value, case id, 1 when resolved, then audit field/value pairs. Returns 1, or 0 if the
- * case changed meanwhile.
- */
-const REPLACE_CASE = new LuaScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
-if ARGV[4] == '1' and redis.call('GET', KEYS[3]) == ARGV[3] then redis.call('DEL', KEYS[3]) end
-redis.call('XADD', KEYS[2], '*', unpack(ARGV, 5))
-redis.call('EXPIRE', KEYS[2], ${RETENTION_SECONDS})
-return 1
-`);
+/** Replaces a case only if it is still as it was read, with its audit entry (lua/replace-case.lua). */
+const REPLACE_CASE = LuaScript.fromFile(new URL('./lua/replace-case.lua', import.meta.url), { release: RELEASE });
 
 /**
  * Cases in Redis: one JSON value per case, a sorted set to list them, a pointer from a
@@ -191,7 +140,7 @@ export class CaseStore {
       const replaced = await REPLACE_CASE.run(
         this.redis,
         [this.keys.case(id), this.keys.caseAudit(id), this.keys.activeCase(next.conversationId)],
-        [raw, JSON.stringify(next), id, next.status === 'resolved' ? '1' : '0', ...auditFields(entry)],
+        [raw, JSON.stringify(next), id, next.status === 'resolved' ? '1' : '0', RETENTION_SECONDS, ...auditFields(entry)],
       );
       if (replaced === 1) return next;
     }

@@ -8,20 +8,8 @@ import type { Lane } from '../redis/conversation-queue.ts';
 /** Counting windows are a minute: limits are "per minute". */
 const WINDOW_SECONDS = 60;
 
-/**
- * KEYS: the sender's counter, the conversation's session. ARGV: window (s). Counts one
- * message; returns {count in this window, 1 if it is the window's first message from a
- * sender with no session yet (a new conversation), else 0, the window's milliseconds
- * left}. Both keys share the conversation's {hashtag}.
- */
-const COUNT_SENDER = new LuaScript(`
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then
-  redis.call('EXPIRE', KEYS[1], ARGV[1])
-  if redis.call('EXISTS', KEYS[2]) == 0 then return {count, 1, 0} end
-end
-return {count, 0, redis.call('PTTL', KEYS[1])}
-`);
+/** Counts a sender's message in the window and says whether it opens a new conversation (lua/count-sender.lua). */
+const COUNT_SENDER = LuaScript.fromFile(new URL('./lua/count-sender.lua', import.meta.url));
 
 /** Senders remembered as over their limit in this process (bounded: a flood of ids cannot grow it). */
 const BLOCKED_SENDERS_KEPT = 10_000;

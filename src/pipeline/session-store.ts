@@ -6,9 +6,8 @@ import { situationSchema } from '../engine/situation.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
 import { LuaScript, type ScriptCall } from '../redis/lua-script.ts';
 
-/** KEYS: session. ARGV: session json, ttl (s). A script so that it can join a turn's commit. */
-const SAVE = new LuaScript(`redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-return 1`);
+/** Saves a session; a script so that it can join a turn's commit (lua/save-session.lua). */
+const SAVE = LuaScript.fromFile(new URL('./lua/save-session.lua', import.meta.url));
 
 /** Sessions as JSON in Redis, expiring after a quiet period so nothing is kept forever. */
 export class SessionStore {

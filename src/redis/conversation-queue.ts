@@ -6,7 +6,8 @@ import type { Logger } from '../core/log/logger.ts';
 import { workerConnection, withTimeout } from './redis-connection.ts';
 import type { ScriptCall } from './lua-script.ts';
 import type { RedisKeys } from './redis-keys.ts';
-import { ackHead, ACQUIRE, ENQUEUE_ONCE, RELEASE, RELEASE_IF_EMPTY, SET_ASIDE } from './conversation-queue-scripts.ts';
+import { ackHead, ACQUIRE, ENQUEUE_ONCE, RELEASE_IF_EMPTY, SET_ASIDE } from './conversation-queue-scripts.ts';
+import { RELEASE } from './lock-release.ts';
 
 export interface QueuedItem<T> {
   id: string;

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 
 /**
@@ -15,6 +17,16 @@ export class LuaScript {
 
   constructor(readonly source: string) {
     this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  /**
+   * The script in a Lua file. Scripts live in a `lua/` folder beside the module that loads
+   * them, one file a script, read once as that module is imported. `uses` are other scripts
+   * the file calls as functions of (KEYS, ARGV), by the names given: Redis scripts cannot
+   * load one another, so their sources go before the file's.
+   */
+  static fromFile(file: URL, uses: Readonly<Record<string, LuaScript>> = {}): LuaScript {
+    return new LuaScript(localFunctions(uses) + readLuaFile(file));
   }
 
   async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
@@ -41,6 +53,26 @@ export class LuaScript {
   asFunction(): string {
     return `function(KEYS, ARGV)\n${this.source}\nend`;
   }
+}
+
+/**
+ * The Lua in `file`, for a script or the fixed part of one the code composes. Its opening
+ * comment (KEYS, ARGV, result) goes to Redis with the rest: Lua comments are allowed
+ * anywhere in a function body, so a file's source still composes.
+ */
+export function readLuaFile(file: URL): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the Lua script ${fileURLToPath(file)} (it ships beside the module that loads it)`, { cause: error });
+  }
+}
+
+/** Lua defining each script as a local function of (KEYS, ARGV) by its name, for source that follows to call. */
+export function localFunctions(scripts: Readonly<Record<string, LuaScript>>): string {
+  return Object.entries(scripts)
+    .map(([name, script]) => `local ${name} = ${script.asFunction()}\n`)
+    .join('');
 }
 
 const loadedScripts = new WeakMap<Redis, Set<string>>();
@@ -87,20 +119,11 @@ export function sequence(...calls: (ScriptCall | undefined)[]): ScriptCall | und
   };
 }
 
+const SEQUENCE = readLuaFile(new URL('./lua/sequence.lua', import.meta.url));
+
 function sequenceSource(scripts: readonly LuaScript[]): string {
   const parts = scripts.map((part) => part.asFunction()).join(',\n');
-  return `local parts = {\n${parts}\n}
-local keyAt, argAt = 0, 2 * #parts
-local result
-for i = 1, #parts do
-  local keyCount, argCount = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
-  local keys, args = {}, {}
-  for j = 1, keyCount do keys[j] = KEYS[keyAt + j] end
-  for j = 1, argCount do args[j] = ARGV[argAt + j] end
-  keyAt, argAt = keyAt + keyCount, argAt + argCount
-  result = parts[i](keys, args)
-end
-return result`;
+  return `local parts = {\n${parts}\n}\n${SEQUENCE}`;
 }
 
 interface CompositionNode {

@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { RELEASE } from './lock-release.ts';
 import { LuaScript } from './lua-script.ts';
 
-/** KEYS: lock. ARGV: token, ttl (ms). Extends the lock for its holder only; 0 otherwise. */
-const RENEW = new LuaScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0
-`);
-
-/** KEYS: lock. ARGV: token. Deletes the lock only for its holder. */
-const RELEASE = new LuaScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`);
+/** Extends the lease for its holder only (lua/renew.lua). */
+const RENEW = LuaScript.fromFile(new URL('./lua/renew.lua', import.meta.url));
 
 /**
  * A lease in Redis that says which one process does something only one may do: poll

@@ -1,38 +1,8 @@
 import type { Redis } from 'ioredis';
 import { LuaScript } from '../../redis/lua-script.ts';
 
-/**
- * KEYS: bucket. ARGV: interval (ms per message), tolerance (ms of burst), cost, pause (ms),
- * most wait (ms; -1 for no limit). The generic cell rate algorithm, reserving: returns how
- * long the caller must wait before sending `cost` messages, and books them; when that wait
- * is longer than the most it may book ahead, books nothing and returns -(wait + 1), so the
- * caller waits and asks again. A pause (after a 429) pushes the bucket's theoretical
- * arrival time past now + pause, so every sender of the channel waits. Redis's own clock
- * keeps several processes consistent.
- */
-const RESERVE = new LuaScript(`
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local interval = tonumber(ARGV[1])
-local tolerance = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
-local pause = tonumber(ARGV[4])
-local tat = tonumber(redis.call('GET', KEYS[1]) or now)
-if tat < now then tat = now end
-if pause > 0 then
-  local paused = now + pause + tolerance
-  if paused > tat then tat = paused end
-  redis.call('SET', KEYS[1], tat, 'PX', math.ceil(math.max(1, tat - now + 1000)))
-  return 0
-end
-local wait = tat - tolerance - now
-if wait < 0 then wait = 0 end
-local most = tonumber(ARGV[5])
-if most >= 0 and wait > most then return -math.ceil(wait) - 1 end
-local newTat = tat + interval * cost
-redis.call('SET', KEYS[1], newTat, 'PX', math.ceil(math.max(1, newTat - now + 1000)))
-return math.ceil(wait)
-`);
+/** Books messages on a bucket, or pauses it, with the generic cell rate algorithm (lua/reserve.lua). */
+const RESERVE = LuaScript.fromFile(new URL('./lua/reserve.lua', import.meta.url));
 
 export interface Pace {
   /** Messages per second; 0 means no limit. */

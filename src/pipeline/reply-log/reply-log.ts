@@ -5,32 +5,11 @@ import type { AddressedReply, OutboundBatch, ReplyChoice } from '../../core/mess
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 import { LuaScript, runCall, type ScriptCall } from '../../redis/lua-script.ts';
 
-/**
- * KEYS: stream, delivered marker. ARGV: notify channel, conversation id, ttl (s), maxlen,
- * inReplyTo, then one JSON reply per argument. Appends a whole turn at once, unless the
- * marker says it was (APPEND_TURN_ONCE sets it). Returns 1 when appended, else 0.
- */
-const APPEND_TURN = new LuaScript(`
-if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-for i = 6, #ARGV do
-  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'type', 'reply', 'reply', ARGV[i])
-end
-redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'type', 'turn-end', 'inReplyTo', ARGV[5])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-redis.call('PUBLISH', ARGV[1], ARGV[2])
-return 1
-`);
+/** Appends a whole turn, unless its delivered marker says it was (lua/append-turn.lua). */
+const APPEND_TURN = LuaScript.fromFile(new URL('./lua/append-turn.lua', import.meta.url));
 
-/**
- * As APPEND_TURN, and sets the marker: a batch delivered again after a crash finds it and
- * adds nothing.
- */
-const APPEND_TURN_ONCE = new LuaScript(`
-local append = ${APPEND_TURN.asFunction()}
-local appended = append(KEYS, ARGV)
-if appended == 1 then redis.call('SET', KEYS[2], '1', 'EX', ARGV[3]) end
-return appended
-`);
+/** As APPEND_TURN, and sets the marker, for a batch that may be delivered again (lua/append-turn-once.lua). */
+const APPEND_TURN_ONCE = LuaScript.fromFile(new URL('./lua/append-turn-once.lua', import.meta.url), { append: APPEND_TURN });
 
 export interface LoggedReply {
   id: string;
