@@ -12,4 +12,4 @@ COPY content ./content
 COPY nlu ./nlu
 USER node
 EXPOSE 3000
-CMD ["node", "bin/pelita.mjs", "start"]
+CMD ["node", "--max-semi-space-size=32", "--no-memory-reducer", "bin/pelita.mjs", "start"]

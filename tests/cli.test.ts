@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../src/config/content-paths.ts';
 import { copyContent } from './harness/content-copy.ts';
+import { PELITA_NODE_FLAGS } from './harness/pelita-process.ts';
 import { freePort } from './harness/free-port.ts';
 import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
 
@@ -134,7 +135,7 @@ describe('pelita start', () => {
 
   it('serves /healthz, answers HTTP messages, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [PELITA, 'start'], {
+    const child = spawn(process.execPath, [...PELITA_NODE_FLAGS, PELITA, 'start'], {
       cwd: PACKAGE_ROOT,
       env: { PATH: process.env.PATH ?? '', REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -164,7 +165,14 @@ describe('pelita start', () => {
       const compose = parse(readFileSync(path.join(PACKAGE_ROOT, 'docker-compose.yml'), 'utf8')) as {
         services: { pelita: { command: string[]; healthcheck: { test: string[] } } };
       };
-      expect(compose.services.pelita.command.slice(0, 3)).toEqual(['node', 'bin/pelita.mjs', 'start']);
+      // With the Node flags of `npx pelita` (its first line), as the Dockerfile and `npm start` give them.
+      const started = ['node', ...PELITA_NODE_FLAGS, 'bin/pelita.mjs', 'start'];
+      expect(PELITA_NODE_FLAGS).toEqual(['--max-semi-space-size=32', '--no-memory-reducer']);
+      expect(compose.services.pelita.command.slice(0, started.length)).toEqual(started);
+      expect(readFileSync(path.join(PACKAGE_ROOT, 'Dockerfile'), 'utf8')).toContain(`CMD ${JSON.stringify(started).replaceAll(',', ', ')}`);
+      const scripts = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+        .scripts;
+      expect(scripts.start).toBe(started.join(' '));
       const [kind, binary, ...args] = compose.services.pelita.healthcheck.test;
       expect([kind, binary]).toEqual(['CMD', 'node']);
       const check = spawn(

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../../src/config/content-paths.ts';
 
@@ -12,6 +13,14 @@ export interface PelitaProcess {
   output(): string;
 }
 
+/** The flags bin/pelita.mjs's first line gives Node: the harness runs Pelita as `npx pelita` does. */
+export const PELITA_NODE_FLAGS: string[] = (() => {
+  const shebang = readFileSync(path.join(PACKAGE_ROOT, 'bin', 'pelita.mjs'), 'utf8').split('\n')[0] ?? '';
+  const match = /^#!\/usr\/bin\/env -S node(.*)$/.exec(shebang);
+  if (!match) throw new Error(`bin/pelita.mjs does not start with "#!/usr/bin/env -S node": ${shebang}`);
+  return match[1]!.trim().split(/\s+/).filter(Boolean);
+})();
+
 /**
  * `pelita start --role <role>` as its own operating-system process, the way an operator
  * runs it, on the test's Redis. Resolves once it logs "Pelita is running".
@@ -21,7 +30,7 @@ export async function spawnPelita(
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<PelitaProcess> {
-  const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'pelita.mjs'), 'start', '--role', role], {
+  const child = spawn(process.execPath, [...PELITA_NODE_FLAGS, path.join(PACKAGE_ROOT, 'bin', 'pelita.mjs'), 'start', '--role', role], {
     // As in startTestPelita: tests start conversations faster than the default pace allows.
     env: {
       PATH: process.env.PATH ?? '',
