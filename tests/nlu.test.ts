@@ -31,6 +31,7 @@ const development = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', '
 const falseAlarmDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-4.yaml'));
 const fifthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-5.yaml'));
 const sixthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-6.yaml'));
+const seventhDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-7.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -88,7 +89,8 @@ describe('NLU on held-out messages', () => {
   // after everyday chatter joined the training data (nlu/training/*.everyday.yaml), intent
   // 0.941 (two messages fewer) with the same recall and false alarms. 2026-12-02, with the
   // intent floor recalibrated to 0.45 on the development sets (scored a fourteenth time):
-  // intent 0.964, recall 1.00, false alarms 0.012. The bar asked for is recall 1.00, false
+  // intent 0.964, recall 1.00, false alarms 0.012; unchanged after the seventh development
+  // set's rules (a fifteenth time). The bar asked for is recall 1.00, false
   // alarms <= 0.01 and intent >= 0.95; the false alarms are not met. This holds what was
   // reached, so nothing slips back unseen.
   it('finds every emergency in the second held-out set', async () => {
@@ -134,6 +136,17 @@ describe('NLU on held-out messages', () => {
     expect(metrics.emergency_recall).toBe(1);
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.84);
+  });
+
+  // The seventh set (337 messages written without sight of the rules: the law asked "in
+  // case", past arrests, recovered self-harm, care already given, training and journalism,
+  // quiet farewells, insecticide, "call me now"): intent 0.656, recall 0.927 and false
+  // alarms 0.136 when written; 0.727, 1.00 and 0.005 after the rules it led to (2026-12-02).
+  it('keeps what the seventh development set taught: the law asked in case, recovery, quiet farewells', async () => {
+    const metrics = await evaluateNlu(nlu, seventhDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.7);
   });
 
   it('does well on the training-like messages it was tuned with', async () => {

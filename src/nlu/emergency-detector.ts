@@ -24,6 +24,8 @@ export const emergencyRulesSchema = z
     always: z.array(regexSource),
     /** Suicidal words: always an emergency, answered with care first. */
     suicidal: z.array(regexSource).min(1),
+    /** Suicidal thoughts or self-harm in the past, with recovery said plainly and nothing after: not now. */
+    recovered: z.array(regexSource).default([]),
     /** A bare cry ("tolong", "help"): Pelita asks whether they are in danger rather than open a case. */
     ask_first: z.array(regexSource),
   })
@@ -64,6 +66,7 @@ export class EmergencyDetector {
   private readonly moneyOnly: RegExp[];
   private readonly figurative: RegExp[];
   private readonly joking: RegExp[];
+  private readonly recovered: RegExp[];
 
   constructor(rules: EmergencyRules) {
     const compile = (sources: string[]) => sources.map((source) => new RegExp(source, 'u'));
@@ -76,6 +79,7 @@ export class EmergencyDetector {
     this.moneyOnly = compile(rules.money_only);
     this.figurative = compile(rules.figurative);
     this.joking = compile(rules.joking);
+    this.recovered = compile(rules.recovered);
   }
 
   detect(text: string): RuleVerdict {
@@ -84,7 +88,10 @@ export class EmergencyDetector {
     // Emoji are gone from the normalised text; laughter emoji still mark a joke.
     // A figure of speech is no alarm for the rules, nor for the classifier's score alone.
     if (this.figurative.some((pattern) => pattern.test(normalized))) return { emergency: false, always: false, joking: true };
-    const suicidal = first(this.suicidal);
+    // "I used to cut myself, been clean two years": the person says it is over. Anything
+    // suicidal after the recovery keeps it an emergency (the rules' own lookahead).
+    const recovered = this.recovered.some((pattern) => pattern.test(normalized));
+    const suicidal = recovered ? undefined : first(this.suicidal);
     if (suicidal) return { emergency: true, always: true, kind: 'suicidal', evidence: suicidal[0].trim() };
     // Emoji are gone from the normalised text; laughter emoji still mark a joke. A joke
     // about danger is no alarm on the classifier's score alone either.
@@ -97,7 +104,7 @@ export class EmergencyDetector {
     const specific = first(this.specific);
     const danger = specific ?? first(this.danger);
     const aboutMoney = this.moneyOnly.some((pattern) => pattern.test(normalized));
-    const notNow = this.notNow.some((pattern) => pattern.test(normalized));
+    const notNow = recovered || this.notNow.some((pattern) => pattern.test(normalized));
     if (!danger || notNow) return { emergency: false, always: false, aboutMoney, notNow };
     return { emergency: true, always: false, specific: specific !== undefined, kind: 'danger', evidence: danger[0].trim() };
   }
