@@ -204,6 +204,16 @@ describe('engine with understood free text (the NLU)', () => {
     expect(result?.session.situation?.district).toBe('52.03');
   });
 
+  it("follows the NLU's verdict over an emergency trigger's words, and the words without an NLU", () => {
+    const talking: Session = { ...newSession('console:t', 'x'), language: 'id', vars: {} };
+    const recovered = 'dulu pernah kepikiran bunuh diri, skrg udh sembuh. mau jadi relawan gmn caranya?';
+    const [withNlu] = converse([{ text: recovered, nlu: understood('returnee_support', 0.7) }], talking);
+    expect(withNlu?.trail[0]).not.toMatch(/^emergency:/);
+    expect(withNlu?.effects).not.toContainEqual(expect.objectContaining({ type: 'escalate' }));
+    const [withoutNlu] = converse([{ text: recovered }], talking);
+    expect(withoutNlu?.trail[0]).toBe('emergency:care');
+  });
+
   it('answers a clear first message in its own language', () => {
     const [result] = converse([{ text: 'help I am locked in', nlu: understood('emergency', 1, true) }]);
     expect(result?.session.language).toBe('en');

@@ -101,9 +101,14 @@ export function findTrigger(turn: Turn, waiting: QuestionNode | undefined): Foun
   const triggers = ctx.flows.triggers;
   const kindIntent = nlu?.emergencyKind && nlu.emergencyKind !== 'danger' ? `emergency_${nlu.emergencyKind}` : 'emergency';
   const dangerIntent = triggers.some((trigger) => trigger.always && trigger.intent === kindIntent) ? kindIntent : 'emergency';
-  const danger = triggers.find((trigger) => trigger.always && (matches(trigger) || (inDanger && trigger.intent === dangerIntent)));
+  // With the NLU, its verdict decides danger: its rules know the words of `always` triggers
+  // and also when they are not about now ("dulu pernah kepikiran bunuh diri, skrg udh
+  // sembuh", "SOS my rice cooker broke"). The triggers' own words are for running without it.
+  const danger = triggers.find(
+    (trigger) => trigger.always && ((nlu === undefined && matches(trigger)) || (inDanger && trigger.intent === dangerIntent)),
+  );
   if (danger) return { trigger: danger, by: 'danger' };
-  const byWords = triggers.find((trigger) => mayInterrupt(trigger) && matches(trigger));
+  const byWords = triggers.find((trigger) => !trigger.always && mayInterrupt(trigger) && matches(trigger));
   if (byWords) return { trigger: byWords, by: wordsOf(byWords).keywords.has(text) ? 'keyword' : 'phrase' };
   const byIntent = triggers.find((trigger) => !trigger.always && intentMatches(trigger));
   return byIntent ? { trigger: byIntent, by: 'intent' } : undefined;
