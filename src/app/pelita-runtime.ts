@@ -16,7 +16,6 @@ import {
 } from '../channels/whatsapp-web/whatsapp-web-channel.ts';
 import { CaseDesk } from '../cases/case-desk.ts';
 import { addCaseRoutes } from '../cases/cases-http.ts';
-import type { Case } from '../cases/case.ts';
 import type { Redis } from 'ioredis';
 import { HttpCallbackSender } from '../channels/http/http-callback-sender.ts';
 import { ConfigError } from '../config/load-config.ts';
@@ -28,11 +27,12 @@ import { ReplyLogSender } from '../pipeline/reply-log/reply-log-sender.ts';
 import type { Config } from '../config/config-schema.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import type { Logger } from '../core/log/logger.ts';
-import { channelOf, type Channel } from '../core/messages/channel.ts';
+import type { Channel } from '../core/messages/channel.ts';
 import { inboundSchema, type Inbound } from '../core/messages/inbound.ts';
 import { outboundBatchSchema, type OutboundBatch } from '../core/messages/reply.ts';
 import { PelitaMetrics } from '../pipeline/pelita-metrics.ts';
-import { countDelivered, CountingSender } from '../pipeline/outbound/counting-sender.ts';
+import { CountingSender } from '../pipeline/outbound/counting-sender.ts';
+import { DeliveryRouter } from '../pipeline/delivery-router.ts';
 import { NoticePacer } from '../pipeline/outbound/notice-pacer.ts';
 import { PaceLimiter } from '../pipeline/outbound/pace-limiter.ts';
 import { PacedSender, type ChannelPacing } from '../pipeline/outbound/paced-sender.ts';
@@ -86,7 +86,7 @@ export class PelitaRuntime {
   readonly replyLog: ReplyLog;
   private readonly outbound = new Map<Channel, ConversationQueue<OutboundBatch>>();
   readonly metrics = new PelitaMetrics();
-  private readonly pullSenders: Partial<Record<Channel, ChannelSender>> = {};
+  private readonly delivery: DeliveryRouter;
   private server: FastifyInstance | undefined;
   private stopSweeping: (() => void) | undefined;
   private telegram: TelegramChannel | undefined;
@@ -120,6 +120,13 @@ export class PelitaRuntime {
     });
     this.replyLog = new ReplyLog(this.redis, this.keys);
     const translator = options.ctx.translator;
+    this.delivery = new DeliveryRouter({
+      replyLog: this.replyLog,
+      metrics: this.metrics,
+      outboundFor: (channel) => this.outboundFor(channel),
+      httpCallbackUrl: config.HTTP_CALLBACK_URL,
+      translator,
+    });
     const say = (key: string, values?: Record<string, string | number>) => translator.t(key, translator.fallback, values);
     const operatorsChat = config.OPERATORS_TELEGRAM_CHAT_ID;
     const api = this.telegramApiFor(config);
@@ -162,7 +169,7 @@ export class PelitaRuntime {
       log: options.log,
       slaMs: config.ESCALATION_SLA_MINUTES * 60_000,
       operators: this.operators,
-      deliverToPerson: (found, replyId, text) => this.deliverToPerson(found, replyId, text),
+      deliverToPerson: (found, replyId, text) => this.delivery.toPerson(found, replyId, text),
       say,
     });
     this.operators?.attach(this.cases);
@@ -273,12 +280,8 @@ export class PelitaRuntime {
     const handler = createEngineHandler({
       ctx,
       sessions,
-      deliver: (batch) => this.deliver(batch),
-      replyWrite: (batch) => {
-        const channel = channelOf(batch.conversationId);
-        if (!this.isPullChannel(channel)) return undefined;
-        return { write: this.replyLog.appendCall(batch), onAcknowledged: () => countDelivered(this.metrics, channel, batch) };
-      },
+      deliver: (batch) => this.delivery.deliver(batch),
+      replyWrite: (batch) => this.delivery.turnWrite(batch),
       cases: this.cases.store,
       eraser,
       operatorRelay: {
@@ -317,7 +320,7 @@ export class PelitaRuntime {
           },
         )
       : undefined;
-    // Push channels only: the others are delivered by the worker (see deliver()).
+    // Push channels only: the worker writes the others' replies itself (see DeliveryRouter).
     const senders: Partial<Record<Channel, ChannelSender>> = {};
     const token = config.TELEGRAM_BOT_TOKEN;
     const api = this.telegramApiFor(config);
@@ -396,48 +399,12 @@ export class PelitaRuntime {
     }
   }
 
-  /**
-   * Channels whose clients fetch their replies (console, HTTP without a callback) need no
-   * outbound queue: the reply log is durable, ordered and drops a batch it already has, so
-   * the worker appends to it directly. Push platforms get their outbound queue (pacing,
-   * retries, 429s) and a sender in a gateway process.
-   */
-  private deliver(batch: OutboundBatch): Promise<void> {
-    const channel = channelOf(batch.conversationId);
-    if (this.isPullChannel(channel)) {
-      this.pullSenders[channel] ??= new CountingSender(new ReplyLogSender(this.replyLog), channel, this.metrics);
-      return this.pullSenders[channel].deliver(batch);
-    }
-    return this.outboundFor(channel)
-      .enqueue(batch.conversationId, { id: batch.inReplyTo, payload: batch }, { lane: batch.urgent === true ? 'urgent' : 'ready' })
-      .then(() => undefined);
-  }
-
-  /** Channels whose replies live in the reply log only (the worker writes them with the turn). */
-  private isPullChannel(channel: Channel): boolean {
-    return channel === 'console' || (channel === 'http' && !this.options.config.HTTP_CALLBACK_URL);
-  }
-
   /** One Bot API client per process, shared by the channel and the operators' group. */
   private telegramApiFor(config: Config): Api | undefined {
     const token = config.TELEGRAM_BOT_TOKEN;
     if (!token) return undefined;
     this.telegramApi ??= createTelegramApi({ ...config, TELEGRAM_BOT_TOKEN: token }, this.options.configureTelegramApi);
     return this.telegramApi;
-  }
-
-  /** An operator's words (or the hand-back notice) to the person, in their language, on their channel. */
-  private async deliverToPerson(found: Case, replyId: string, operatorText: string | undefined): Promise<void> {
-    // After "delete my data" the case no longer knows who it was for.
-    if (found.conversationId.startsWith('deleted:')) return;
-    const { translator } = this.options.ctx;
-    const language = found.language ?? translator.fallback;
-    const text =
-      operatorText === undefined
-        ? translator.t('cases.handed_back', language)
-        : translator.t('cases.operator_says', language, { text: operatorText });
-    const inReplyTo = `case-${found.id}-${replyId}`;
-    await this.deliver({ conversationId: found.conversationId, inReplyTo, language, replies: [{ id: `${inReplyTo}:1`, inReplyTo, text }] });
   }
 
   /** A sender at the pace its platform allows, shared by all processes through Redis. */
