@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { franc } from 'franc-min';
-import { contentPaths, PACKAGE_ROOT } from '../src/config/content-paths.ts';
+import { SHIPPED_CONTENT, PACKAGE_ROOT } from '../src/config/content-paths.ts';
 import { loadEngineContext } from '../src/app/load-engine-context.ts';
 import { ANSWER_POLICY } from '../src/engine/answer-cards.ts';
 import { AnswerRetriever } from '../src/nlu/answer-retriever.ts';
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     });
     const log = createLogger({ level: 'silent', logMessages: false });
     // As `pelita start` runs it: with the NLU before the engine.
-    const nlu = await Nlu.load(contentPaths.nlu);
+    const nlu = await Nlu.load(SHIPPED_CONTENT.nlu);
     const runtime = await PelitaRuntime.start({ config, log, ctx: loadEngineContext(), role: 'all', http: false, nlu });
     const observer = new Redis(server.url);
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT, contentPaths } from '../src/config/content-paths.ts';
+import { PACKAGE_ROOT, SHIPPED_CONTENT } from '../src/config/content-paths.ts';
 import { loadEngineContext } from '../src/app/load-engine-context.ts';
 import { loadAnswerBank, readAnswerBank } from '../src/content/answer-bank.ts';
 import { CARD_LANGUAGES, MAX_ANSWER_CHARS } from '../src/content/answer-card-schema.ts';
@@ -21,8 +21,8 @@ import { copyContent } from './harness/content-copy.ts';
 import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
 
 const PELITA = path.join(PACKAGE_ROOT, 'bin', 'pelita.mjs');
-const contacts = loadContacts(contentPaths.content);
-const bank = loadAnswerBank(contentPaths.content, contacts);
+const contacts = loadContacts(SHIPPED_CONTENT.content);
+const bank = loadAnswerBank(SHIPPED_CONTENT.content, contacts);
 const retriever = new AnswerRetriever(bank);
 
 function answerCli(args: string[], input: string, env: Record<string, string> = {}) {
@@ -69,7 +69,7 @@ describe('the shipped answer bank', () => {
   });
 
   it('passes `pelita flows check` with no errors', () => {
-    expect(lintContent(contentPaths).filter((problem) => problem.severity === 'error' && problem.file.includes('answers'))).toEqual([]);
+    expect(lintContent(SHIPPED_CONTENT).filter((problem) => problem.severity === 'error' && problem.file.includes('answers'))).toEqual([]);
   });
 });
 

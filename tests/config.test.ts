@@ -1,4 +1,7 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_GRAPH_API_BASE } from '../src/config/channel-settings.ts';
+import { SHIPPED_CONTENT } from '../src/config/content-paths.ts';
 import { ConfigError, loadConfig } from '../src/config/load-config.ts';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -35,6 +38,36 @@ describe('configuration', () => {
       HTTP_CALLBACK_URL: 'https://partner.example/cb',
     });
     expect(config).toMatchObject({ REDIS_URL: 'redis://redis:6379', redisUrlWasSet: true, PORT: 8080, LOG_MESSAGES: true });
+  });
+
+  it('gives the WhatsApp Cloud API one typed section, present only with all four of its settings', () => {
+    const cloud = {
+      WHATSAPP_CLOUD_ACCESS_TOKEN: 'EAAG-x',
+      WHATSAPP_CLOUD_PHONE_NUMBER_ID: '1098765',
+      WHATSAPP_CLOUD_APP_SECRET: 'secret',
+      WHATSAPP_CLOUD_VERIFY_TOKEN: 'verify',
+    };
+    expect(loadConfig({}).channels).toEqual({});
+    expect(loadConfig({ ...cloud, WHATSAPP_CLOUD_TEMPLATE: 'pelita_followup:id' }).channels.whatsappCloud).toEqual({
+      base: DEFAULT_GRAPH_API_BASE,
+      phoneNumberId: '1098765',
+      accessToken: 'EAAG-x',
+      appSecret: 'secret',
+      verifyToken: 'verify',
+      template: { name: 'pelita_followup', language: 'id' },
+      maxMessageAgeMs: 24 * 3_600_000,
+      perSecond: 80,
+    });
+    const { WHATSAPP_CLOUD_VERIFY_TOKEN: _left, ...three } = cloud;
+    expect(problemsOf(three)).toEqual([expect.stringMatching(/^WHATSAPP_CLOUD_VERIFY_TOKEN: required with .* all four/)]);
+  });
+
+  it('reads the content folders from the environment it is given, not the process', () => {
+    expect(loadConfig({}).content).toEqual(SHIPPED_CONTENT);
+    const content = loadConfig({ PELITA_FLOWS_DIR: '/srv/ngo/flows', PELITA_NLU_DIR: 'ngo-nlu' }).content;
+    expect(content.flows).toBe('/srv/ngo/flows');
+    expect(content.nlu).toBe(path.resolve('ngo-nlu'));
+    expect(content.locales).toBe(SHIPPED_CONTENT.locales);
   });
 
   it('reports every bad value on its own line, naming the variable and the value', () => {

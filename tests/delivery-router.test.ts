@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Case } from '../src/cases/case.ts';
-import { contentPaths } from '../src/config/content-paths.ts';
+import { SHIPPED_CONTENT } from '../src/config/content-paths.ts';
 import { loadTranslator } from '../src/content/translator.ts';
 import type { Channel } from '../src/core/messages/channel.ts';
 import { type OutboundBatch, outboundBatchSchema } from '../src/core/messages/reply.ts';
@@ -17,7 +17,7 @@ let connection: Redis;
 let keys: RedisKeys;
 let replyLog: ReplyLog;
 const queues = new Map<Channel, ConversationQueue<OutboundBatch>>();
-const translator = loadTranslator(contentPaths.locales);
+const translator = loadTranslator(SHIPPED_CONTENT.locales);
 
 beforeAll(async () => {
   redis = await startTestRedis();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { edgesOf, flowToMermaid } from '../src/authoring/flow-graph.ts';
-import { contentPaths } from '../src/config/content-paths.ts';
+import { SHIPPED_CONTENT } from '../src/config/content-paths.ts';
 import { loadFlows } from '../src/flows/load-flows.ts';
 
-const flows = loadFlows(contentPaths.flows);
+const flows = loadFlows(SHIPPED_CONTENT.flows);
 
 describe('pelita flows graph', () => {
   it('draws every node and every way out of it, for every shipped flow', () => {

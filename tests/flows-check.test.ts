@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contentPaths, PACKAGE_ROOT } from '../src/config/content-paths.ts';
+import { SHIPPED_CONTENT, PACKAGE_ROOT } from '../src/config/content-paths.ts';
 import type { FlowProblem } from '../src/content/flow-problem.ts';
 import { lintContent } from '../src/authoring/lint-content.ts';
 import { copyContent } from './harness/content-copy.ts';
@@ -27,7 +27,7 @@ describe('pelita flows check', () => {
     const run = check(undefined);
     expect(run.stdout).toMatch(/^0 error\(s\)/m);
     expect(run.code).toBe(0);
-    expect(lintContent(contentPaths)).toEqual([]);
+    expect(lintContent(SHIPPED_CONTENT)).toEqual([]);
   });
 
   it('exits 1 for a goto to a missing node and names the file, the node and the target', () => {

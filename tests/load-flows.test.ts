@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contentPaths } from '../src/config/content-paths.ts';
+import { SHIPPED_CONTENT } from '../src/config/content-paths.ts';
 import { loadFlows } from '../src/flows/load-flows.ts';
 import { copyContent } from './harness/content-copy.ts';
 
 describe('loading flows to run them', () => {
   it('loads the shipped flows and triggers', () => {
-    const flows = loadFlows(contentPaths.flows);
+    const flows = loadFlows(SHIPPED_CONTENT.flows);
     expect([...flows.flows.keys()]).toContain('main');
     expect(flows.triggers.map((trigger) => trigger.id)).toContain('emergency');
   });

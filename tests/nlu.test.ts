@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { contentPaths, PACKAGE_ROOT } from '../src/config/content-paths.ts';
+import { SHIPPED_CONTENT, PACKAGE_ROOT } from '../src/config/content-paths.ts';
 import { evaluateNlu, loadLabelledMessages } from '../src/nlu/evaluate-nlu.ts';
 import { LanguageIdentifier } from '../src/nlu/language-identifier.ts';
 import { LogisticIntents } from '../src/nlu/logistic-intents.ts';
@@ -13,9 +13,9 @@ import { INTENTS } from '../src/nlu/nlu-result.ts';
 import { loadPlaces } from '../src/content/place-directory.ts';
 
 let nlu: Nlu;
-const places = loadPlaces(path.join(contentPaths.content, 'places'));
+const places = loadPlaces(path.join(SHIPPED_CONTENT.content, 'places'));
 beforeAll(async () => {
-  nlu = await Nlu.load(contentPaths.nlu);
+  nlu = await Nlu.load(SHIPPED_CONTENT.nlu);
 });
 
 const heldOut = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'heldout.yaml'));
@@ -43,9 +43,9 @@ describe('NLU evaluation data', () => {
 
   it('never trains on a held-out or development message', () => {
     const training = new Set(
-      readdirSync(path.join(contentPaths.nlu, 'training')).flatMap((file) =>
+      readdirSync(path.join(SHIPPED_CONTENT.nlu, 'training')).flatMap((file) =>
         Object.values(
-          (parse(readFileSync(path.join(contentPaths.nlu, 'training', file), 'utf8')) as { intents: Record<string, string[]> }).intents,
+          (parse(readFileSync(path.join(SHIPPED_CONTENT.nlu, 'training', file), 'utf8')) as { intents: Record<string, string[]> }).intents,
         )
           .flat()
           .map((text) => String(text).toLowerCase().trim()),

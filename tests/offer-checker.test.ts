@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { contentPaths, PACKAGE_ROOT } from '../src/config/content-paths.ts';
+import { SHIPPED_CONTENT, PACKAGE_ROOT } from '../src/config/content-paths.ts';
 import { loadOfferChecker, type Risk } from '../src/content/offer-checker.ts';
 
-const checker = loadOfferChecker(contentPaths.content);
+const checker = loadOfferChecker(SHIPPED_CONTENT.content);
 const PELITA = path.join(PACKAGE_ROOT, 'bin', 'pelita.mjs');
 
 interface Offer {

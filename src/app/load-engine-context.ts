@@ -8,10 +8,10 @@ import { loadFlows } from '../flows/load-flows.ts';
 import { loadTranslator } from '../content/translator.ts';
 import { loadOfferChecker } from '../content/offer-checker.ts';
 import { loadPlaces } from '../content/place-directory.ts';
-import { contentPaths } from '../config/content-paths.ts';
+import { type ContentPaths, SHIPPED_CONTENT } from '../config/content-paths.ts';
 
 /** Reads flows, locales and content once at start; a broken file stops start-up with its name. */
-export function loadEngineContext(paths = contentPaths): EngineContext {
+export function loadEngineContext(paths: ContentPaths = SHIPPED_CONTENT): EngineContext {
   const contacts = loadContacts(paths.content);
   return {
     flows: loadFlows(paths.flows),

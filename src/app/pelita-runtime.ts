@@ -4,11 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Api } from 'grammy';
 import { createTelegramApi, createTelegramChannel, type TelegramChannel } from '../channels/telegram/telegram-channel.ts';
 import { TelegramOperators } from '../channels/telegram/telegram-operators.ts';
-import {
-  createWhatsAppCloudChannel,
-  DEFAULT_GRAPH_API_BASE,
-  type WhatsAppCloudChannel,
-} from '../channels/whatsapp-cloud/whatsapp-cloud-channel.ts';
+import { createWhatsAppCloudChannel, type WhatsAppCloudChannel } from '../channels/whatsapp-cloud/whatsapp-cloud-channel.ts';
 import {
   createWhatsAppWebChannel,
   type WhatsAppWebChannel,
@@ -43,7 +39,6 @@ import { PersonDataEraser } from '../pipeline/person-data-eraser.ts';
 import { InboundGateway } from '../pipeline/inbound-gateway.ts';
 import { InboundLimits } from '../pipeline/inbound-limits.ts';
 import { loadEmergencyDetector } from '../nlu/emergency-detector.ts';
-import { contentPaths } from '../config/content-paths.ts';
 import { ConversationQueue } from '../redis/conversation-queue.ts';
 import { jobsConnection, openRedis, withTimeout } from '../redis/redis-connection.ts';
 import { RedisKeys } from '../redis/redis-keys.ts';
@@ -107,7 +102,7 @@ export class PelitaRuntime {
     // (a platform down) is not poison, and is tried until it gets through.
     this.inbound = this.queue<Inbound>('inbound', inboundSchema, config.DEAD_LETTER_ATTEMPTS);
     // The emergency rules alone (no classifier): a gateway process loads no NLU.
-    const emergencyRules = loadEmergencyDetector(path.join(contentPaths.nlu, 'emergency.yaml'));
+    const emergencyRules = loadEmergencyDetector(path.join(config.content.nlu, 'emergency.yaml'));
     this.gateway = new InboundGateway(this.inbound, {
       onAccepted: (channel, duplicate) => (duplicate ? this.metrics.duplicatesIn : this.metrics.messagesIn).inc({ channel }),
       onLimited: (channel) => this.metrics.limitedIn.inc({ channel }),
@@ -344,24 +339,10 @@ export class PelitaRuntime {
     }
     // The reply log first (long-polls see it at once), then the partner's callback, in order.
     if (callback) senders.http = new ReplyLogSender(this.replyLog, (batch) => callback.deliver(batch));
-    const {
-      WHATSAPP_CLOUD_ACCESS_TOKEN: accessToken,
-      WHATSAPP_CLOUD_PHONE_NUMBER_ID: phoneNumberId,
-      WHATSAPP_CLOUD_APP_SECRET: appSecret,
-      WHATSAPP_CLOUD_VERIFY_TOKEN: verifyToken,
-    } = config;
-    if (accessToken && phoneNumberId && appSecret && verifyToken) {
-      const [name, language] = config.WHATSAPP_CLOUD_TEMPLATE?.split(':') ?? [];
+    const cloud = config.channels.whatsappCloud;
+    if (cloud) {
       this.whatsappCloud = createWhatsAppCloudChannel({
-        settings: {
-          base: config.WHATSAPP_API_BASE ?? DEFAULT_GRAPH_API_BASE,
-          phoneNumberId,
-          accessToken,
-          appSecret,
-          verifyToken,
-          template: name && language ? { name, language } : undefined,
-          maxMessageAgeMs: config.WHATSAPP_MAX_MESSAGE_AGE_HOURS * 3_600_000,
-        },
+        settings: cloud,
         gateway: this.gateway,
         redis: this.redis,
         keys: this.keys,
@@ -371,7 +352,7 @@ export class PelitaRuntime {
         onInvalid: () => this.metrics.invalidIn.inc({ channel: 'whatsapp-cloud' }),
       });
       senders['whatsapp-cloud'] = this.paced('whatsapp-cloud', this.whatsappCloud.sender, {
-        channel: { perSecond: config.WHATSAPP_RATE_PER_S, burst: config.OUTBOUND_BURST },
+        channel: { perSecond: cloud.perSecond, burst: config.OUTBOUND_BURST },
         conversation: { perSecond: 1, burst: config.OUTBOUND_BURST },
       });
     }

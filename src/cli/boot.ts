@@ -1,4 +1,3 @@
-import { contentPaths } from '../config/content-paths.ts';
 import { loadEngineContext } from '../app/load-engine-context.ts';
 import { Nlu } from '../nlu/nlu.ts';
 import { PelitaRuntime, type Role } from '../app/pelita-runtime.ts';
@@ -30,14 +29,14 @@ export async function boot(options: {
 }): Promise<Booted> {
   const config = loadConfig(options.env);
   const log = createLogger({ level: config.LOG_LEVEL, logMessages: config.LOG_MESSAGES, destination: options.logDestination });
-  const ctx = loadEngineContext();
+  const ctx = loadEngineContext(config.content);
   // Redis before the NLU's training (about 1.5 s): a missing Redis is reported at once.
   const redis = await ensureRedis({ url: config.REDIS_URL, urlWasSet: config.redisUrlWasSet, dataDir: config.DATA_DIR, log });
   const runtimeConfig = { ...config, REDIS_URL: redis.url };
   let runtime: PelitaRuntime;
   try {
     // Free-text understanding for the engine: emergencies, intents, the first message's language.
-    const nlu = options.role === 'gateway' ? undefined : await Nlu.load(contentPaths.nlu);
+    const nlu = options.role === 'gateway' ? undefined : await Nlu.load(config.content.nlu);
     runtime = await PelitaRuntime.start({ config: runtimeConfig, log, ctx, role: options.role, http: options.http, nlu });
   } catch (error) {
     await redis.stopPrivateServer?.();

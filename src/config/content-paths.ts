@@ -25,4 +25,8 @@ export function contentPathsFrom(env: NodeJS.ProcessEnv): ContentPaths {
   };
 }
 
-export const contentPaths: ContentPaths = contentPathsFrom(process.env);
+/**
+ * The package's own folders, whatever the environment says: for tools and tests that read
+ * the shipped content. What `pelita start` reads is `config.content`.
+ */
+export const SHIPPED_CONTENT: ContentPaths = contentPathsFrom({});

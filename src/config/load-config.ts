@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import { channelSettingsOf } from './channel-settings.ts';
 import { configSchema, DEFAULT_REDIS_URL, type Config } from './config-schema.ts';
+import { contentPathsFrom } from './content-paths.ts';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -24,5 +26,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) throw new ConfigError(describeConfigErrors(parsed.error, env));
   const { REDIS_URL, ...rest } = parsed.data;
-  return { ...rest, REDIS_URL: REDIS_URL ?? DEFAULT_REDIS_URL, redisUrlWasSet: REDIS_URL !== undefined };
+  return {
+    ...rest,
+    REDIS_URL: REDIS_URL ?? DEFAULT_REDIS_URL,
+    redisUrlWasSet: REDIS_URL !== undefined,
+    content: contentPathsFrom(env),
+    channels: channelSettingsOf(parsed.data),
+  };
 }

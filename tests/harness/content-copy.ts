@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { contentPaths } from '../../src/config/content-paths.ts';
+import { SHIPPED_CONTENT } from '../../src/config/content-paths.ts';
 
 /** A private copy of flows/, locales/ and content/ to break on purpose. */
 export function copyContent(): {
@@ -18,11 +18,11 @@ export function copyContent(): {
     flows: path.join(root, 'flows'),
     locales: path.join(root, 'locales'),
     content: path.join(root, 'content'),
-    nlu: contentPaths.nlu,
+    nlu: SHIPPED_CONTENT.nlu,
   };
-  cpSync(contentPaths.flows, paths.flows, { recursive: true });
-  cpSync(contentPaths.locales, paths.locales, { recursive: true });
-  cpSync(contentPaths.content, paths.content, { recursive: true });
+  cpSync(SHIPPED_CONTENT.flows, paths.flows, { recursive: true });
+  cpSync(SHIPPED_CONTENT.locales, paths.locales, { recursive: true });
+  cpSync(SHIPPED_CONTENT.content, paths.content, { recursive: true });
   return {
     root,
     ...paths,

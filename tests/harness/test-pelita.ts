@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { contentPaths } from '../../src/config/content-paths.ts';
+import { SHIPPED_CONTENT } from '../../src/config/content-paths.ts';
 import { loadEngineContext } from '../../src/app/load-engine-context.ts';
 import { Nlu } from '../../src/nlu/nlu.ts';
 import { PelitaRuntime, type Role, type RuntimeOptions } from '../../src/app/pelita-runtime.ts';
@@ -22,7 +22,7 @@ export function memoryLogger(logMessages = false): { log: Logger; lines: string[
 let nlu: Promise<Nlu> | undefined;
 /** Trained once per test file: training takes about a second. */
 export function sharedNlu(): Promise<Nlu> {
-  nlu ??= Nlu.load(contentPaths.nlu);
+  nlu ??= Nlu.load(SHIPPED_CONTENT.nlu);
   return nlu;
 }
 

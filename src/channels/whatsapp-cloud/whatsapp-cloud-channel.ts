@@ -13,7 +13,6 @@ import { SERVICE_WINDOW_MS, WhatsAppCloudSender, type CloudApiSettings } from '.
 import { storedNumberOr } from '../../redis/stored-number.ts';
 
 export const WHATSAPP_WEBHOOK_PATH = '/webhooks/whatsapp';
-export const DEFAULT_GRAPH_API_BASE = 'https://graph.facebook.com/v21.0';
 /** Delivery statuses are kept a week: enough to see what reached whom, not a history. */
 const STATUS_SECONDS = 7 * 24 * 3600;
 
