@@ -1,5 +1,3 @@
-import type { RawConfig } from './config-schema.ts';
-
 /** Meta's Graph API, for the WhatsApp Cloud API (WHATSAPP_API_BASE overrides it). */
 export const DEFAULT_GRAPH_API_BASE = 'https://graph.facebook.com/v21.0';
 
@@ -22,7 +20,19 @@ export interface ChannelSettings {
   whatsappCloud?: WhatsAppCloudSettings;
 }
 
-export function channelSettingsOf(raw: RawConfig): ChannelSettings {
+/** The settings it reads, as the schema has parsed and checked them. */
+interface ParsedChannelVariables {
+  WHATSAPP_CLOUD_ACCESS_TOKEN?: string | undefined;
+  WHATSAPP_CLOUD_PHONE_NUMBER_ID?: string | undefined;
+  WHATSAPP_CLOUD_APP_SECRET?: string | undefined;
+  WHATSAPP_CLOUD_VERIFY_TOKEN?: string | undefined;
+  WHATSAPP_CLOUD_TEMPLATE?: string | undefined;
+  WHATSAPP_API_BASE?: string | undefined;
+  WHATSAPP_MAX_MESSAGE_AGE_HOURS: number;
+  WHATSAPP_RATE_PER_S: number;
+}
+
+export function channelSettingsOf(raw: ParsedChannelVariables): ChannelSettings {
   const {
     WHATSAPP_CLOUD_ACCESS_TOKEN: accessToken,
     WHATSAPP_CLOUD_PHONE_NUMBER_ID: phoneNumberId,
