@@ -2,24 +2,20 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { Api } from 'grammy';
-import { createTelegramApi, createTelegramChannel, type TelegramChannel } from '../channels/telegram/telegram-channel.ts';
+import type { ChannelModule, Pace } from '../channels/channel-module.ts';
+import { createHttpCallbackChannel } from '../channels/http/http-callback-channel.ts';
+import { createTelegramApi, createTelegramChannel } from '../channels/telegram/telegram-channel.ts';
 import { TelegramOperators } from '../channels/telegram/telegram-operators.ts';
-import { createWhatsAppCloudChannel, type WhatsAppCloudChannel } from '../channels/whatsapp-cloud/whatsapp-cloud-channel.ts';
-import {
-  createWhatsAppWebChannel,
-  type WhatsAppWebChannel,
-  type WhatsAppWebClientFactory,
-} from '../channels/whatsapp-web/whatsapp-web-channel.ts';
+import { createWhatsAppCloudChannel } from '../channels/whatsapp-cloud/whatsapp-cloud-channel.ts';
+import { createWhatsAppWebChannel, type WhatsAppWebClientFactory } from '../channels/whatsapp-web/whatsapp-web-channel.ts';
 import { CaseDesk } from '../cases/case-desk.ts';
 import { addCaseRoutes } from '../cases/cases-http.ts';
 import type { Redis } from 'ioredis';
-import { HttpCallbackSender } from '../channels/http/http-callback-sender.ts';
 import { ConfigError } from '../config/load-config.ts';
 import { HttpAccess, isLoopback } from '../channels/http/http-access.ts';
 import { buildHttpServer } from '../channels/http/http-server.ts';
 import type { ChannelSender } from '../core/channel-sender.ts';
 import { ReplyLog } from '../pipeline/reply-log/reply-log.ts';
-import { ReplyLogSender } from '../pipeline/reply-log/reply-log-sender.ts';
 import type { Config } from '../config/config-schema.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import type { Logger } from '../core/log/logger.ts';
@@ -84,10 +80,9 @@ export class PelitaRuntime {
   private readonly delivery: DeliveryRouter;
   private server: FastifyInstance | undefined;
   private stopSweeping: (() => void) | undefined;
-  private telegram: TelegramChannel | undefined;
+  /** The push channels this process sends on (and takes webhooks and updates for). */
+  private channels: ChannelModule[] = [];
   private telegramApi: Api | undefined;
-  private whatsappWeb: WhatsAppWebChannel | undefined;
-  private whatsappCloud: WhatsAppCloudChannel | undefined;
   private readonly operators: TelegramOperators | undefined;
   readonly cases: CaseDesk;
 
@@ -187,8 +182,7 @@ export class PelitaRuntime {
     const serveHttp = options.http && (role !== 'worker' || config.METRICS_PORT !== undefined);
     if (serveHttp) await runtime.startHttp(role !== 'worker');
     // Platforms are asked for updates only once everything that takes them is up.
-    runtime.telegram?.start();
-    runtime.whatsappWeb?.start();
+    for (const channel of runtime.channels) channel.start?.();
     log.info(
       {
         role,
@@ -227,7 +221,7 @@ export class PelitaRuntime {
     const deadline = Date.now() + graceMs;
     const left = () => Math.max(0, deadline - Date.now());
     this.replyLog.endWaits();
-    const intake = Promise.allSettled([this.telegram?.stop(), this.whatsappWeb?.stop(), this.server?.close()]);
+    const intake = Promise.allSettled([...this.channels.map((channel) => channel.stop?.()), this.server?.close()]);
     await Promise.all([
       withTimeout(intake, graceMs).catch(() => undefined),
       this.cases.close(graceMs),
@@ -297,83 +291,75 @@ export class PelitaRuntime {
     this.cases.process();
   }
 
+  /** The push channels the config names, each built from its own settings; their senders drain their outbound queues. */
   private startSenders(): void {
     const { config, log } = this.options;
-    const callback = config.HTTP_CALLBACK_URL
-      ? this.paced(
-          'http',
-          new HttpCallbackSender({
-            url: config.HTTP_CALLBACK_URL,
-            token: config.HTTP_CHANNEL_TOKEN,
-            redis: this.redis,
-            keys: this.keys,
-            rememberSeconds: config.DEDUPE_TTL_HOURS * 3600,
-          }),
-          {
-            channel: { perSecond: config.HTTP_CALLBACK_RATE_PER_S, burst: config.OUTBOUND_BURST },
-            conversation: { perSecond: 0, burst: 1 },
-          },
-        )
-      : undefined;
-    // Push channels only: the worker writes the others' replies itself (see DeliveryRouter).
-    const senders: Partial<Record<Channel, ChannelSender>> = {};
+    const pace: Pace = (channel, sender, pacing) => this.paced(channel, sender, pacing);
+    const common = { gateway: this.gateway, redis: this.redis, keys: this.keys, log };
+    const rememberSeconds = config.DEDUPE_TTL_HOURS * 3600;
+    const modules: ChannelModule[] = [];
     const token = config.TELEGRAM_BOT_TOKEN;
     const api = this.telegramApiFor(config);
     if (token && api) {
       const operators = this.operators;
-      this.telegram = createTelegramChannel({
-        config: { ...config, TELEGRAM_BOT_TOKEN: token },
-        gateway: this.gateway,
-        redis: this.redis,
-        keys: this.keys,
-        translator: this.options.ctx.translator,
-        log,
-        api,
-        operatorUpdate: operators ? (update) => operators.handleUpdate(update) : undefined,
-        onInvalid: () => this.metrics.invalidIn.inc({ channel: 'telegram' }),
-      });
-      senders.telegram = this.paced('telegram', this.telegram.sender, {
-        channel: { perSecond: config.TELEGRAM_RATE_PER_S, burst: config.OUTBOUND_BURST },
-        conversation: { perSecond: config.TELEGRAM_CHAT_RATE_PER_S, burst: config.OUTBOUND_BURST },
-      });
+      modules.push(
+        createTelegramChannel({
+          ...common,
+          config: { ...config, TELEGRAM_BOT_TOKEN: token },
+          translator: this.options.ctx.translator,
+          api,
+          operatorUpdate: operators ? (update) => operators.handleUpdate(update) : undefined,
+          onInvalid: () => this.metrics.invalidIn.inc({ channel: 'telegram' }),
+          pace,
+        }),
+      );
     }
-    // The reply log first (long-polls see it at once), then the partner's callback, in order.
-    if (callback) senders.http = new ReplyLogSender(this.replyLog, (batch) => callback.deliver(batch));
+    if (config.HTTP_CALLBACK_URL) {
+      modules.push(
+        createHttpCallbackChannel({
+          url: config.HTTP_CALLBACK_URL,
+          token: config.HTTP_CHANNEL_TOKEN,
+          perSecond: config.HTTP_CALLBACK_RATE_PER_S,
+          outboundBurst: config.OUTBOUND_BURST,
+          replyLog: this.replyLog,
+          redis: this.redis,
+          keys: this.keys,
+          rememberSeconds,
+          pace,
+        }),
+      );
+    }
     const cloud = config.channels.whatsappCloud;
     if (cloud) {
-      this.whatsappCloud = createWhatsAppCloudChannel({
-        settings: cloud,
-        gateway: this.gateway,
-        redis: this.redis,
-        keys: this.keys,
-        translator: this.options.ctx.translator,
-        log,
-        rememberSeconds: config.DEDUPE_TTL_HOURS * 3600,
-        onInvalid: () => this.metrics.invalidIn.inc({ channel: 'whatsapp-cloud' }),
-      });
-      senders['whatsapp-cloud'] = this.paced('whatsapp-cloud', this.whatsappCloud.sender, {
-        channel: { perSecond: cloud.perSecond, burst: config.OUTBOUND_BURST },
-        conversation: { perSecond: 1, burst: config.OUTBOUND_BURST },
-      });
+      modules.push(
+        createWhatsAppCloudChannel({
+          ...common,
+          settings: cloud,
+          translator: this.options.ctx.translator,
+          rememberSeconds,
+          onInvalid: () => this.metrics.invalidIn.inc({ channel: 'whatsapp-cloud' }),
+          pace,
+          outboundBurst: config.OUTBOUND_BURST,
+        }),
+      );
     }
     if (config.WHATSAPP_WEB_ENABLED) {
-      this.whatsappWeb = createWhatsAppWebChannel({
-        dataDir: config.DATA_DIR,
-        chromiumPath: config.CHROMIUM_PATH,
-        gateway: this.gateway,
-        redis: this.redis,
-        keys: this.keys,
-        log,
-        createClient: this.options.createWhatsAppWebClient,
-      });
-      senders['whatsapp-web'] = this.paced('whatsapp-web', this.whatsappWeb.sender, {
-        channel: { perSecond: config.WHATSAPP_WEB_RATE_PER_S, burst: config.OUTBOUND_BURST },
-        conversation: { perSecond: 1, burst: config.OUTBOUND_BURST },
-      });
+      modules.push(
+        createWhatsAppWebChannel({
+          ...common,
+          dataDir: config.DATA_DIR,
+          chromiumPath: config.CHROMIUM_PATH,
+          createClient: this.options.createWhatsAppWebClient,
+          pace,
+          perSecond: config.WHATSAPP_WEB_RATE_PER_S,
+          outboundBurst: config.OUTBOUND_BURST,
+        }),
+      );
     }
-    for (const [channel, sender] of Object.entries(senders) as [Channel, ChannelSender][]) {
-      const counted = new CountingSender(sender, channel, this.metrics);
-      this.outboundFor(channel).process((_conversationId, item) => counted.deliver(item.payload), {
+    this.channels = modules;
+    for (const module of modules) {
+      const counted = new CountingSender(module.sender, module.channel, this.metrics);
+      this.outboundFor(module.channel).process((_conversationId, item) => counted.deliver(item.payload), {
         concurrency: config.WORKER_CONCURRENCY,
         log,
       });
@@ -437,8 +423,7 @@ export class PelitaRuntime {
       routes: withChannel
         ? [
             (app) => addCaseRoutes(app, { desk: this.cases, token: config.ADMIN_TOKEN }),
-            ...(this.telegram ? [(app: FastifyInstance) => this.telegram!.addRoutes(app)] : []),
-            ...(this.whatsappCloud ? [(app: FastifyInstance) => this.whatsappCloud!.addRoutes(app)] : []),
+            ...this.channels.flatMap((channel) => (channel.addRoutes ? [(app: FastifyInstance) => channel.addRoutes!(app)] : [])),
           ]
         : [],
       log,

@@ -1,3 +1,4 @@
+import type { ChannelModule, Pace } from '../channel-module.ts';
 import { Api } from 'grammy';
 import type { LanguageCode, Update } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
@@ -8,7 +9,6 @@ import type { Logger } from '../../core/log/logger.ts';
 import { InvalidInbound, type InboundGateway } from '../../pipeline/inbound-gateway.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 import { sameSecret } from '../../core/same-secret.ts';
-import type { ChannelSender } from '../../core/channel-sender.ts';
 import { TELEGRAM_COMMANDS } from './telegram-inbound.ts';
 import { ALLOWED_UPDATES, TelegramReceiver } from './telegram-receiver.ts';
 import { TelegramSender } from './telegram-sender.ts';
@@ -16,8 +16,7 @@ import { TelegramSender } from './telegram-sender.ts';
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
-export interface TelegramChannel {
-  sender: ChannelSender;
+export interface TelegramChannel extends ChannelModule {
   /** Adds POST /webhooks/telegram (webhook mode only). */
   addRoutes(app: FastifyInstance): void;
   /** Registers the commands, then polls or sets the webhook. Failures are retried in the background. */
@@ -49,6 +48,7 @@ export function createTelegramChannel(deps: {
   operatorUpdate?: ((update: Update) => Promise<boolean>) | undefined;
   /** Told of each update dropped as unreadable (for /metrics). */
   onInvalid?: (() => void) | undefined;
+  pace: Pace;
 }): TelegramChannel {
   const { config, log, api } = deps;
   const receiver = new TelegramReceiver({
@@ -92,7 +92,12 @@ export function createTelegramChannel(deps: {
   };
 
   return {
-    sender,
+    channel: 'telegram',
+    // One bot: about 30 messages a second in all, and about one a second to each chat.
+    sender: deps.pace('telegram', sender, {
+      channel: { perSecond: config.TELEGRAM_RATE_PER_S, burst: config.OUTBOUND_BURST },
+      conversation: { perSecond: config.TELEGRAM_CHAT_RATE_PER_S, burst: config.OUTBOUND_BURST },
+    }),
     addRoutes(app) {
       if (!webhookUrl || !secret) return;
       app.post(TELEGRAM_WEBHOOK_PATH, async (request, reply) => {

@@ -1,3 +1,4 @@
+import type { ChannelModule, Pace } from '../channel-module.ts';
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -7,7 +8,6 @@ import { conversationIdOf } from '../../core/messages/channel.ts';
 import { InvalidInbound, type InboundGateway } from '../../pipeline/inbound-gateway.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 import { sameSecret } from '../../core/same-secret.ts';
-import type { ChannelSender } from '../../core/channel-sender.ts';
 import { inboundFromCloudMessage, unpack, webhookPayloadSchema, type DeliveryStatus } from './whatsapp-cloud-inbound.ts';
 import { SERVICE_WINDOW_MS, WhatsAppCloudSender, type CloudApiSettings } from './whatsapp-cloud-sender.ts';
 import { storedNumberOr } from '../../redis/stored-number.ts';
@@ -16,8 +16,7 @@ export const WHATSAPP_WEBHOOK_PATH = '/webhooks/whatsapp';
 /** Delivery statuses are kept a week: enough to see what reached whom, not a history. */
 const STATUS_SECONDS = 7 * 24 * 3600;
 
-export interface WhatsAppCloudChannel {
-  sender: ChannelSender;
+export interface WhatsAppCloudChannel extends ChannelModule {
   /** GET and POST /webhooks/whatsapp. */
   addRoutes(app: FastifyInstance): void;
 }
@@ -34,7 +33,7 @@ export function signatureMatches(raw: Buffer, header: string | undefined, appSec
  */
 export function createWhatsAppCloudChannel(deps: {
   /** `maxMessageAgeMs`: older messages (a replay, or a retry past Meta's own horizon) are acknowledged and dropped. */
-  settings: CloudApiSettings & { appSecret: string; verifyToken: string; maxMessageAgeMs: number };
+  settings: CloudApiSettings & { appSecret: string; verifyToken: string; maxMessageAgeMs: number; perSecond: number };
   gateway: InboundGateway;
   redis: Redis;
   keys: RedisKeys;
@@ -43,6 +42,9 @@ export function createWhatsAppCloudChannel(deps: {
   rememberSeconds: number;
   /** Told of each message dropped as unreadable (for /metrics). */
   onInvalid?: (() => void) | undefined;
+  pace: Pace;
+  /** How many messages may go at once before the pace applies. */
+  outboundBurst: number;
 }): WhatsAppCloudChannel {
   const { settings, redis, keys, log } = deps;
   const sender = new WhatsAppCloudSender({
@@ -63,7 +65,11 @@ export function createWhatsAppCloudChannel(deps: {
   };
 
   return {
-    sender,
+    channel: 'whatsapp-cloud',
+    sender: deps.pace('whatsapp-cloud', sender, {
+      channel: { perSecond: settings.perSecond, burst: deps.outboundBurst },
+      conversation: { perSecond: 1, burst: deps.outboundBurst },
+    }),
     addRoutes(app) {
       app.get<{ Querystring: Record<string, string | undefined> }>(WHATSAPP_WEBHOOK_PATH, async (request, reply) => {
         const query = request.query;

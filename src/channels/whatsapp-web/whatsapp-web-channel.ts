@@ -1,9 +1,9 @@
+import type { ChannelModule, Pace } from '../channel-module.ts';
 import type { Client, ClientOptions } from 'whatsapp-web.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../core/log/logger.ts';
 import type { InboundGateway } from '../../pipeline/inbound-gateway.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
-import type { ChannelSender } from '../../core/channel-sender.ts';
 import { newWhatsAppWebClient } from './whatsapp-web-client.ts';
 import { RedisLease } from '../../redis/redis-lease.ts';
 import { LoginQrCode } from './whatsapp-web-qr.ts';
@@ -13,8 +13,7 @@ import { WhatsAppWebSession } from './whatsapp-web-session.ts';
 /** Makes the whatsapp-web.js client; tests pass a double typed by the package's own declarations. */
 export type WhatsAppWebClientFactory = (options: ClientOptions) => Client;
 
-export interface WhatsAppWebChannel {
-  sender: ChannelSender;
+export interface WhatsAppWebChannel extends ChannelModule {
   /** Takes the one-client-per-number lock, then starts the client (QR login on first use). */
   start(): void;
   stop(): Promise<void>;
@@ -34,6 +33,10 @@ export function createWhatsAppWebChannel(deps: {
   keys: RedisKeys;
   log: Logger;
   createClient?: WhatsAppWebClientFactory | undefined;
+  pace: Pace;
+  /** Messages a second in all: an ordinary number is banned for bursts, so gently. */
+  perSecond: number;
+  outboundBurst: number;
 }): WhatsAppWebChannel {
   const session = new WhatsAppWebSession({
     gateway: deps.gateway,
@@ -44,8 +47,13 @@ export function createWhatsAppWebChannel(deps: {
     qrCode: new LoginQrCode(deps.dataDir, deps.log),
     newClient: () => newWhatsAppWebClient(deps),
   });
+  const sender = new WhatsAppWebSender({ readyClient: () => session.readyClient(), redis: deps.redis, keys: deps.keys });
   return {
-    sender: new WhatsAppWebSender({ readyClient: () => session.readyClient(), redis: deps.redis, keys: deps.keys }),
+    channel: 'whatsapp-web',
+    sender: deps.pace('whatsapp-web', sender, {
+      channel: { perSecond: deps.perSecond, burst: deps.outboundBurst },
+      conversation: { perSecond: 1, burst: deps.outboundBurst },
+    }),
     start: () => session.start(),
     stop: () => session.stop(),
   };
