@@ -173,6 +173,8 @@ describe('pelita start', () => {
       const scripts = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
         .scripts;
       expect(scripts.start).toBe(started.join(' '));
+      // The benchmark's in-process runs measure Pelita with the same flags.
+      expect(scripts.bench).toContain(PELITA_NODE_FLAGS.join(' '));
       const [kind, binary, ...args] = compose.services.pelita.healthcheck.test;
       expect([kind, binary]).toEqual(['CMD', 'node']);
       const check = spawn(
