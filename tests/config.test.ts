@@ -47,7 +47,7 @@ describe('configuration', () => {
       WHATSAPP_CLOUD_APP_SECRET: 'secret',
       WHATSAPP_CLOUD_VERIFY_TOKEN: 'verify',
     };
-    expect(loadConfig({}).channels).toEqual({});
+    expect(loadConfig({}).channels).toEqual({ outboundBurst: 3, rememberSeconds: 72 * 3600 });
     expect(loadConfig({ ...cloud, WHATSAPP_CLOUD_TEMPLATE: 'pelita_followup:id' }).channels.whatsappCloud).toEqual({
       base: DEFAULT_GRAPH_API_BASE,
       phoneNumberId: '1098765',
@@ -60,6 +60,27 @@ describe('configuration', () => {
     });
     const { WHATSAPP_CLOUD_VERIFY_TOKEN: _left, ...three } = cloud;
     expect(problemsOf(three)).toEqual([expect.stringMatching(/^WHATSAPP_CLOUD_VERIFY_TOKEN: required with .* all four/)]);
+  });
+
+  it('gives Telegram, WhatsApp Web and the HTTP callback a section each when configured', () => {
+    const { channels } = loadConfig({
+      TELEGRAM_BOT_TOKEN: '123456:ABC-def',
+      TELEGRAM_WEBHOOK_URL: 'https://pelita.example.org/webhooks/telegram',
+      TELEGRAM_WEBHOOK_SECRET: 'hook-secret-0123456789',
+      WHATSAPP_WEB_ENABLED: '1',
+      HTTP_CALLBACK_URL: 'https://partner.example.org/replies',
+      HTTP_CHANNEL_TOKEN: 'partner-token-0123456789',
+    });
+    expect(channels.telegram).toEqual({
+      token: '123456:ABC-def',
+      apiRoot: undefined,
+      webhook: { url: 'https://pelita.example.org/webhooks/telegram', secret: 'hook-secret-0123456789' },
+      perSecond: 30,
+      perChatPerSecond: 1,
+    });
+    expect(channels.whatsappWeb).toEqual({ dataDir: '.pelita', chromiumPath: '/usr/bin/chromium', perSecond: 5 });
+    expect(channels.httpCallback).toEqual({ url: 'https://partner.example.org/replies', token: 'partner-token-0123456789', perSecond: 0 });
+    expect(channels.whatsappCloud).toBeUndefined();
   });
 
   it('reads the content folders from the environment it is given, not the process', () => {

@@ -82,7 +82,7 @@ export class PelitaRuntime {
   private stopSweeping: (() => void) | undefined;
   /** The push channels this process sends on (and takes webhooks and updates for). */
   private channels: ChannelModule[] = [];
-  private telegramApi: Api | undefined;
+  private sharedTelegramApi: Api | undefined;
   private readonly operators: TelegramOperators | undefined;
   readonly cases: CaseDesk;
 
@@ -114,23 +114,19 @@ export class PelitaRuntime {
       replyLog: this.replyLog,
       metrics: this.metrics,
       outboundFor: (channel) => this.outboundFor(channel),
-      httpCallbackUrl: config.HTTP_CALLBACK_URL,
+      httpCallbackUrl: config.channels.httpCallback?.url,
       translator,
     });
     const say = (key: string, values?: Record<string, string | number>) => translator.t(key, translator.fallback, values);
     const operatorsChat = config.OPERATORS_TELEGRAM_CHAT_ID;
-    const api = this.telegramApiFor(config);
-    if (operatorsChat !== undefined && api) {
+    const api = this.telegramApi();
+    const telegram = config.channels.telegram;
+    if (operatorsChat !== undefined && api && telegram) {
+      const burst = config.channels.outboundBurst;
       // Same bucket as the bot's replies (one bot, one limit), after them.
       const notices = new NoticePacer(
-        new PaceLimiter(this.redis, this.keys.pace('telegram', 'all'), {
-          perSecond: config.TELEGRAM_RATE_PER_S,
-          burst: config.OUTBOUND_BURST,
-        }),
-        new PaceLimiter(this.redis, this.keys.pace('telegram', `group:${operatorsChat}`), {
-          perSecond: TELEGRAM_GROUP_RATE_PER_S,
-          burst: config.OUTBOUND_BURST,
-        }),
+        new PaceLimiter(this.redis, this.keys.pace('telegram', 'all'), { perSecond: telegram.perSecond, burst }),
+        new PaceLimiter(this.redis, this.keys.pace('telegram', `group:${operatorsChat}`), { perSecond: TELEGRAM_GROUP_RATE_PER_S, burst }),
         {
           reserve: 1,
           longestWaitMs: config.OPERATOR_NOTICE_MAX_WAIT_S * 1000,
@@ -294,67 +290,41 @@ export class PelitaRuntime {
   /** The push channels the config names, each built from its own settings; their senders drain their outbound queues. */
   private startSenders(): void {
     const { config, log } = this.options;
+    const { telegram, whatsappCloud, whatsappWeb, httpCallback, outboundBurst, rememberSeconds } = config.channels;
     const pace: Pace = (channel, sender, pacing) => this.paced(channel, sender, pacing);
-    const common = { gateway: this.gateway, redis: this.redis, keys: this.keys, log };
-    const rememberSeconds = config.DEDUPE_TTL_HOURS * 3600;
+    const common = { gateway: this.gateway, redis: this.redis, keys: this.keys, log, pace, outboundBurst };
     const modules: ChannelModule[] = [];
-    const token = config.TELEGRAM_BOT_TOKEN;
-    const api = this.telegramApiFor(config);
-    if (token && api) {
+    const api = this.telegramApi();
+    if (telegram && api) {
       const operators = this.operators;
       modules.push(
         createTelegramChannel({
           ...common,
-          config: { ...config, TELEGRAM_BOT_TOKEN: token },
+          settings: telegram,
+          rememberSeconds,
           translator: this.options.ctx.translator,
           api,
           operatorUpdate: operators ? (update) => operators.handleUpdate(update) : undefined,
           onInvalid: () => this.metrics.invalidIn.inc({ channel: 'telegram' }),
-          pace,
         }),
       );
     }
-    if (config.HTTP_CALLBACK_URL) {
-      modules.push(
-        createHttpCallbackChannel({
-          url: config.HTTP_CALLBACK_URL,
-          token: config.HTTP_CHANNEL_TOKEN,
-          perSecond: config.HTTP_CALLBACK_RATE_PER_S,
-          outboundBurst: config.OUTBOUND_BURST,
-          replyLog: this.replyLog,
-          redis: this.redis,
-          keys: this.keys,
-          rememberSeconds,
-          pace,
-        }),
-      );
+    if (httpCallback) {
+      modules.push(createHttpCallbackChannel({ ...common, settings: httpCallback, replyLog: this.replyLog, rememberSeconds }));
     }
-    const cloud = config.channels.whatsappCloud;
-    if (cloud) {
+    if (whatsappCloud) {
       modules.push(
         createWhatsAppCloudChannel({
           ...common,
-          settings: cloud,
+          settings: whatsappCloud,
           translator: this.options.ctx.translator,
           rememberSeconds,
           onInvalid: () => this.metrics.invalidIn.inc({ channel: 'whatsapp-cloud' }),
-          pace,
-          outboundBurst: config.OUTBOUND_BURST,
         }),
       );
     }
-    if (config.WHATSAPP_WEB_ENABLED) {
-      modules.push(
-        createWhatsAppWebChannel({
-          ...common,
-          dataDir: config.DATA_DIR,
-          chromiumPath: config.CHROMIUM_PATH,
-          createClient: this.options.createWhatsAppWebClient,
-          pace,
-          perSecond: config.WHATSAPP_WEB_RATE_PER_S,
-          outboundBurst: config.OUTBOUND_BURST,
-        }),
-      );
+    if (whatsappWeb) {
+      modules.push(createWhatsAppWebChannel({ ...common, settings: whatsappWeb, createClient: this.options.createWhatsAppWebClient }));
     }
     this.channels = modules;
     for (const module of modules) {
@@ -367,11 +337,11 @@ export class PelitaRuntime {
   }
 
   /** One Bot API client per process, shared by the channel and the operators' group. */
-  private telegramApiFor(config: Config): Api | undefined {
-    const token = config.TELEGRAM_BOT_TOKEN;
-    if (!token) return undefined;
-    this.telegramApi ??= createTelegramApi({ ...config, TELEGRAM_BOT_TOKEN: token }, this.options.configureTelegramApi);
-    return this.telegramApi;
+  private telegramApi(): Api | undefined {
+    const settings = this.options.config.channels.telegram;
+    if (!settings) return undefined;
+    this.sharedTelegramApi ??= createTelegramApi(settings, this.options.configureTelegramApi);
+    return this.sharedTelegramApi;
   }
 
   /** A sender at the pace its platform allows, shared by all processes through Redis. */

@@ -1,3 +1,4 @@
+import type { HttpCallbackSettings } from '../../config/channel-settings.ts';
 import type { Redis } from 'ioredis';
 import type { ReplyLog } from '../../pipeline/reply-log/reply-log.ts';
 import { ReplyLogSender } from '../../pipeline/reply-log/reply-log-sender.ts';
@@ -11,9 +12,7 @@ import { HttpCallbackSender } from './http-callback-sender.ts';
  * the partner's pace; only the callback is paced.
  */
 export function createHttpCallbackChannel(deps: {
-  url: string;
-  token: string | undefined;
-  perSecond: number;
+  settings: HttpCallbackSettings;
   outboundBurst: number;
   replyLog: ReplyLog;
   redis: Redis;
@@ -23,8 +22,8 @@ export function createHttpCallbackChannel(deps: {
 }): ChannelModule {
   const callback = deps.pace(
     'http',
-    new HttpCallbackSender({ url: deps.url, token: deps.token, redis: deps.redis, keys: deps.keys, rememberSeconds: deps.rememberSeconds }),
-    { channel: { perSecond: deps.perSecond, burst: deps.outboundBurst }, conversation: { perSecond: 0, burst: 1 } },
+    new HttpCallbackSender({ ...deps.settings, redis: deps.redis, keys: deps.keys, rememberSeconds: deps.rememberSeconds }),
+    { channel: { perSecond: deps.settings.perSecond, burst: deps.outboundBurst }, conversation: { perSecond: 0, burst: 1 } },
   );
   return { channel: 'http', sender: new ReplyLogSender(deps.replyLog, (batch) => callback.deliver(batch)) };
 }

@@ -3,7 +3,7 @@ import { Api } from 'grammy';
 import type { LanguageCode, Update } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { Config } from '../../config/config-schema.ts';
+import type { TelegramSettings } from '../../config/channel-settings.ts';
 import type { Translator } from '../../content/translator.ts';
 import type { Logger } from '../../core/log/logger.ts';
 import { InvalidInbound, type InboundGateway } from '../../pipeline/inbound-gateway.ts';
@@ -25,8 +25,8 @@ export interface TelegramChannel extends ChannelModule {
 }
 
 /** The Bot API client, at TELEGRAM_API_ROOT when set. */
-export function createTelegramApi(config: Config & { TELEGRAM_BOT_TOKEN: string }, configure?: (api: Api) => void): Api {
-  const api = new Api(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : undefined);
+export function createTelegramApi(settings: TelegramSettings, configure?: (api: Api) => void): Api {
+  const api = new Api(settings.token, settings.apiRoot ? { apiRoot: settings.apiRoot } : undefined);
   // Tests put a grammY API transformer in front of the emulator (429, 403, methods it lacks).
   configure?.(api);
   return api;
@@ -37,7 +37,10 @@ export function createTelegramApi(config: Config & { TELEGRAM_BOT_TOKEN: string 
  * processes), or a webhook registered with a secret token that every request must carry.
  */
 export function createTelegramChannel(deps: {
-  config: Config & { TELEGRAM_BOT_TOKEN: string };
+  settings: TelegramSettings;
+  outboundBurst: number;
+  /** How long a sent message is remembered, so a retried batch skips it. */
+  rememberSeconds: number;
   gateway: InboundGateway;
   redis: Redis;
   keys: RedisKeys;
@@ -50,7 +53,7 @@ export function createTelegramChannel(deps: {
   onInvalid?: (() => void) | undefined;
   pace: Pace;
 }): TelegramChannel {
-  const { config, log, api } = deps;
+  const { settings, log, api } = deps;
   const receiver = new TelegramReceiver({
     api,
     gateway: deps.gateway,
@@ -60,9 +63,9 @@ export function createTelegramChannel(deps: {
     operatorUpdate: deps.operatorUpdate,
     onInvalid: deps.onInvalid,
   });
-  const sender = new TelegramSender({ api, redis: deps.redis, keys: deps.keys, rememberSeconds: config.DEDUPE_TTL_HOURS * 3600, log });
-  const webhookUrl = config.TELEGRAM_WEBHOOK_URL;
-  const secret = config.TELEGRAM_WEBHOOK_SECRET;
+  const sender = new TelegramSender({ api, redis: deps.redis, keys: deps.keys, rememberSeconds: deps.rememberSeconds, log });
+  const webhookUrl = settings.webhook?.url;
+  const secret = settings.webhook?.secret;
   let stopped = false;
 
   const registerCommands = async () => {
@@ -95,8 +98,8 @@ export function createTelegramChannel(deps: {
     channel: 'telegram',
     // One bot: about 30 messages a second in all, and about one a second to each chat.
     sender: deps.pace('telegram', sender, {
-      channel: { perSecond: config.TELEGRAM_RATE_PER_S, burst: config.OUTBOUND_BURST },
-      conversation: { perSecond: config.TELEGRAM_CHAT_RATE_PER_S, burst: config.OUTBOUND_BURST },
+      channel: { perSecond: settings.perSecond, burst: deps.outboundBurst },
+      conversation: { perSecond: settings.perChatPerSecond, burst: deps.outboundBurst },
     }),
     addRoutes(app) {
       if (!webhookUrl || !secret) return;

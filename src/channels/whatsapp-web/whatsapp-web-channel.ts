@@ -1,3 +1,4 @@
+import type { WhatsAppWebSettings } from '../../config/channel-settings.ts';
 import type { ChannelModule, Pace } from '../channel-module.ts';
 import type { Client, ClientOptions } from 'whatsapp-web.js';
 import type { Redis } from 'ioredis';
@@ -26,16 +27,13 @@ export interface WhatsAppWebChannel extends ChannelModule {
  * where the client is logged in and otherwise leaves the batch to be retried.
  */
 export function createWhatsAppWebChannel(deps: {
-  dataDir: string;
-  chromiumPath: string;
+  settings: WhatsAppWebSettings;
   gateway: InboundGateway;
   redis: Redis;
   keys: RedisKeys;
   log: Logger;
   createClient?: WhatsAppWebClientFactory | undefined;
   pace: Pace;
-  /** Messages a second in all: an ordinary number is banned for bursts, so gently. */
-  perSecond: number;
   outboundBurst: number;
 }): WhatsAppWebChannel {
   const session = new WhatsAppWebSession({
@@ -44,14 +42,15 @@ export function createWhatsAppWebChannel(deps: {
     // One WhatsApp Web session per number: a second browser would take it over and the two
     // would keep logging each other out.
     lease: new RedisLease(deps.redis, deps.keys.whatsappWebClient(), 60_000),
-    qrCode: new LoginQrCode(deps.dataDir, deps.log),
-    newClient: () => newWhatsAppWebClient(deps),
+    qrCode: new LoginQrCode(deps.settings.dataDir, deps.log),
+    newClient: () => newWhatsAppWebClient({ ...deps, ...deps.settings }),
   });
   const sender = new WhatsAppWebSender({ readyClient: () => session.readyClient(), redis: deps.redis, keys: deps.keys });
   return {
     channel: 'whatsapp-web',
     sender: deps.pace('whatsapp-web', sender, {
-      channel: { perSecond: deps.perSecond, burst: deps.outboundBurst },
+      // An ordinary number is banned for bursts: gently (WHATSAPP_WEB_RATE_PER_S).
+      channel: { perSecond: deps.settings.perSecond, burst: deps.outboundBurst },
       conversation: { perSecond: 1, burst: deps.outboundBurst },
     }),
     start: () => session.start(),
