@@ -16,7 +16,7 @@ import { HttpAccess, isLoopback } from '../channels/http/http-access.ts';
 import { buildHttpServer } from '../channels/http/http-server.ts';
 import type { ChannelSender } from '../core/channel-sender.ts';
 import { ReplyLog } from '../pipeline/reply-log/reply-log.ts';
-import type { Config } from '../config/config-schema.ts';
+import type { Config } from '../config/load-config.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import type { Logger } from '../core/log/logger.ts';
 import type { Channel } from '../core/messages/channel.ts';

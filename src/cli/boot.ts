@@ -1,8 +1,7 @@
 import { loadEngineContext } from '../app/load-engine-context.ts';
 import { Nlu } from '../nlu/nlu.ts';
 import { PelitaRuntime, type Role } from '../app/pelita-runtime.ts';
-import type { Config } from '../config/config-schema.ts';
-import { loadConfig } from '../config/load-config.ts';
+import { type Config, loadConfig } from '../config/load-config.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import { createLogger, type Logger } from '../core/log/logger.ts';
 import { ensureRedis } from '../redis/ensure-redis.ts';

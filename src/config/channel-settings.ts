@@ -1,3 +1,5 @@
+import type { RawConfig } from './config-schema.ts';
+
 /** Meta's Graph API, for the WhatsApp Cloud API (WHATSAPP_API_BASE overrides it). */
 export const DEFAULT_GRAPH_API_BASE = 'https://graph.facebook.com/v21.0';
 
@@ -58,34 +60,8 @@ export interface ChannelSettings {
   rememberSeconds: number;
 }
 
-/** The settings it reads, as the schema has parsed and checked them. */
-interface ParsedChannelVariables {
-  WHATSAPP_CLOUD_ACCESS_TOKEN?: string | undefined;
-  WHATSAPP_CLOUD_PHONE_NUMBER_ID?: string | undefined;
-  WHATSAPP_CLOUD_APP_SECRET?: string | undefined;
-  WHATSAPP_CLOUD_VERIFY_TOKEN?: string | undefined;
-  WHATSAPP_CLOUD_TEMPLATE?: string | undefined;
-  WHATSAPP_API_BASE?: string | undefined;
-  WHATSAPP_MAX_MESSAGE_AGE_HOURS: number;
-  WHATSAPP_RATE_PER_S: number;
-  TELEGRAM_BOT_TOKEN?: string | undefined;
-  TELEGRAM_API_ROOT?: string | undefined;
-  TELEGRAM_WEBHOOK_URL?: string | undefined;
-  TELEGRAM_WEBHOOK_SECRET?: string | undefined;
-  TELEGRAM_RATE_PER_S: number;
-  TELEGRAM_CHAT_RATE_PER_S: number;
-  WHATSAPP_WEB_ENABLED: boolean;
-  WHATSAPP_WEB_RATE_PER_S: number;
-  DATA_DIR: string;
-  CHROMIUM_PATH: string;
-  HTTP_CALLBACK_URL?: string | undefined;
-  HTTP_CHANNEL_TOKEN?: string | undefined;
-  HTTP_CALLBACK_RATE_PER_S: number;
-  OUTBOUND_BURST: number;
-  DEDUPE_TTL_HOURS: number;
-}
-
-export function channelSettingsOf(raw: ParsedChannelVariables): ChannelSettings {
+/** Built from the settings once the schema has parsed and checked them. */
+export function channelSettingsOf(raw: RawConfig): ChannelSettings {
   const settings: ChannelSettings = { outboundBurst: raw.OUTBOUND_BURST, rememberSeconds: raw.DEDUPE_TTL_HOURS * 3600 };
   if (raw.TELEGRAM_BOT_TOKEN) {
     settings.telegram = {

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import type { ChannelSettings } from './channel-settings.ts';
-import type { ContentPaths } from './content-paths.ts';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -226,15 +224,5 @@ export const configSchema = z
   });
 
 export type RawConfig = z.infer<typeof configSchema>;
-
-export interface Config extends Omit<RawConfig, 'REDIS_URL'> {
-  REDIS_URL: string;
-  /** False when REDIS_URL was not set: only then may Pelita start a private redis-server. */
-  redisUrlWasSet: boolean;
-  /** Where flows, sentences, facts and the NLU's data are read from (PELITA_*_DIR). */
-  content: ContentPaths;
-  /** Each configured channel's settings, checked together. */
-  channels: ChannelSettings;
-}
 
 export { DEFAULT_REDIS_URL };

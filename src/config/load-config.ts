@@ -1,7 +1,18 @@
 import type { z } from 'zod';
-import { channelSettingsOf } from './channel-settings.ts';
-import { configSchema, DEFAULT_REDIS_URL, type Config } from './config-schema.ts';
-import { contentPathsFrom } from './content-paths.ts';
+import { type ChannelSettings, channelSettingsOf } from './channel-settings.ts';
+import { configSchema, DEFAULT_REDIS_URL, type RawConfig } from './config-schema.ts';
+import { type ContentPaths, contentPathsFrom } from './content-paths.ts';
+
+/** The settings, parsed and checked, with what is derived from them. */
+export interface Config extends Omit<RawConfig, 'REDIS_URL'> {
+  REDIS_URL: string;
+  /** False when REDIS_URL was not set: only then may Pelita start a private redis-server. */
+  redisUrlWasSet: boolean;
+  /** Where flows, sentences, facts and the NLU's data are read from (PELITA_*_DIR). */
+  content: ContentPaths;
+  /** Each configured channel's settings, checked together. */
+  channels: ChannelSettings;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
