@@ -243,7 +243,7 @@ function wellFormedRequests(target: FuzzTarget): FuzzRequest[] {
     { from: '6280007001', id: 'wamid.FUZZ', timestamp: String(now), type: 'text', text: { body: 'halo' } },
   ]);
   const partner = { authorization: `Bearer ${target.partnerToken}` };
-  return [
+  const requests: Omit<FuzzRequest, 'wellFormed'>[] = [
     {
       method: 'POST',
       path: '/v1/messages',
@@ -266,7 +266,8 @@ function wellFormedRequests(target: FuzzTarget): FuzzRequest[] {
       body: whatsappBody,
       forged: false,
     },
-  ].map((request): FuzzRequest => ({ ...(request as FuzzRequest), wellFormed: true }));
+  ];
+  return requests.map((request) => ({ ...request, wellFormed: true }));
 }
 
 function signed(body: string, secret: string): string {
