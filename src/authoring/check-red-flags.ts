@@ -9,8 +9,7 @@ import type { Check } from './lint-context.ts';
 export const checkRedFlags: Check = ({ contentDir, translator }) => {
   const file = path.join(contentDir, RED_FLAGS_FILE);
   const source = new YamlSource(file);
-  if (source.errors.length > 0)
-    return source.errors.map((error) => ({ severity: 'error', rule: 'yaml', file, line: error.line, message: `YAML: ${error.message}` }));
+  if (source.errors.length > 0) return source.syntaxProblems();
   const parsed = redFlagsFileSchema.safeParse(source.value);
   if (!parsed.success) {
     return parsed.error.issues.map((issue) => ({

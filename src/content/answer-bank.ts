@@ -80,15 +80,7 @@ export function readAnswerBank(
     const file = path.join(dir, name);
     const source = new YamlSource(file);
     if (source.errors.length > 0) {
-      problems.push(
-        ...source.errors.map((error) => ({
-          severity: 'error' as const,
-          rule: 'yaml',
-          file,
-          line: error.line,
-          message: `YAML: ${error.message}`,
-        })),
-      );
+      problems.push(...source.syntaxProblems());
       continue;
     }
     const list = (source.value as { cards?: unknown } | null)?.cards;

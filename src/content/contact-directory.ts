@@ -40,15 +40,7 @@ export function readContacts(contentDir: string): { directory: ContactDirectory;
 function readDirectoryFile(file: string, contacts: Contact[], problems: FlowProblem[], seen: Set<string>): void {
   const source = new YamlSource(file);
   if (source.errors.length > 0) {
-    problems.push(
-      ...source.errors.map((error) => ({
-        severity: 'error' as const,
-        rule: 'yaml',
-        file,
-        line: error.line,
-        message: `YAML: ${error.message}`,
-      })),
-    );
+    problems.push(...source.syntaxProblems());
     return;
   }
   const list = (source.value as { contacts?: unknown } | null)?.contacts;

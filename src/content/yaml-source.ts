@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { FlowProblem } from './flow-problem.ts';
 
 /** A parsed YAML file that can say on which line a value stands. */
 export class YamlSource {
@@ -16,6 +17,17 @@ export class YamlSource {
       message: error.message.split('\n')[0] ?? error.message,
     }));
     this.value = this.errors.length === 0 ? this.document.toJS() : undefined;
+  }
+
+  /** Its syntax errors as problems that name the file and the line. */
+  syntaxProblems(): FlowProblem[] {
+    return this.errors.map((error) => ({
+      severity: 'error',
+      rule: 'yaml',
+      file: this.file,
+      line: error.line,
+      message: `YAML: ${error.message}`,
+    }));
   }
 
   /** The line of the value at `path`, or of its nearest parent that exists. */

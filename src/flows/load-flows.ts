@@ -88,9 +88,7 @@ export function loadFlows(dir: string): FlowSet {
 }
 
 function reportYamlErrors(source: YamlSource, problems: FlowProblem[]): boolean {
-  for (const error of source.errors) {
-    problems.push({ severity: 'error', rule: 'yaml', file: source.file, line: error.line, message: `YAML: ${error.message}` });
-  }
+  problems.push(...source.syntaxProblems());
   return source.errors.length > 0;
 }
 
