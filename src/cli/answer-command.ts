@@ -12,6 +12,7 @@ import { openRedis, withTimeout } from '../redis/redis-connection.ts';
 import { RedisKeys } from '../redis/redis-keys.ts';
 import { UsageError } from './parse-cli.ts';
 import { readAll } from './read-stdin.ts';
+import { writeMetrics } from './write-metrics.ts';
 
 /**
  * `pelita answer`: which answer card a message (on stdin) asks for, for the content team and
@@ -39,13 +40,7 @@ export async function answerCommand(
       }
     }
     const metrics = evaluateAnswers(retriever, questions, ANSWER_POLICY);
-    process.stdout.write(
-      options.json
-        ? `${JSON.stringify({ file: options.evaluate, ...metrics })}\n`
-        : `${Object.entries(metrics)
-            .map(([name, value]) => `${name}\t${value}`)
-            .join('\n')}\n`,
-    );
+    writeMetrics(options.evaluate, metrics, options.json);
     return 0;
   }
   const message = (await readAll(process.stdin)).trim();

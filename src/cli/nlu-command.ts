@@ -6,6 +6,7 @@ import { findEntities } from '../nlu/entities.ts';
 import { evaluateNlu, loadLabelledMessages } from '../nlu/evaluate-nlu.ts';
 import { understandText } from '../nlu/understand.ts';
 import { loadPlaces } from '../content/place-directory.ts';
+import { writeMetrics } from './write-metrics.ts';
 
 /**
  * `pelita nlu`: one message per stdin line, one result per line:
@@ -32,13 +33,7 @@ export async function nluCommand(
         );
       }
     }
-    process.stdout.write(
-      options.json
-        ? `${JSON.stringify({ file: options.evaluate, ...metrics })}\n`
-        : `${Object.entries(metrics)
-            .map(([name, value]) => `${name}\t${value}`)
-            .join('\n')}\n`,
-    );
+    writeMetrics(options.evaluate, metrics, options.json);
     return 0;
   }
   for await (const line of createInterface({ input: process.stdin })) {
