@@ -32,6 +32,7 @@ const falseAlarmDevelopment = loadLabelledMessages(path.join(import.meta.dirname
 const fifthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-5.yaml'));
 const sixthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-6.yaml'));
 const seventhDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-7.yaml'));
+const eighthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-8.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -57,6 +58,11 @@ describe('NLU evaluation data', () => {
     // A bare "tolong" or "ok" is everyone's; a sentence is not.
     const sentences = [...development, ...falseAlarmDevelopment].filter((message) => message.text.trim().split(/\s+/).length >= 3);
     expect(sentences.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
+    // Later sets share short everyday phrases with training by chance ("delete my data"); no story.
+    const stories = [...fifthDevelopment, ...sixthDevelopment, ...seventhDevelopment, ...eighthDevelopment].filter(
+      (message) => message.text.trim().split(/\s+/).length >= 7,
+    );
+    expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
 
   it('has a second held-out set of at least 150 messages: chat spelling, chatter, danger to others, arrests, the sea', () => {
@@ -147,6 +153,15 @@ describe('NLU on held-out messages', () => {
     expect(metrics.emergency_recall).toBe(1);
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.7);
+  });
+
+  // Ordinary traffic rather than crafted traps. When written: intent 0.842, recall 0.975, false
+  // alarms 0.016; 0.870, 1.00 and 0.000 after the rules and training lines it led to (2026-12-02).
+  it('keeps what the eighth development set taught: taken by force, "still there now", care already given', async () => {
+    const metrics = await evaluateNlu(nlu, eighthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.85);
   });
 
   it('does well on the training-like messages it was tuned with', async () => {
