@@ -4,7 +4,7 @@
  * `authoring/` (the checks behind `pelita flows check`) may read everything and is read by
  * the command line alone.
  */
-const LAYERS = ['core', 'config', 'redis', 'content', 'nlu', 'flows', 'engine', 'cases', 'pipeline', 'channels', 'app', 'cli'];
+const LAYERS = ['core', 'config', 'redis', 'content', 'nlu', 'flows', 'engine', 'cases', 'alerts', 'pipeline', 'channels', 'app', 'cli'];
 
 const higherThan = (index) => LAYERS.slice(index + 1);
 

@@ -39,6 +39,8 @@ import { ConversationQueue } from '../redis/conversation-queue.ts';
 import { jobsConnection, openRedis, withTimeout } from '../redis/redis-connection.ts';
 import { RedisKeys } from '../redis/redis-keys.ts';
 import { SessionStore } from '../pipeline/session-store.ts';
+import { ContactBook } from '../alerts/contact-book.ts';
+import { Subscriptions } from '../alerts/subscriptions.ts';
 
 export type Role = 'all' | 'gateway' | 'worker';
 
@@ -260,7 +262,8 @@ export class PelitaRuntime {
     }
     const sessions = new SessionStore(this.redis, this.keys, config.SESSION_TTL_DAYS * 24 * 3600);
     const secondPassAfterMs = config.ERASE_SECOND_PASS_S * 1000;
-    const eraser = new PersonDataEraser({ redis: this.redis, keys: this.keys, cases: this.cases.store, secondPassAfterMs, log });
+    const contacts = new ContactBook(this.redis, this.keys);
+    const eraser = new PersonDataEraser({ redis: this.redis, keys: this.keys, cases: this.cases.store, contacts, secondPassAfterMs, log });
     this.stopSweeping = eraser.sweepEvery(Math.min(10_000, Math.max(200, secondPassAfterMs / 2)));
     const handler = createEngineHandler({
       ctx,
@@ -275,6 +278,7 @@ export class PelitaRuntime {
       },
       nlu: this.options.nlu,
       answerCounts: new AnswerCounts(this.redis, this.keys),
+      subscriptions: new Subscriptions(contacts),
       onEscalation: (reason) => this.metrics.escalations.inc({ reason }),
       log,
     });

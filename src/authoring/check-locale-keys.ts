@@ -9,6 +9,7 @@ function keysOf(node: FlowNode): string[] {
   const keys: string[] = [];
   if (node.type === 'say' || node.type === 'ask') keys.push(node.text);
   if (node.type === 'ask' && node.invalid) keys.push(node.invalid);
+  if (node.type === 'subscribe_alerts') keys.push(node.consent);
   if (isQuestion(node)) {
     keys.push(...choicesOf(node).map((choice) => choice.label));
     if (!(node.type === 'ask' && node.invalid)) keys.push(INVALID_KEYS[node.type === 'ask' ? node.input : 'menu']);

@@ -29,6 +29,8 @@ export function edgesOf(nodeId: string, node: FlowNode): FlowEdge[] {
     case 'escalate':
       return edge(node.next, node.reason);
     case 'delete_data':
+    case 'subscribe_alerts':
+    case 'stop_alerts':
       return edge(node.next);
     case 'goto':
       return edge(node.target);
@@ -50,6 +52,8 @@ function shape(id: string, node: FlowNode): string {
       return `${mermaidId(id)}{"${text}"}`;
     case 'escalate':
     case 'delete_data':
+    case 'subscribe_alerts':
+    case 'stop_alerts':
       return `${mermaidId(id)}[["${text}"]]`;
     case 'end':
       return `${mermaidId(id)}(("${text}"))`;

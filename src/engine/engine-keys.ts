@@ -4,6 +4,7 @@ import type { InputKind } from '../flows/flow-schema.ts';
 export const INVALID_KEYS: Record<InputKind | 'menu', string> = {
   menu: 'ask.invalid_choice',
   choice: 'ask.invalid_choice',
+  choices: 'ask.invalid_choices',
   yes_no: 'ask.invalid_yes_no',
   number: 'ask.invalid_number',
   text: 'ask.invalid_text',

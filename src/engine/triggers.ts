@@ -70,7 +70,9 @@ export function findTrigger(turn: Turn, waiting: QuestionNode | undefined): Foun
   };
 
   const nlu = inbound.nlu;
-  const waitsForAPick = waiting !== undefined && (waiting.type === 'say' || waiting.input === 'choice' || waiting.input === 'yes_no');
+  const waitsForAPick =
+    waiting !== undefined &&
+    (waiting.type === 'say' || waiting.input === 'choice' || waiting.input === 'choices' || waiting.input === 'yes_no');
   // A valid answer to the open question ("sy di lombok timur" to "where are you?", "iya" to a
   // yes/no) stays an answer: it raises an emergency only on explicit words, and no "menus"
   // trigger or intent takes it.

@@ -49,7 +49,8 @@ export const choiceSchema = z
 /** Contact entries from content/contacts.yaml, shown under the text with when they were checked. */
 const contacts = z.array(z.string()).optional();
 
-export const INPUT_KINDS = ['text', 'number', 'yes_no', 'choice', 'country', 'province', 'district', 'location'] as const;
+/** `choices`: one or more of the choices ("1 3", "1, 3", a tapped button), kept as their ids joined by commas. */
+export const INPUT_KINDS = ['text', 'number', 'yes_no', 'choice', 'choices', 'country', 'province', 'district', 'location'] as const;
 export type InputKind = (typeof INPUT_KINDS)[number];
 
 const sayNode = z
@@ -133,6 +134,17 @@ const escalateNode = z
 /** Deletes everything Pelita keeps about the person (after the flow asked to confirm). */
 const deleteDataNode = z.object({ type: z.literal('delete_data'), next: target.optional() }).strict();
 
+/**
+ * Opts the person in to alerts on the topics in the variable `topics` (as the `choices`
+ * input keeps them: "scam_alerts,job_programmes"), recording the sentence they agreed to.
+ */
+const subscribeAlertsNode = z
+  .object({ type: z.literal('subscribe_alerts'), topics: variableName, consent: localeKey, next: target.optional() })
+  .strict();
+
+/** Ends every alert to the person at once ("STOP"). */
+const stopAlertsNode = z.object({ type: z.literal('stop_alerts'), next: target.optional() }).strict();
+
 const gotoNode = z.object({ type: z.literal('goto'), target }).strict();
 const endNode = z.object({ type: z.literal('end') }).strict();
 
@@ -144,6 +156,8 @@ export const nodeSchema = z.discriminatedUnion('type', [
   actionNode,
   escalateNode,
   deleteDataNode,
+  subscribeAlertsNode,
+  stopAlertsNode,
   gotoNode,
   endNode,
 ]);
@@ -166,6 +180,7 @@ export type SwitchNode = z.infer<typeof switchNode>;
 export type SetNode = z.infer<typeof setNode>;
 export type ActionNode = z.infer<typeof actionNode>;
 export type EscalateNode = z.infer<typeof escalateNode>;
+export type SubscribeAlertsNode = z.infer<typeof subscribeAlertsNode>;
 export type Flow = z.infer<typeof flowSchema>;
 export type VariableValue = z.infer<typeof variableValue>;
 /** A node that waits for the person: a menu (`say` with choices) or an `ask`. */

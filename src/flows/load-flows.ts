@@ -135,6 +135,8 @@ export function exitsOf(node: FlowNode): { target: string; path: (string | numbe
       return [{ target: node.next, path: ['next'] }, ...(node.on_error ? [{ target: node.on_error, path: ['on_error'] }] : [])];
     case 'escalate':
     case 'delete_data':
+    case 'subscribe_alerts':
+    case 'stop_alerts':
       return node.next ? [{ target: node.next, path: ['next'] }] : [];
     case 'goto':
       return [{ target: node.target, path: ['target'] }];

@@ -1,4 +1,5 @@
 import { AnswerRetriever } from '../nlu/answer-retriever.ts';
+import type { Subscriptions } from '../alerts/subscriptions.ts';
 import type { AnswerCounts } from './answer-counts.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import { caseFromRequest, type CaseRequest } from '../cases/case-request.ts';
@@ -90,6 +91,8 @@ export function createEngineHandler(deps: {
   onEscalation?: (reason: string) => void;
   /** While a case worker has the conversation, the person's messages go to them instead. */
   operatorRelay?: OperatorRelay | undefined;
+  /** Alerts: subscriptions and STOPs go to the contact book, and a subscriber's record follows their situation. */
+  subscriptions?: Subscriptions | undefined;
   log: Logger;
 }): EngineHandler {
   const { operatorRelay } = deps;
@@ -138,9 +141,12 @@ export function createEngineHandler(deps: {
       await deliverSafeAnswer(session, inbound.messageId, inbound.receivedAt, 'rate_limited');
       return;
     }
+    await deps.subscriptions?.restore(session, inbound.receivedAt);
     // Understanding happens here, not in the engine, which stays pure and synchronous.
     const understood = await understand(deps.nlu, inbound, session.language, deps.ctx.places, answers);
     const result = step(session, understood, deps.ctx);
+    // Before the turn is stored: a retried turn writes the same again.
+    await deps.subscriptions?.applyTurn(session, result.session, result.effects, inbound.receivedAt);
     if (result.contentError) deps.log.error({ err: result.contentError }, 'flow content error; sent the fallback reply');
     const batch = {
       ...addressReplies(conversationId, inbound.messageId, result.replies, inbound.receivedAt),

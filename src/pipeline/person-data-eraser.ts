@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { CaseStore } from '../cases/case-store.ts';
+import type { ContactBook } from '../alerts/contact-book.ts';
 import type { Logger } from '../core/log/logger.ts';
 import { channelOf } from '../core/messages/channel.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
@@ -10,7 +11,7 @@ const SWEEP_BATCH = 100;
 
 /**
  * "Delete my data": every key that names the conversation goes: its session with all
- * answers, reply history, dedupe and delivery markers, channel state (WhatsApp statuses
+ * answers, its alerts subscription, reply history, dedupe and delivery markers, channel state (WhatsApp statuses
  * and window, "unreachable"), pacing, its conversation token, any message set aside as a
  * dead letter. Cases stay so a case worker can still act on them, but under a keyed
  * pseudonym (an HMAC with a secret kept in Redis, not a plain hash anyone can reverse by
@@ -29,6 +30,8 @@ export class PersonDataEraser {
       redis: Redis;
       keys: RedisKeys;
       cases: CaseStore;
+      /** The alerts' contact book: its record and segment bits go too. */
+      contacts?: ContactBook | undefined;
       secondPassAfterMs: number;
       log?: Logger | undefined;
     },
@@ -38,6 +41,8 @@ export class PersonDataEraser {
     const { redis, keys, cases } = this.deps;
     // Cases first: they are found through keys that name the conversation.
     const casesAnonymised = await cases.anonymise(conversationId, await this.pseudonymOf(conversationId));
+    // Kept under the book's own {hashtag}, so the scan below would not find it.
+    await this.deps.contacts?.erase(conversationId);
     const keysDeleted = await this.eraseKeys(conversationId, [keys.whatsappLastInbound(conversationId)]);
     await redis.srem(keys.queueDeadIndex('inbound'), conversationId);
     await redis.zadd(keys.erasuresDue(), Date.now() + this.deps.secondPassAfterMs, conversationId);

@@ -176,6 +176,23 @@ export class RedisKeys {
     return `${this.prefix}:pace:${channel}:${scope}`;
   }
 
+  /**
+   * The alerts' contact book: records, the number each conversation has there, and the
+   * segments that index them. All under one {hashtag}, so its scripts stay valid on Redis
+   * Cluster (see alerts/lua/write-contact.lua); `alertsBase` is the prefix of the records and segments.
+   */
+  alertsBase(): string {
+    return `${this.prefix}:{alerts}:`;
+  }
+
+  alertContactNumbers(): string {
+    return `${this.prefix}:{alerts}:numbers`;
+  }
+
+  alertLastContactNumber(): string {
+    return `${this.prefix}:{alerts}:last-number`;
+  }
+
   queueLock(queue: string, conversationId: string): string {
     return `${this.prefix}:q:${queue}:{${conversationId}}:lock`;
   }

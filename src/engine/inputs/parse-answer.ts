@@ -62,6 +62,10 @@ export function parseAnswer(turn: Turn, node: AskNode): Answer {
       return picked && picked.id !== BUILT_IN_CHOICES.skip
         ? valid({ [into]: picked.id, ...(picked.set ?? {}) }, picked)
         : { kind: 'invalid' };
+    case 'choices': {
+      const ids = pickSeveral(turn, node, picked);
+      return ids ? valid({ [into]: ids.join(',') }) : { kind: 'invalid' };
+    }
     case 'yes_no': {
       const value = picked?.id === BUILT_IN_CHOICES.yes ? true : picked?.id === BUILT_IN_CHOICES.no ? false : parseYesNo(text);
       return value === undefined ? { kind: 'invalid' } : valid({ [into]: value });
@@ -109,6 +113,29 @@ export function parseAnswer(turn: Turn, node: AskNode): Answer {
       return valid(coordinates(into, location));
     }
   }
+}
+
+/** The choice id that stands for every other choice of a `choices` question. */
+export const ALL_CHOICES_ID = 'all';
+
+/**
+ * The ids picked at a `choices` question: a tapped button or one label as for `choice`,
+ * or several numbers ("1 3", "1,3", "1 dan 3"). "all" stands for every other choice.
+ */
+function pickSeveral(turn: Turn, node: AskNode, picked: Choice | undefined): string[] | undefined {
+  const choices = node.choices ?? [];
+  const everyOther = choices.filter((choice) => choice.id !== ALL_CHOICES_ID).map((choice) => choice.id);
+  const expand = (ids: string[]) => (ids.includes(ALL_CHOICES_ID) ? everyOther : ids);
+  if (picked && picked.id !== BUILT_IN_CHOICES.skip) return expand([picked.id]);
+  const words = normalizeAnswer(turn.inbound.text ?? '')
+    .split(/\s+|,|\bdan\b|\band\b|&/)
+    .filter((word) => word !== '');
+  if (words.length === 0 || !words.every((word) => /^\d+$/.test(word))) return undefined;
+  const found = words.map((word) => choices[Number(word) - 1]);
+  if (found.some((choice) => choice === undefined)) return undefined;
+  // In the order of the menu, each once.
+  const ids = new Set(found.map((choice) => (choice as Choice).id));
+  return expand(choices.filter((choice) => ids.has(choice.id)).map((choice) => choice.id));
 }
 
 /** "At sea", as people answer "where are you?". */

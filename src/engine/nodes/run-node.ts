@@ -1,6 +1,7 @@
 import type { FlowNode } from '../../flows/flow-schema.ts';
 import type { NodeOutcome, Turn } from '../turn.ts';
 import { runAction } from './run-action.ts';
+import { runSubscribeAlerts, runStopAlerts } from './run-alerts.ts';
 import { runAsk } from './run-ask.ts';
 import { runEscalate } from './run-escalate.ts';
 import { runSay } from './run-say.ts';
@@ -29,6 +30,10 @@ export function runNode(node: FlowNode, turn: Turn): NodeOutcome {
       turn.session.vars = {};
       delete turn.session.situation;
       return node.next ? { kind: 'next', target: node.next } : { kind: 'stop' };
+    case 'subscribe_alerts':
+      return runSubscribeAlerts(node, turn);
+    case 'stop_alerts':
+      return runStopAlerts(node, turn);
     case 'goto':
       return { kind: 'next', target: node.target };
     case 'end':

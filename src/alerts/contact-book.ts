@@ -1,0 +1,206 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { parseAlertTopics, type AlertTopic } from '../core/messages/alert-topics.ts';
+import { CHANNELS, channelOf, type Channel } from '../core/messages/channel.ts';
+import { LuaScript } from '../redis/lua-script.ts';
+import type { RedisKeys } from '../redis/redis-keys.ts';
+
+const WRITE = LuaScript.fromFile(new URL('./lua/write-contact.lua', import.meta.url));
+
+/** subscribed: alerts go to them; stopped: they said STOP; unreachable: the platform refused (blocked, number gone). */
+export const CONTACT_STATES = ['subscribed', 'stopped', 'unreachable'] as const;
+export type ContactState = (typeof CONTACT_STATES)[number];
+
+/** How a state is stored: two letters instead of a word, for every contact. */
+const STORED_STATE: Record<ContactState, string> = { subscribed: 'in', stopped: 'out', unreachable: 'gone' };
+
+/** What the person agreed to, as the record keeps it. */
+export interface Consent {
+  /** The locale key of the sentence they agreed to and a digest of its words in their language ("alerts.consent#3f9a1c2b"). */
+  wording: string;
+  at: string;
+  /** Where they came from: a deep link's payload ("poster_mataram"). */
+  source?: string | undefined;
+}
+
+/**
+ * One person on one channel who opted in to alerts: only what targeting and sending need.
+ * WhatsApp's 24-hour window is read from the channel's own record of the last message
+ * (RedisKeys.whatsappLastInbound), not copied here.
+ */
+export interface Contact {
+  /** Its number in the book: the bit it has in every segment bitmap. */
+  number: number;
+  conversationId: string;
+  channel: Channel;
+  language: string;
+  /** Kemendagri codes of where they are in Indonesia, when known. */
+  district?: string | undefined;
+  province?: string | undefined;
+  /** The country they work in or plan to go to (ISO code). */
+  destination?: string | undefined;
+  topics: AlertTopic[];
+  state: ContactState;
+  consent: Consent;
+  /** When they said STOP. */
+  stoppedAt?: string | undefined;
+  /** The last day (YYYY-MM-DD) they wrote to Pelita, for broadcasts to people active since a day. */
+  lastActive?: string | undefined;
+}
+
+/** The fields a subscription sets. */
+export type Subscription = Pick<Contact, 'language' | 'district' | 'province' | 'destination' | 'topics'> & { consent: Consent };
+
+/** What a later turn may change: where they are, their language, the day they last wrote. */
+export type ContactUpdate = Partial<Pick<Contact, 'language' | 'district' | 'province' | 'destination' | 'lastActive'>>;
+
+/** A record as stored: short field names, as every contact carries them. */
+const storedSchema = z.object({
+  c: z.string().min(1),
+  ch: z.enum(CHANNELS),
+  l: z.string().min(2).max(8),
+  d: z.string().optional(),
+  p: z.string().optional(),
+  x: z.string().optional(),
+  t: z.string().default(''),
+  s: z.enum(['in', 'out', 'gone']),
+  cw: z.string().min(1),
+  ca: z.string().min(1),
+  cs: z.string().optional(),
+  so: z.string().optional(),
+  la: z.string().optional(),
+});
+
+const STATE_OF = { in: 'subscribed', out: 'stopped', gone: 'unreachable' } as const;
+
+/**
+ * Who gets alerts: a compact record per person and channel, and segments (by topic,
+ * language, channel, province, district, destination, source) to find them without
+ * scanning every key. Every write is one script, so a record and its segments never
+ * disagree, and every write is idempotent: a retried turn writes the same again.
+ */
+export class ContactBook {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  /** Opts the person in (again), with what they agreed to. */
+  async subscribe(conversationId: string, subscription: Subscription): Promise<number> {
+    const { consent } = subscription;
+    return this.write(conversationId, 'subscribe', {
+      c: conversationId,
+      ch: channelOf(conversationId),
+      l: subscription.language,
+      d: subscription.district ?? '',
+      p: subscription.province ?? subscription.district?.slice(0, 2) ?? '',
+      x: subscription.destination ?? '',
+      t: subscription.topics.join(','),
+      s: STORED_STATE.subscribed,
+      cw: consent.wording,
+      ca: consent.at,
+      cs: consent.source ?? '',
+      so: '',
+      la: consent.at.slice(0, 10),
+    });
+  }
+
+  /** Keeps a contact's language and place as the person's situation changes; nothing for someone not in the book. */
+  async update(conversationId: string, update: ContactUpdate): Promise<boolean> {
+    const fields: Record<string, string> = {};
+    if (update.language !== undefined) fields.l = update.language;
+    if (update.district !== undefined) fields.d = update.district;
+    const province = update.province ?? update.district?.slice(0, 2);
+    if (province !== undefined) fields.p = province;
+    if (update.destination !== undefined) fields.x = update.destination;
+    if (update.lastActive !== undefined) fields.la = update.lastActive;
+    return (await this.write(conversationId, 'update', fields)) > 0;
+  }
+
+  /** STOP: no alert reaches them from now on. True when they were in the book. */
+  async stop(conversationId: string, at: string): Promise<boolean> {
+    return (await this.write(conversationId, 'update', { s: STORED_STATE.stopped, so: at })) > 0;
+  }
+
+  /** The platform refuses to deliver to them (blocked, number gone): no more alerts are tried. */
+  async markUnreachable(conversationId: string): Promise<boolean> {
+    return (await this.write(conversationId, 'update', { s: STORED_STATE.unreachable })) > 0;
+  }
+
+  /** "Delete my data": the record and every segment bit go; the number is never given again. */
+  async erase(conversationId: string): Promise<boolean> {
+    return (await this.write(conversationId, 'erase', {})) > 0;
+  }
+
+  async get(conversationId: string): Promise<Contact | undefined> {
+    const number = await this.redis.hget(this.keys.alertContactNumbers(), conversationId);
+    if (number === null) return undefined;
+    const [contact] = await this.byNumbers([Number(number)]);
+    return contact;
+  }
+
+  /** Contacts by number, in one round trip; numbers with no readable record are left out. */
+  async byNumbers(numbers: readonly number[]): Promise<Contact[]> {
+    if (numbers.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const number of numbers) pipeline.hgetall(this.recordKey(number));
+    const results = (await pipeline.exec()) ?? [];
+    const contacts: Contact[] = [];
+    for (const [index, [error, stored]] of results.entries()) {
+      if (error) throw error;
+      const contact = contactFromStored(numbers[index] as number, stored as Record<string, string>);
+      if (contact) contacts.push(contact);
+    }
+    return contacts;
+  }
+
+  /** A bitmap segment's bits (bit n set: contact n is in it); an empty buffer when nobody is. */
+  async bitmap(segment: string): Promise<Buffer> {
+    return (await this.redis.getBuffer(this.segmentKey(segment))) ?? Buffer.alloc(0);
+  }
+
+  /** A set segment's contact numbers. */
+  async members(segment: string): Promise<number[]> {
+    return (await this.redis.smembers(this.segmentKey(segment))).map(Number);
+  }
+
+  /** How many contacts the book ever held (numbers run from 1 to this). */
+  async highestNumber(): Promise<number> {
+    return Number((await this.redis.get(this.keys.alertLastContactNumber())) ?? 0);
+  }
+
+  segmentKey(segment: string): string {
+    return `${this.keys.alertsBase()}segment:${segment}`;
+  }
+
+  private recordKey(number: number): string {
+    return `${this.keys.alertsBase()}contact:${number}`;
+  }
+
+  private async write(conversationId: string, mode: 'subscribe' | 'update' | 'erase', fields: Record<string, string>): Promise<number> {
+    const keys = [this.keys.alertContactNumbers(), this.keys.alertLastContactNumber()];
+    const args = [this.keys.alertsBase(), conversationId, mode, ...Object.entries(fields).flat()];
+    return Number(await WRITE.run(this.redis, keys, args));
+  }
+}
+
+/** A stored record, checked; undefined for one that does not read back (a hand edit, a torn write). */
+function contactFromStored(number: number, stored: Record<string, string>): Contact | undefined {
+  const parsed = storedSchema.safeParse(stored);
+  if (!parsed.success) return undefined;
+  const record = parsed.data;
+  return {
+    number,
+    conversationId: record.c,
+    channel: record.ch,
+    language: record.l,
+    ...(record.d ? { district: record.d } : {}),
+    ...(record.p ? { province: record.p } : {}),
+    ...(record.x ? { destination: record.x } : {}),
+    topics: parseAlertTopics(record.t),
+    state: STATE_OF[record.s],
+    consent: { wording: record.cw, at: record.ca, ...(record.cs ? { source: record.cs } : {}) },
+    ...(record.so ? { stoppedAt: record.so } : {}),
+    ...(record.la ? { lastActive: record.la } : {}),
+  };
+}

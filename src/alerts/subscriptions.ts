@@ -1,0 +1,75 @@
+import type { Effect } from '../engine/effects.ts';
+import { ALERT_TOPICS_VARIABLE } from '../engine/nodes/run-alerts.ts';
+import type { Session } from '../engine/session.ts';
+import type { Situation } from '../engine/situation.ts';
+import type { ContactBook, ContactUpdate } from './contact-book.ts';
+
+/** Where a contact is, for targeting: their Indonesian district or province, and the country they work in or plan to. */
+function placeOf(situation: Situation | undefined): Pick<ContactUpdate, 'district' | 'province' | 'destination'> {
+  if (!situation) return {};
+  const abroadIn = situation.country && situation.country !== 'ID' ? situation.country : undefined;
+  const province = situation.province ?? situation.district?.slice(0, 2);
+  const destination = situation.destination ?? abroadIn;
+  return {
+    ...(situation.district ? { district: situation.district } : {}),
+    ...(province ? { province } : {}),
+    ...(destination ? { destination } : {}),
+  };
+}
+
+/**
+ * What a turn means for the contact book: a subscription, a STOP, or a change a subscriber's
+ * record must follow (language, place, the day they last wrote). The writes are idempotent:
+ * a turn retried after a crash writes the same again.
+ */
+export class Subscriptions {
+  constructor(private readonly book: ContactBook) {}
+
+  async applyTurn(before: Session, after: Session, effects: readonly Effect[], receivedAt: string): Promise<void> {
+    const { conversationId } = after;
+    for (const effect of effects) {
+      if (effect.type === 'subscribe_alerts') {
+        const source = after.vars.source;
+        await this.book.subscribe(conversationId, {
+          language: after.language ?? 'id',
+          ...placeOf(after.situation),
+          topics: effect.topics,
+          consent: { wording: effect.consent, at: receivedAt, ...(typeof source === 'string' ? { source } : {}) },
+        });
+      } else if (effect.type === 'stop_alerts') {
+        await this.book.stop(conversationId, receivedAt);
+      }
+    }
+    if (after.vars[ALERT_TOPICS_VARIABLE] === undefined || effects.some((effect) => effect.type === 'subscribe_alerts')) return;
+    const update = changes(before, after, receivedAt);
+    if (update) await this.book.update(conversationId, update);
+  }
+
+  /**
+   * A conversation that starts afresh (its quiet session expired) still has its
+   * subscription: the session learns it again, so STOP says alerts stopped and the record
+   * keeps following the person. One read, for a new session only.
+   */
+  async restore(session: Session, receivedAt: string): Promise<void> {
+    if (session.language || Object.keys(session.vars).length > 0) return;
+    const contact = await this.book.get(session.conversationId);
+    if (contact?.state !== 'subscribed') return;
+    session.vars[ALERT_TOPICS_VARIABLE] = contact.topics.join(',');
+    session.language = contact.language;
+    const today = receivedAt.slice(0, 10);
+    if (contact.lastActive !== today) await this.book.update(session.conversationId, { lastActive: today });
+  }
+}
+
+/** What a subscriber's record must learn from this turn, if anything: at most one write a day when nothing else changes. */
+function changes(before: Session, after: Session, receivedAt: string): ContactUpdate | undefined {
+  const update: ContactUpdate = {};
+  if (after.language && after.language !== before.language) update.language = after.language;
+  const [was, now] = [placeOf(before.situation), placeOf(after.situation)];
+  if (now.district && now.district !== was.district) update.district = now.district;
+  if (now.province && now.province !== was.province) update.province = now.province;
+  if (now.destination && now.destination !== was.destination) update.destination = now.destination;
+  const today = receivedAt.slice(0, 10);
+  if (before.updatedAt.slice(0, 10) !== today) update.lastActive = today;
+  return Object.keys(update).length > 0 ? update : undefined;
+}
