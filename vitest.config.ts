@@ -21,6 +21,8 @@ const UNIT = [
   'tests/nlu-entities.test.ts',
   'tests/node-fixtures.test.ts',
   'tests/offer-checker.test.ts',
+  'tests/place-time-zones.test.ts',
+  'tests/quiet-hours.test.ts',
   'tests/situation.test.ts',
   'tests/telegram-render.test.ts',
   'tests/transcript-coverage.test.ts',

@@ -6,6 +6,8 @@ import { LuaScript } from '../redis/lua-script.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
 
 const WRITE = LuaScript.fromFile(new URL('./lua/write-contact.lua', import.meta.url));
+const RESERVE_ALERT = LuaScript.fromFile(new URL('./lua/reserve-alert.lua', import.meta.url));
+const RELEASE_ALERT = LuaScript.fromFile(new URL('./lua/release-alert.lua', import.meta.url));
 
 /** subscribed: alerts go to them; stopped: they said STOP; unreachable: the platform refused (blocked, number gone). */
 export const CONTACT_STATES = ['subscribed', 'stopped', 'unreachable'] as const;
@@ -39,6 +41,8 @@ export interface Contact {
   province?: string | undefined;
   /** The country they work in or plan to go to (ISO code). */
   destination?: string | undefined;
+  /** Where they are, as a clock: an IANA zone, for their quiet hours (unknown: Indonesia's western time). */
+  timeZone?: string | undefined;
   topics: AlertTopic[];
   state: ContactState;
   consent: Consent;
@@ -49,10 +53,12 @@ export interface Contact {
 }
 
 /** The fields a subscription sets. */
-export type Subscription = Pick<Contact, 'language' | 'district' | 'province' | 'destination' | 'topics'> & { consent: Consent };
+export type Subscription = Pick<Contact, 'language' | 'district' | 'province' | 'destination' | 'timeZone' | 'topics'> & {
+  consent: Consent;
+};
 
 /** What a later turn may change: where they are, their language, the day they last wrote. */
-export type ContactUpdate = Partial<Pick<Contact, 'language' | 'district' | 'province' | 'destination' | 'lastActive'>>;
+export type ContactUpdate = Partial<Pick<Contact, 'language' | 'district' | 'province' | 'destination' | 'timeZone' | 'lastActive'>>;
 
 /** A record as stored: short field names, as every contact carries them. */
 const storedSchema = z.object({
@@ -69,6 +75,7 @@ const storedSchema = z.object({
   cs: z.string().optional(),
   so: z.string().optional(),
   la: z.string().optional(),
+  z: z.string().optional(),
 });
 
 const STATE_OF = { in: 'subscribed', out: 'stopped', gone: 'unreachable' } as const;
@@ -95,6 +102,7 @@ export class ContactBook {
       d: subscription.district ?? '',
       p: subscription.province ?? subscription.district?.slice(0, 2) ?? '',
       x: subscription.destination ?? '',
+      z: subscription.timeZone ?? '',
       t: subscription.topics.join(','),
       s: STORED_STATE.subscribed,
       cw: consent.wording,
@@ -114,6 +122,7 @@ export class ContactBook {
     if (province !== undefined) fields.p = province;
     if (update.destination !== undefined) fields.x = update.destination;
     if (update.lastActive !== undefined) fields.la = update.lastActive;
+    if (update.timeZone !== undefined) fields.z = update.timeZone;
     return (await this.write(conversationId, 'update', fields)) > 0;
   }
 
@@ -152,6 +161,32 @@ export class ContactBook {
       if (contact) contacts.push(contact);
     }
     return contacts;
+  }
+
+  /** The day each contact last wrote (YYYY-MM-DD), in the order asked; undefined where unknown. */
+  async lastActiveDays(numbers: readonly number[]): Promise<(string | undefined)[]> {
+    const pipeline = this.redis.pipeline();
+    for (const number of numbers) pipeline.hget(this.recordKey(number), 'la');
+    return ((await pipeline.exec()) ?? []).map(([error, day]) => {
+      if (error) throw error;
+      return typeof day === 'string' ? day : undefined;
+    });
+  }
+
+  /**
+   * Books one alert for the contact within `limit` a `windowMs` (what their consent
+   * promised): 'booked' (give it back with releaseAlert if it is not sent), the time from
+   * which one is free again, or 'gone' for a contact no longer in the book.
+   */
+  async reserveAlert(number: number, nowMs: number, limit: number, windowMs: number): Promise<'booked' | 'gone' | number> {
+    const nowS = Math.floor(nowMs / 1000);
+    const result = Number(await RESERVE_ALERT.run(this.redis, [this.recordKey(number)], [nowS, limit, Math.ceil(windowMs / 1000)]));
+    if (result === 0) return 'booked';
+    return result < 0 ? 'gone' : result * 1000;
+  }
+
+  async releaseAlert(number: number, bookedAtMs: number): Promise<void> {
+    await RELEASE_ALERT.run(this.redis, [this.recordKey(number)], [Math.floor(bookedAtMs / 1000)]);
   }
 
   /** A bitmap segment's bits (bit n set: contact n is in it); an empty buffer when nobody is. */
@@ -197,6 +232,7 @@ function contactFromStored(number: number, stored: Record<string, string>): Cont
     ...(record.d ? { district: record.d } : {}),
     ...(record.p ? { province: record.p } : {}),
     ...(record.x ? { destination: record.x } : {}),
+    ...(record.z ? { timeZone: record.z } : {}),
     topics: parseAlertTopics(record.t),
     state: STATE_OF[record.s],
     consent: { wording: record.cw, at: record.ca, ...(record.cs ? { source: record.cs } : {}) },

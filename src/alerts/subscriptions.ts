@@ -4,16 +4,30 @@ import type { Session } from '../engine/session.ts';
 import type { Situation } from '../engine/situation.ts';
 import type { ContactBook, ContactUpdate } from './contact-book.ts';
 
+/** The clock of where someone is (an IANA zone), from what Pelita knows of their situation. */
+export type TimeZoneOf = (place: {
+  province?: string | undefined;
+  district?: string | undefined;
+  country?: string | undefined;
+}) => string | undefined;
+
 /** Where a contact is, for targeting: their Indonesian district or province, and the country they work in or plan to. */
-function placeOf(situation: Situation | undefined): Pick<ContactUpdate, 'district' | 'province' | 'destination'> {
+function placeOf(
+  situation: Situation | undefined,
+  timeZoneOf: TimeZoneOf,
+): Pick<ContactUpdate, 'district' | 'province' | 'destination' | 'timeZone'> {
   if (!situation) return {};
   const abroadIn = situation.country && situation.country !== 'ID' ? situation.country : undefined;
   const province = situation.province ?? situation.district?.slice(0, 2);
   const destination = situation.destination ?? abroadIn;
+  // Where they are now: their Indonesian province, or the country they are in. A planned
+  // destination says nothing of their clock.
+  const timeZone = timeZoneOf({ province, district: situation.district, country: situation.country });
   return {
     ...(situation.district ? { district: situation.district } : {}),
     ...(province ? { province } : {}),
     ...(destination ? { destination } : {}),
+    ...(timeZone ? { timeZone } : {}),
   };
 }
 
@@ -23,7 +37,10 @@ function placeOf(situation: Situation | undefined): Pick<ContactUpdate, 'distric
  * a turn retried after a crash writes the same again.
  */
 export class Subscriptions {
-  constructor(private readonly book: ContactBook) {}
+  constructor(
+    private readonly book: ContactBook,
+    private readonly timeZoneOf: TimeZoneOf,
+  ) {}
 
   async applyTurn(before: Session, after: Session, effects: readonly Effect[], receivedAt: string): Promise<void> {
     const { conversationId } = after;
@@ -32,7 +49,7 @@ export class Subscriptions {
         const source = after.vars.source;
         await this.book.subscribe(conversationId, {
           language: after.language ?? 'id',
-          ...placeOf(after.situation),
+          ...placeOf(after.situation, this.timeZoneOf),
           topics: effect.topics,
           consent: { wording: effect.consent, at: receivedAt, ...(typeof source === 'string' ? { source } : {}) },
         });
@@ -41,7 +58,13 @@ export class Subscriptions {
       }
     }
     if (after.vars[ALERT_TOPICS_VARIABLE] === undefined || effects.some((effect) => effect.type === 'subscribe_alerts')) return;
-    const update = changes(before, after, receivedAt);
+    const update = changes(
+      placeOf(before.situation, this.timeZoneOf),
+      placeOf(after.situation, this.timeZoneOf),
+      before,
+      after,
+      receivedAt,
+    );
     if (update) await this.book.update(conversationId, update);
   }
 
@@ -62,10 +85,10 @@ export class Subscriptions {
 }
 
 /** What a subscriber's record must learn from this turn, if anything: at most one write a day when nothing else changes. */
-function changes(before: Session, after: Session, receivedAt: string): ContactUpdate | undefined {
+function changes(was: ContactUpdate, now: ContactUpdate, before: Session, after: Session, receivedAt: string): ContactUpdate | undefined {
   const update: ContactUpdate = {};
   if (after.language && after.language !== before.language) update.language = after.language;
-  const [was, now] = [placeOf(before.situation), placeOf(after.situation)];
+  if (now.timeZone && now.timeZone !== was.timeZone) update.timeZone = now.timeZone;
   if (now.district && now.district !== was.district) update.district = now.district;
   if (now.province && now.province !== was.province) update.province = now.province;
   if (now.destination && now.destination !== was.destination) update.destination = now.destination;

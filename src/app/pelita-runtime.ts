@@ -41,6 +41,9 @@ import { RedisKeys } from '../redis/redis-keys.ts';
 import { SessionStore } from '../pipeline/session-store.ts';
 import { ContactBook } from '../alerts/contact-book.ts';
 import { Subscriptions } from '../alerts/subscriptions.ts';
+import { BroadcastStore } from '../alerts/broadcast-store.ts';
+import { BroadcastDispatcher, type BroadcastRoute } from '../pipeline/broadcast-dispatcher.ts';
+import type { NamedToken } from '../core/same-secret.ts';
 
 export type Role = 'all' | 'gateway' | 'worker';
 
@@ -87,6 +90,10 @@ export class PelitaRuntime {
   private sharedTelegramApi: Api | undefined;
   private readonly operators: TelegramOperators | undefined;
   readonly cases: CaseDesk;
+  /** The alerts' contact book and broadcasts, for the admin API and the command line. */
+  readonly contacts: ContactBook;
+  readonly broadcasts: BroadcastStore;
+  private dispatcher: BroadcastDispatcher | undefined;
 
   private constructor(private readonly options: RuntimeOptions) {
     const { config } = options;
@@ -161,6 +168,11 @@ export class PelitaRuntime {
       say,
     });
     this.operators?.attach(this.cases);
+    this.contacts = new ContactBook(this.redis, this.keys);
+    this.broadcasts = new BroadcastStore(this.redis, this.keys, this.contacts, {
+      approvalThreshold: config.BROADCAST_APPROVAL_THRESHOLD,
+      languages: translator.languages,
+    });
   }
 
   static async start(options: RuntimeOptions): Promise<PelitaRuntime> {
@@ -219,7 +231,11 @@ export class PelitaRuntime {
     const deadline = Date.now() + graceMs;
     const left = () => Math.max(0, deadline - Date.now());
     this.replyLog.endWaits();
-    const intake = Promise.allSettled([...this.channels.map((channel) => channel.stop?.()), this.server?.close()]);
+    const intake = Promise.allSettled([
+      ...this.channels.map((channel) => channel.stop?.()),
+      this.server?.close(),
+      this.dispatcher?.stop(graceMs),
+    ]);
     await Promise.all([
       withTimeout(intake, graceMs).catch(() => undefined),
       this.cases.close(graceMs),
@@ -262,7 +278,7 @@ export class PelitaRuntime {
     }
     const sessions = new SessionStore(this.redis, this.keys, config.SESSION_TTL_DAYS * 24 * 3600);
     const secondPassAfterMs = config.ERASE_SECOND_PASS_S * 1000;
-    const contacts = new ContactBook(this.redis, this.keys);
+    const contacts = this.contacts;
     const eraser = new PersonDataEraser({ redis: this.redis, keys: this.keys, cases: this.cases.store, contacts, secondPassAfterMs, log });
     this.stopSweeping = eraser.sweepEvery(Math.min(10_000, Math.max(200, secondPassAfterMs / 2)));
     const handler = createEngineHandler({
@@ -278,7 +294,7 @@ export class PelitaRuntime {
       },
       nlu: this.options.nlu,
       answerCounts: new AnswerCounts(this.redis, this.keys),
-      subscriptions: new Subscriptions(contacts),
+      subscriptions: new Subscriptions(contacts, (place) => ctx.places.timeZoneOf(place)),
       onEscalation: (reason) => this.metrics.escalations.inc({ reason }),
       log,
     });
@@ -295,7 +311,12 @@ export class PelitaRuntime {
   private startSenders(): void {
     const { config, log } = this.options;
     const { telegram, whatsappCloud, whatsappWeb, httpCallback, outboundBurst, rememberSeconds } = config.channels;
-    const pace: Pace = (channel, sender, pacing) => this.paced(channel, sender, pacing);
+    // Broadcasts keep the pace on their own, after replies: they take each platform's sender as it is.
+    const routes = new Map<Channel, BroadcastRoute>();
+    const pace: Pace = (channel, sender, pacing) => {
+      routes.set(channel, { deliver: (batch) => sender.deliver(batch), pacing });
+      return this.paced(channel, sender, pacing);
+    };
     const common = { gateway: this.gateway, redis: this.redis, keys: this.keys, log, pace, outboundBurst };
     const modules: ChannelModule[] = [];
     const api = this.telegramApi();
@@ -331,13 +352,66 @@ export class PelitaRuntime {
       modules.push(createWhatsAppWebChannel({ ...common, settings: whatsappWeb, createClient: this.options.createWhatsAppWebClient }));
     }
     this.channels = modules;
+    this.startBroadcasts(routes);
     for (const module of modules) {
       const counted = new CountingSender(module.sender, module.channel, this.metrics);
-      this.outboundFor(module.channel).process((_conversationId, item) => counted.deliver(item.payload), {
+      this.outboundFor(module.channel).process(async (_conversationId, item) => void (await counted.deliver(item.payload)), {
         concurrency: config.WORKER_CONCURRENCY,
         log,
       });
     }
+  }
+
+  /**
+   * Sends broadcasts on the channels this process has. HTTP contacts' alerts go to the reply
+   * log (and, with a callback, to the partner, at its pace); console ones to the reply log.
+   */
+  private startBroadcasts(platforms: Map<Channel, BroadcastRoute>): void {
+    const { config, log } = this.options;
+    const routes = new Map(platforms);
+    const replyLog = this.replyLog;
+    const callback = platforms.get('http');
+    const noPace = { channel: { perSecond: 0, burst: 1 }, conversation: { perSecond: 0, burst: 1 } };
+    routes.set('http', {
+      deliver: async (batch) => {
+        await replyLog.append(batch);
+        return callback ? callback.deliver(batch) : 'delivered';
+      },
+      pacing: callback?.pacing ?? noPace,
+    });
+    routes.set('console', {
+      deliver: async (batch) => {
+        await replyLog.append(batch);
+        return 'delivered';
+      },
+      pacing: noPace,
+    });
+    const places = this.options.ctx.places;
+    this.dispatcher = new BroadcastDispatcher({
+      redis: this.redis,
+      keys: this.keys,
+      store: this.broadcasts,
+      book: this.contacts,
+      routes,
+      repliesWaiting: async (channel) => {
+        if (channel === 'http' || channel === 'console') return false;
+        const [ready, urgent] = await Promise.all([
+          this.redis.llen(this.keys.queueReady(`outbound-${channel}`)),
+          this.redis.llen(this.keys.queueUrgent(`outbound-${channel}`)),
+        ]);
+        return ready + urgent > 0;
+      },
+      // Unknown: Indonesia's western time, where most people writing to Pelita are.
+      timeZoneOf: (contact) => contact.timeZone ?? places.timeZoneOf({ country: 'ID' }) ?? 'Asia/Jakarta',
+      settings: {
+        concurrencyPerChannel: config.BROADCAST_CONCURRENCY,
+        liveShare: config.BROADCAST_LIVE_SHARE_PERCENT / 100,
+        perWeek: config.ALERTS_PER_WEEK,
+      },
+      metrics: this.metrics,
+      log,
+    });
+    this.dispatcher.start();
   }
 
   /** One Bot API client per process, shared by the channel and the operators' group. */
@@ -396,7 +470,7 @@ export class PelitaRuntime {
         : undefined,
       routes: withChannel
         ? [
-            (app) => addCaseRoutes(app, { desk: this.cases, token: config.ADMIN_TOKEN }),
+            (app) => addCaseRoutes(app, { desk: this.cases, staff: staffTokens(config) }),
             ...this.channels.flatMap((channel) => (channel.addRoutes ? [(app: FastifyInstance) => channel.addRoutes!(app)] : [])),
           ]
         : [],
@@ -404,6 +478,11 @@ export class PelitaRuntime {
     });
     await this.server.listen({ port: withChannel ? config.PORT : (config.METRICS_PORT ?? 0), host: config.HOST });
   }
+}
+
+/** Staff members' admin API tokens (ADMIN_TOKEN is one more, named "admin"). */
+export function staffTokens(config: Config): NamedToken[] {
+  return [...config.ADMIN_TOKENS, ...(config.ADMIN_TOKEN ? [{ name: 'admin', token: config.ADMIN_TOKEN }] : [])];
 }
 
 /** The partner systems' server tokens for the HTTP channel (HTTP_CHANNEL_TOKEN is one more, "default"). */

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CaseActionError, type CaseDesk, type Operator } from './case-desk.ts';
 import { CASE_STATUSES } from './case.ts';
-import { bearerToken, sameSecret } from '../core/same-secret.ts';
+import { holderOf, type NamedToken } from '../core/same-secret.ts';
 
 const operatorBody = z.object({ operator: z.string().trim().min(1).max(100) }).strict();
 const replyBody = z
@@ -15,16 +15,16 @@ const operatorOf = (name: string): Operator => ({ id: `api:${name}`, name });
 
 /**
  * The admin API for case workers without Telegram: GET /v1/cases, GET /v1/cases/:id,
- * POST /v1/cases/:id/claim|reply|resolve. Every request needs `Authorization: Bearer
- * ADMIN_TOKEN`; with no ADMIN_TOKEN set it refuses everything.
+ * POST /v1/cases/:id/claim|reply|resolve. Every request needs a staff token
+ * (`Authorization: Bearer`, ADMIN_TOKEN or ADMIN_TOKENS); with none set it refuses everything.
  */
-export function addCaseRoutes(app: FastifyInstance, deps: { desk: CaseDesk; token: string | undefined }): void {
+export function addCaseRoutes(app: FastifyInstance, deps: { desk: CaseDesk; staff: readonly NamedToken[] }): void {
   const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!deps.token || !sameSecret(bearerToken(request.headers.authorization), deps.token)) {
+    if (holderOf(request.headers.authorization, deps.staff) === undefined) {
       return reply
         .status(401)
         .header('www-authenticate', 'Bearer')
-        .send({ error: deps.token ? 'missing or wrong bearer token' : 'the admin API is off: set ADMIN_TOKEN' });
+        .send({ error: deps.staff.length > 0 ? 'missing or wrong bearer token' : 'the admin API is off: set ADMIN_TOKEN or ADMIN_TOKENS' });
     }
   };
   const act = async (reply: FastifyReply, action: () => Promise<unknown>) => {

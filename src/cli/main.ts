@@ -1,3 +1,4 @@
+import { broadcastCommand } from './broadcast-command.ts';
 import { ConfigError } from '../config/load-config.ts';
 import { ReplyTimeoutError } from '../channels/console/console-channel.ts';
 import { agenciesImportCommand } from './agencies-import-command.ts';
@@ -43,6 +44,8 @@ export async function main(argv: string[]): Promise<number> {
         return await casesShowCommand(command);
       case 'deadletters':
         return await deadLettersCommand(command);
+      case 'broadcast':
+        return await broadcastCommand(command);
       case 'help':
         process.stdout.write(`${USAGE}\n`);
         return 0;

@@ -1,5 +1,6 @@
 import { messageOf } from '../core/log/error-message.ts';
 import { parseArgs } from 'node:util';
+import { NAMED_ACTIONS, type BroadcastAction } from './broadcast-command.ts';
 
 export class UsageError extends Error {}
 
@@ -23,6 +24,12 @@ export const USAGE = `Usage:
   pelita cases list [--status open|claimed|resolved|overdue] [--json]
                                              cases for case workers, newest first
   pelita cases show ID [--json]              one case and its audit trail
+  pelita broadcast create FILE --by NAME     store an alert broadcast (YAML or JSON) as a draft
+  pelita broadcast preview ID [--json]       who it would reach (per channel, language, segment) and how it looks
+  pelita broadcast approve|send|pause|resume|cancel ID --by NAME
+                                             move a broadcast along; above the threshold another staff member approves
+  pelita broadcast status ID [--json]        sent, failed, skipped, deferred, pending and an ETA, with the audit trail
+  pelita broadcast list [--json]             every broadcast and its state
   pelita deadletters list|retry ID|drop ID [--json]
                                              messages the engine failed on too often (ids and errors, no text)
   pelita help                                this text
@@ -42,6 +49,7 @@ export type Command =
   | { name: 'cases-list'; status: 'open' | 'claimed' | 'resolved' | 'overdue' | undefined; json: boolean }
   | { name: 'cases-show'; id: string; json: boolean }
   | { name: 'deadletters'; action: 'list' | 'retry' | 'drop'; id: string | undefined; json: boolean }
+  | { name: 'broadcast'; action: BroadcastAction; target: string | undefined; by: string | undefined; json: boolean }
   | { name: 'help' };
 
 export function parseCli(argv: string[]): Command {
@@ -160,6 +168,34 @@ export function parseCli(argv: string[]): Command {
         if ((action === 'retry' || action === 'drop') && positionals.length === 1)
           return { name: 'deadletters', action, id: positionals[0], json: values.json ?? false };
         throw new UsageError('try: pelita deadletters list [--json], or pelita deadletters retry|drop CONVERSATION/MESSAGE');
+      }
+      case 'broadcast': {
+        const [action, ...options] = rest;
+        const { values, positionals } = parseArgs({
+          args: options,
+          options: { by: { type: 'string' }, json: { type: 'boolean', default: false } },
+          allowPositionals: true,
+          strict: true,
+        });
+        const actions: readonly string[] = ['create', 'preview', 'approve', 'send', 'pause', 'resume', 'cancel', 'status', 'list'];
+        if (action === undefined || !actions.includes(action)) {
+          throw new UsageError(
+            `unknown broadcast command: ${action ?? '(none)'}; try: pelita broadcast create|preview|approve|send|pause|resume|cancel|status|list`,
+          );
+        }
+        const chosen = action as BroadcastAction;
+        const wanted = chosen === 'list' ? 0 : 1;
+        if (positionals.length !== wanted) {
+          throw new UsageError(
+            chosen === 'list'
+              ? 'broadcast list takes no arguments'
+              : `broadcast ${chosen} takes one ${chosen === 'create' ? 'FILE' : 'ID'}`,
+          );
+        }
+        if (NAMED_ACTIONS.includes(chosen) && !values.by?.trim()) {
+          throw new UsageError(`broadcast ${chosen} needs --by NAME: every change is audited with who made it`);
+        }
+        return { name: 'broadcast', action: chosen, target: positionals[0], by: values.by?.trim(), json: values.json ?? false };
       }
       case 'agencies': {
         const [sub, ...options] = rest;

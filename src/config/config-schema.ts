@@ -8,6 +8,31 @@ const flag = z
   .default('0')
   .transform((value) => value === '1' || value === 'true' || value === 'yes');
 
+/** `name:token` pairs separated by commas (one per partner or staff member, so one can be rotated or revoked alone). */
+const namedTokens = z
+  .string()
+  .optional()
+  .transform((value, context) => {
+    const tokens: { name: string; token: string }[] = [];
+    for (const entry of (value ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
+      const split = entry.indexOf(':');
+      const name = entry.slice(0, split);
+      const token = entry.slice(split + 1);
+      if (split <= 0 || !/^[A-Za-z0-9_-]{1,40}$/.test(name) || token.length < 24) {
+        context.addIssue({
+          code: 'custom',
+          message: 'expected name:token pairs separated by commas, each token at least 24 characters',
+        });
+        return z.NEVER;
+      }
+      tokens.push({ name, token });
+    }
+    return tokens;
+  });
+
 const integer = (min: number, max: number, fallback: number) =>
   z.coerce
     .number({ error: `expected a whole number from ${min} to ${max}` })
@@ -56,29 +81,7 @@ export const configSchema = z
      * partner, so one can be rotated or revoked alone). HTTP_CHANNEL_TOKEN counts as one more,
      * named "default".
      */
-    HTTP_CHANNEL_TOKENS: z
-      .string()
-      .optional()
-      .transform((value, context) => {
-        const tokens: { name: string; token: string }[] = [];
-        for (const entry of (value ?? '')
-          .split(',')
-          .map((part) => part.trim())
-          .filter(Boolean)) {
-          const split = entry.indexOf(':');
-          const name = entry.slice(0, split);
-          const token = entry.slice(split + 1);
-          if (split <= 0 || !/^[A-Za-z0-9_-]{1,40}$/.test(name) || token.length < 24) {
-            context.addIssue({
-              code: 'custom',
-              message: 'expected name:token pairs separated by commas, each token at least 24 characters',
-            });
-            return z.NEVER;
-          }
-          tokens.push({ name, token });
-        }
-        return tokens;
-      }),
+    HTTP_CHANNEL_TOKENS: namedTokens,
     /** When set, /metrics asks for it as a bearer token; without it /metrics is served only on loopback. */
     METRICS_TOKEN: optionalText,
     HTTP_CALLBACK_URL: httpUrl,
@@ -179,8 +182,18 @@ export const configSchema = z
       .number({ error: 'expected a number of minutes' })
       .positive({ error: 'expected a number of minutes above 0' })
       .default(10),
-    /** Bearer token for the admin API (/v1/cases); unset: the admin API refuses everything. */
+    /** Bearer token for the admin API (/v1/cases, /v1/broadcasts), named "admin"; unset, with no ADMIN_TOKENS: the admin API refuses everything. */
     ADMIN_TOKEN: optionalText,
+    /** Staff members' own admin API tokens, `name:token` separated by commas: every action is audited with the name. */
+    ADMIN_TOKENS: namedTokens,
+    /** A broadcast to more people than this needs a second staff member's approval. */
+    BROADCAST_APPROVAL_THRESHOLD: integer(0, 100_000_000, 1000),
+    /** Broadcast recipients in flight at once per channel in one process. */
+    BROADCAST_CONCURRENCY: integer(1, 64, 4),
+    /** Percent of each channel's rate broadcasts leave to live conversations (whose replies also always go first). */
+    BROADCAST_LIVE_SHARE_PERCENT: integer(0, 90, 5),
+    /** At most this many alerts a week to one person: what the consent sentence promises (locales' alerts.consent). */
+    ALERTS_PER_WEEK: integer(1, 50, 2),
     /** Case workers answer cases through the admin API (an NGO's own console): replies may promise a human answer. */
     CASE_WORKERS_USE_ADMIN_API: flag,
   })
@@ -197,7 +210,7 @@ export const configSchema = z
         context.addIssue({ code: 'custom', path: [name], message: `required with ${cloudSet.join(', ')}: the Cloud API needs all four` });
       }
     }
-    if (config.CASE_WORKERS_USE_ADMIN_API && !config.ADMIN_TOKEN) {
+    if (config.CASE_WORKERS_USE_ADMIN_API && !config.ADMIN_TOKEN && config.ADMIN_TOKENS.length === 0) {
       context.addIssue({
         code: 'custom',
         path: ['ADMIN_TOKEN'],

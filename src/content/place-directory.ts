@@ -15,13 +15,55 @@ export interface Place {
   names?: Record<string, string>;
   /** For a district, its province's code. */
   provinceCode?: string;
+  /** IANA time zone of a country or province; a district has its province's. */
+  timeZone?: string;
+}
+
+/** Where a person is, as a contact record or a situation holds it. */
+export interface PlaceCodes {
+  province?: string | undefined;
+  district?: string | undefined;
+  country?: string | undefined;
 }
 
 const countriesSchema = z.object({
   countries: z.array(
-    z.object({ code: z.string().regex(/^[A-Z]{2}$/), names: z.record(z.string(), z.string()), aliases: z.array(z.string()) }).strict(),
+    z
+      .object({
+        code: z.string().regex(/^[A-Z]{2}$/),
+        names: z.record(z.string(), z.string()),
+        aliases: z.array(z.string()),
+        // Optional here only so that a missing one is reported below, with the country's code.
+        time_zone: z.string().optional(),
+      })
+      .strict()
+      .superRefine((country, context) => {
+        const problem = timeZoneProblem(country.time_zone, 'Asia/Kuala_Lumpur');
+        if (problem) context.addIssue({ code: 'custom', path: ['time_zone'], message: `${country.code}: ${problem}` });
+      }),
   ),
 });
+
+/**
+ * An IANA zone name ("Area/Location") that Intl accepts. Intl.supportedValuesOf('timeZone')
+ * would reject valid names ICU does not list as canonical (Asia/Ho_Chi_Minh, Asia/Yangon),
+ * and the Area/Location shape keeps out "UTC" and fixed offsets, which no place observes.
+ */
+function isTimeZone(name: string): boolean {
+  if (!/^[A-Z][A-Za-z]*(\/[A-Za-z0-9_+-]+)+$/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What is wrong with a place's `time_zone`, if anything. */
+function timeZoneProblem(name: string | undefined, example: string): string | undefined {
+  if (!name) return `time_zone is required: an IANA time zone like ${example}`;
+  return isTimeZone(name) ? undefined : `time_zone "${name}" is not an IANA time zone (like ${example})`;
+}
 
 /** The longest place name, in words, worth looking for inside a sentence. */
 const MAX_WORDS = 4;
@@ -47,6 +89,22 @@ export class PlaceDirectory {
 
   get(kind: PlaceKind, code: string): Place | undefined {
     return this.byCode.get(`${kind}:${code}`);
+  }
+
+  /**
+   * The IANA time zone a person is in: their province's, or their district's province's
+   * (WIB, WITA or WIT), else their country's; undefined when none of them is known. A
+   * district or province means they are in Indonesia now, so it wins over the country.
+   */
+  timeZoneOf(place: PlaceCodes): string | undefined {
+    const districtProvince = place.district
+      ? (this.get('district', place.district)?.provinceCode ?? place.district.slice(0, 2))
+      : undefined;
+    for (const province of [place.province, districtProvince]) {
+      const timeZone = province ? this.get('province', province)?.timeZone : undefined;
+      if (timeZone) return timeZone;
+    }
+    return place.country ? this.get('country', place.country)?.timeZone : undefined;
   }
 
   /** A place's name as a person reading `language` knows it. */
@@ -110,25 +168,51 @@ export function loadPlaces(placesDir: string): PlaceDirectory {
   for (const country of countries.countries) {
     const names = Object.values(country.names);
     entries.push({
-      place: { kind: 'country', code: country.code, name: country.names.en ?? names[0] ?? country.code, names: country.names },
+      place: {
+        kind: 'country',
+        code: country.code,
+        name: country.names.en ?? names[0] ?? country.code,
+        names: country.names,
+        timeZone: country.time_zone!,
+      },
       aliases: [...names, ...country.aliases],
     });
   }
-  for (const [code, name] of readCsv(path.join(placesDir, 'provinces.csv'), 2)) {
-    entries.push({ place: { kind: 'province', code: code!, name: name! }, aliases: provinceAliases(name!) });
+  const provincesFile = path.join(placesDir, 'provinces.csv');
+  const zoneOfProvince = new Map<string, string>();
+  for (const { cells, line } of readCsv(provincesFile, ['code', 'name', 'time_zone'])) {
+    const [code, name, timeZone] = cells as [string, string, string];
+    const problem = timeZoneProblem(timeZone, 'Asia/Jakarta');
+    if (problem) throw new ContentError(provincesFile, `${code} ${name}: ${problem}`, line);
+    zoneOfProvince.set(code, timeZone);
+    entries.push({ place: { kind: 'province', code, name, timeZone }, aliases: provinceAliases(name) });
   }
-  for (const [code, provinceCode, name] of readCsv(path.join(placesDir, 'districts.csv'), 3)) {
-    entries.push({ place: { kind: 'district', code: code!, provinceCode: provinceCode!, name: name! }, aliases: districtAliases(name!) });
+  for (const { cells } of readCsv(path.join(placesDir, 'districts.csv'), ['code', 'province_code', 'name'])) {
+    const [code, provinceCode, name] = cells;
+    const timeZone = zoneOfProvince.get(provinceCode!);
+    entries.push({
+      place: { kind: 'district', code: code!, provinceCode: provinceCode!, name: name!, ...(timeZone ? { timeZone } : {}) },
+      aliases: districtAliases(name!),
+    });
   }
   return new PlaceDirectory(entries);
 }
 
-function readCsv(file: string, columns: number): string[][] {
-  const [, ...rows] = readContentText(file).split(/\r?\n/).filter(Boolean);
-  return rows.map((row, index) => {
-    const cells = row.split(',');
-    if (cells.length !== columns) throw new ContentError(file, `expected ${columns} columns`, index + 2);
-    return cells;
+/** The rows of a CSV file whose first line must be `header`; no cell holds a comma. */
+function readCsv(file: string, header: readonly string[]): { cells: string[]; line: number }[] {
+  const [first, ...rows] = readContentText(file)
+    .split(/\r?\n/)
+    .map((text, index) => ({ text, line: index + 1 }))
+    .filter(({ text }) => text);
+  if (first?.text !== header.join(',')) {
+    throw new ContentError(file, `expected the columns ${header.join(',')}, found "${first?.text ?? ''}"`, first?.line);
+  }
+  return rows.map(({ text, line }) => {
+    const cells = text.split(',');
+    if (cells.length !== header.length) {
+      throw new ContentError(file, `${cells[0]}: expected ${header.length} columns (${header.join(',')}), found ${cells.length}`, line);
+    }
+    return { cells, line };
   });
 }
 

@@ -2,7 +2,7 @@ import { rememberEntities } from './remember-entities.ts';
 import { isQuestion, type QuestionNode } from '../flows/flow-schema.ts';
 import type { Position } from '../flows/flow-set.ts';
 import type { Inbound } from '../core/messages/inbound.ts';
-import type { Reply } from '../core/messages/reply.ts';
+import { flowOfButton, type Reply } from '../core/messages/reply.ts';
 import type { Effect } from './effects.ts';
 import type { EngineContext } from './engine-context.ts';
 import { CHATTER_CONFIDENCE, ENGINE_CONTACTS, INVALID_KEYS, NOT_UNDERSTOOD } from './engine-keys.ts';
@@ -64,6 +64,10 @@ export function step(previous: Session, inbound: Inbound, ctx: EngineContext): S
   const question = waiting && waitingNode && isQuestion(waitingNode) ? { node: waitingNode, at: waiting } : undefined;
   rememberEntities(session, inbound, question?.node.type === 'ask' && question.node.input === 'text');
   const turn: Turn = { ctx, inbound, session, replies: [], effects: [], trail: [] };
+
+  // A broadcast's button ("check an offer") starts its flow wherever the person was.
+  const buttonFlow = ctx.flows.flows.get(flowOfButton(inbound.choice) ?? '');
+  if (buttonFlow) return run(turn, { flow: buttonFlow.id, node: buttonFlow.start });
 
   // Danger, whole-message keywords and phrases of flows that answer ("nomor hotline") first;
   // then a typed question the answer bank knows, which answers it better than the menu its

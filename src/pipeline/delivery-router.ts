@@ -41,7 +41,7 @@ export class DeliveryRouter {
     const channel = channelOf(batch.conversationId);
     if (this.isPull(channel)) {
       this.pullSenders[channel] ??= new CountingSender(new ReplyLogSender(this.deps.replyLog), channel, this.deps.metrics);
-      return this.pullSenders[channel].deliver(batch);
+      return this.pullSenders[channel].deliver(batch).then(() => undefined);
     }
     return this.deps
       .outboundFor(channel)

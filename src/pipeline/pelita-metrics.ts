@@ -29,6 +29,7 @@ export class PelitaMetrics implements QueueObserver {
   readonly limitedIn: Counter<'channel'>;
   readonly escalations: Counter<'reason'>;
   readonly retryAfterPauses: Counter<'channel'>;
+  readonly broadcastRecipients: Counter<'broadcast' | 'channel' | 'outcome'>;
   private readonly queues: QueueDepthSource[] = [];
 
   constructor() {
@@ -94,6 +95,12 @@ export class PelitaMetrics implements QueueObserver {
       name: 'pelita_escalations_total',
       help: 'Escalations requested, by reason',
       labelNames: ['reason'],
+      registers,
+    });
+    this.broadcastRecipients = new Counter({
+      name: 'pelita_broadcast_recipients_total',
+      help: 'Broadcast recipients by what became of them (sent, failed, skipped:<reason>), by broadcast and channel',
+      labelNames: ['broadcast', 'channel', 'outcome'],
       registers,
     });
     this.retryAfterPauses = new Counter({

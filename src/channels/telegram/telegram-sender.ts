@@ -4,7 +4,7 @@ import type { Logger } from '../../core/log/logger.ts';
 import type { OutboundBatch } from '../../core/messages/reply.ts';
 import { RetryAfterError } from '../../core/retry-after-error.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
-import type { ChannelSender } from '../../core/channel-sender.ts';
+import type { ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
 import { renderForTelegram } from './telegram-render.ts';
 
 /** How long a blocked bot stays quiet towards that person (they can unblock and write again). */
@@ -20,10 +20,10 @@ const UNREACHABLE_SECONDS = 90 * 24 * 3600;
 export class TelegramSender implements ChannelSender {
   constructor(private readonly deps: { api: Api; redis: Redis; keys: RedisKeys; rememberSeconds: number; log: Logger }) {}
 
-  async deliver(batch: OutboundBatch): Promise<void> {
+  async deliver(batch: OutboundBatch): Promise<DeliveryResult> {
     const { api, redis, keys, rememberSeconds, log } = this.deps;
     const chatId = batch.conversationId.slice('telegram:'.length);
-    if ((await redis.exists(keys.unreachable(batch.conversationId))) === 1) return;
+    if ((await redis.exists(keys.unreachable(batch.conversationId))) === 1) return 'unreachable';
     for (const reply of batch.replies) {
       for (const [part, message] of renderForTelegram(reply).entries()) {
         const mark = keys.delivered('telegram', batch.conversationId, `${reply.id}#${part}`);
@@ -41,12 +41,13 @@ export class TelegramSender implements ChannelSender {
           if (error instanceof GrammyError && error.error_code === 403) {
             await redis.set(keys.unreachable(batch.conversationId), '1', 'EX', UNREACHABLE_SECONDS);
             log.warn({ channel: 'telegram' }, 'the person blocked the bot; their replies are dropped');
-            return;
+            return 'unreachable';
           }
           throw error;
         }
         await redis.set(mark, '1', 'EX', rememberSeconds);
       }
     }
+    return 'delivered';
   }
 }

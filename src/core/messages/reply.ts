@@ -29,6 +29,18 @@ export interface OutboundBatch {
   language?: string;
   /** An emergency's replies: delivered before ordinary ones waiting on the same channel. */
   urgent?: boolean;
+  /**
+   * For WhatsApp contacts outside the 24-hour window: the approved template to send instead
+   * (a broadcast's own, with its parameters). Without it, the channel's configured one.
+   */
+  template?: MessageTemplate;
+}
+
+/** An approved WhatsApp message template and the values of its body parameters, in order. */
+export interface MessageTemplate {
+  name: string;
+  language: string;
+  parameters?: string[];
 }
 
 const choiceSchema = z.object({ id: z.string(), label: z.string() });
@@ -41,7 +53,18 @@ export const outboundBatchSchema: z.ZodType<OutboundBatch> = z.object({
   receivedAt: z.string().optional(),
   language: z.string().optional(),
   urgent: z.boolean().optional(),
+  template: z.object({ name: z.string(), language: z.string(), parameters: z.array(z.string()).optional() }).optional(),
 });
+
+/** A button that starts a flow from wherever the person is (a broadcast's "check an offer"). */
+export function flowButtonId(flow: string): string {
+  return `start:${flow}`;
+}
+
+/** The flow a pressed button starts, when it is such a button. */
+export function flowOfButton(choice: string | undefined): string | undefined {
+  return choice?.startsWith('start:') ? choice.slice('start:'.length) : undefined;
+}
 
 export function replyIdOf(inReplyTo: string, position: number): string {
   return `${inReplyTo}:${position + 1}`;

@@ -1,4 +1,4 @@
-import type { ChannelSender } from '../../core/channel-sender.ts';
+import type { ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
 import type { OutboundBatch } from '../../core/messages/reply.ts';
 import type { PelitaMetrics } from '../pelita-metrics.ts';
 
@@ -10,9 +10,10 @@ export class CountingSender implements ChannelSender {
     private readonly metrics: PelitaMetrics,
   ) {}
 
-  async deliver(batch: OutboundBatch): Promise<void> {
-    await this.inner.deliver(batch);
-    countDelivered(this.metrics, this.channel, batch);
+  async deliver(batch: OutboundBatch): Promise<DeliveryResult> {
+    const result = await this.inner.deliver(batch);
+    if (result === 'delivered') countDelivered(this.metrics, this.channel, batch);
+    return result;
   }
 }
 

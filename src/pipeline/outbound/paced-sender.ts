@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ChannelSender } from '../../core/channel-sender.ts';
+import type { ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
 import type { Logger } from '../../core/log/logger.ts';
 import type { OutboundBatch } from '../../core/messages/reply.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
@@ -38,7 +38,7 @@ export class PacedSender implements ChannelSender {
     this.channelBucket = new PaceLimiter(deps.redis, deps.keys.pace(deps.channel, 'all'), deps.pacing.channel);
   }
 
-  async deliver(batch: OutboundBatch): Promise<void> {
+  async deliver(batch: OutboundBatch): Promise<DeliveryResult> {
     const { redis, keys, channel, pacing, log } = this.deps;
     const conversationBucket = new PaceLimiter(redis, keys.pace(channel, batch.conversationId), pacing.conversation);
     const cost = Math.max(1, batch.replies.length);
@@ -50,8 +50,7 @@ export class PacedSender implements ChannelSender {
       const wait = Math.max(forChannel, forConversation);
       if (wait > 0) await sleep(wait);
       try {
-        await this.inner.deliver(batch);
-        return;
+        return await this.inner.deliver(batch);
       } catch (error) {
         if (!(error instanceof RetryAfterError)) throw error;
         this.deps.onRateLimited?.();
