@@ -60,8 +60,18 @@ export class BroadcastQueue {
     await DEFER.run(this.redis, [k.inFlight(channel), k.pending(channel), k.deferred, k.counts], [number, atMs, `deferred:${why}`]);
   }
 
-  /** Takes back what dead processes held in this broadcast. Returns how many went back to pending and how many were interrupted. */
-  async recover(k: BroadcastKeys, nowMs: number): Promise<{ pending: number; interrupted: number }> {
+  /** Puts a recipient this process claimed, but could not handle (Redis away), back on pending; false when it was no longer only claimed. */
+  async release(k: BroadcastKeys, channel: Channel, number: number, nowMs: number): Promise<boolean> {
+    const args = [number, `${this.owner}:claimed`, nowMs, '0'];
+    return (await RECOVER.run(this.redis, [k.inFlight(channel), k.pending(channel), k.interrupted, k.counts], args)) === 'pending';
+  }
+
+  /**
+   * Takes back what dead processes held in this broadcast, and this process's own orphans
+   * (held in Redis, but not being worked on here: `working` says what is, as
+   * `channel:number`). Returns how many went back to pending and how many were interrupted.
+   */
+  async recover(k: BroadcastKeys, nowMs: number, working: ReadonlySet<string>): Promise<{ pending: number; interrupted: number }> {
     const found = { pending: 0, interrupted: 0 };
     for (const channel of CHANNELS) {
       const held = await this.redis.hgetall(k.inFlight(channel));
@@ -70,11 +80,13 @@ export class BroadcastQueue {
       const alive = await Promise.all(owners.map(async (owner) => (await this.redis.exists(this.heartbeatKey(owner))) === 1));
       const dead = new Set(owners.filter((_, index) => !alive[index]));
       for (const [number, value] of Object.entries(held)) {
-        if (!dead.has(value.slice(0, value.lastIndexOf(':')))) continue;
+        const owner = value.slice(0, value.lastIndexOf(':'));
+        const orphan = owner === this.owner && !working.has(`${channel}:${number}`);
+        if (!dead.has(owner) && !orphan) continue;
         const result = await RECOVER.run(
           this.redis,
           [k.inFlight(channel), k.pending(channel), k.interrupted, k.counts],
-          [number, value, nowMs],
+          [number, value, nowMs, orphan ? '1' : '0'],
         );
         if (result === 'pending') found.pending += 1;
         if (result === 'interrupted') found.interrupted += 1;

@@ -58,6 +58,8 @@ export class BroadcastDispatcher {
   private loops: Promise<void>[] = [];
   private sendable: Sendable[] = [];
   private turn = 0;
+  /** Recipients this process is handling now, per broadcast, as `channel:number`. */
+  private readonly working = new Map<string, Set<string>>();
   private readonly pacers = new Map<Channel, BroadcastPacer>();
 
   constructor(
@@ -123,7 +125,7 @@ export class BroadcastDispatcher {
           if (expires && Date.parse(expires) <= Date.now()) {
             for (const channel of CHANNELS) await store.dropPending(k, channel, 'expired');
           }
-          if (now - lastRecovery >= RECOVER_EVERY_MS) await this.queue.recover(k, Date.now());
+          if (now - lastRecovery >= RECOVER_EVERY_MS) await this.queue.recover(k, Date.now(), this.workingOn(id));
           if (await store.completeIfFinished(id, new Date())) continue;
           sendable.push({ id, k, definition: record.definition });
         }
@@ -144,12 +146,44 @@ export class BroadcastDispatcher {
           await sleep(LOOK_EVERY_MS);
           continue;
         }
-        await this.handle(claimed.broadcast, channel, claimed.number);
+        const working = this.workingOn(claimed.broadcast.id);
+        const item = `${channel}:${claimed.number}`;
+        working.add(item);
+        try {
+          await this.handle(claimed.broadcast, channel, claimed.number);
+        } catch (error) {
+          // Before the platform was called (every later step records its outcome itself):
+          // the recipient goes back, for this process or another to try again.
+          this.deps.log.warn({ err: error, channel }, 'broadcasts: a recipient could not be handled; it goes back for another try');
+          await this.giveBack(claimed.broadcast, channel, claimed.number);
+        } finally {
+          working.delete(item);
+        }
       } catch (error) {
-        this.deps.log.warn({ err: error, channel }, 'broadcasts: a recipient could not be handled; it stays for another try');
+        this.deps.log.warn({ err: error, channel }, 'broadcasts: could not take the next recipient; trying again');
         await sleep(1000);
       }
     }
+  }
+
+  private async giveBack(broadcast: Sendable, channel: Channel, number: number): Promise<void> {
+    for (let wait = 200; this.running || wait <= 1600; wait = Math.min(wait * 2, 5_000)) {
+      try {
+        await this.queue.release(broadcast.k, channel, number, Date.now());
+        return;
+      } catch {
+        await sleep(wait);
+      }
+    }
+  }
+
+  private workingOn(id: string): Set<string> {
+    let working = this.working.get(id);
+    if (!working) {
+      working = new Set();
+      this.working.set(id, working);
+    }
+    return working;
   }
 
   /** The next due recipient on the channel, taking broadcasts in turn so a large one does not hold up a small one. */
@@ -223,8 +257,13 @@ export class BroadcastDispatcher {
         : {}),
     };
     const result = await this.deliver(channel, batch, pacer);
-    if (result !== 'delivered') await book.releaseAlert(number, now);
-    if (result === 'unreachable') await book.markUnreachable(contact.conversationId);
+    // From here the outcome is known and must be recorded whatever else fails.
+    try {
+      if (result !== 'delivered') await book.releaseAlert(number, now);
+      if (result === 'unreachable') await book.markUnreachable(contact.conversationId);
+    } catch (error) {
+      this.deps.log.warn({ err: error, channel }, 'broadcasts: a contact could not be updated after sending');
+    }
     await finish(result === 'delivered' ? 'sent' : result === 'failed' ? 'failed' : `skipped:${result}`);
   }
 
