@@ -10,8 +10,10 @@ import { createWhatsAppCloudChannel } from '../channels/whatsapp-cloud/whatsapp-
 import { createWhatsAppWebChannel, type WhatsAppWebClientFactory } from '../channels/whatsapp-web/whatsapp-web-channel.ts';
 import { CaseDesk } from '../cases/case-desk.ts';
 import { addCaseRoutes } from '../cases/cases-http.ts';
+import { addBroadcastRoutes } from './broadcasts-http.ts';
 import type { Redis } from 'ioredis';
 import { ConfigError } from '../config/load-config.ts';
+import { PELITA_VERSION } from '../config/content-paths.ts';
 import { HttpAccess, isLoopback } from '../channels/http/http-access.ts';
 import { buildHttpServer } from '../channels/http/http-server.ts';
 import type { ChannelSender } from '../core/channel-sender.ts';
@@ -468,9 +470,20 @@ export class PelitaRuntime {
       metrics: metricsOpen
         ? { contentType: this.metrics.registry.contentType, render: () => this.metrics.registry.metrics(), token: config.METRICS_TOKEN }
         : undefined,
+      docs: withChannel ? { version: PELITA_VERSION } : undefined,
       routes: withChannel
         ? [
             (app) => addCaseRoutes(app, { desk: this.cases, staff: staffTokens(config) }),
+            (app) =>
+              addBroadcastRoutes(app, {
+                store: this.broadcasts,
+                book: this.contacts,
+                redis: this.redis,
+                keys: this.keys,
+                translator: this.options.ctx.translator,
+                approvalThreshold: config.BROADCAST_APPROVAL_THRESHOLD,
+                staff: staffTokens(config),
+              }),
             ...this.channels.flatMap((channel) => (channel.addRoutes ? [(app: FastifyInstance) => channel.addRoutes!(app)] : [])),
           ]
         : [],

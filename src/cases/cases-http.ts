@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CaseActionError, type CaseDesk, type Operator } from './case-desk.ts';
 import { CASE_STATUSES } from './case.ts';
-import { holderOf, type NamedToken } from '../core/same-secret.ts';
+import type { NamedToken } from '../core/same-secret.ts';
+import { requireStaff } from '../core/staff-auth.ts';
 
 const operatorBody = z.object({ operator: z.string().trim().min(1).max(100) }).strict();
 const replyBody = z
@@ -19,14 +20,7 @@ const operatorOf = (name: string): Operator => ({ id: `api:${name}`, name });
  * (`Authorization: Bearer`, ADMIN_TOKEN or ADMIN_TOKENS); with none set it refuses everything.
  */
 export function addCaseRoutes(app: FastifyInstance, deps: { desk: CaseDesk; staff: readonly NamedToken[] }): void {
-  const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (holderOf(request.headers.authorization, deps.staff) === undefined) {
-      return reply
-        .status(401)
-        .header('www-authenticate', 'Bearer')
-        .send({ error: deps.staff.length > 0 ? 'missing or wrong bearer token' : 'the admin API is off: set ADMIN_TOKEN or ADMIN_TOKENS' });
-    }
-  };
+  const authorize = requireStaff(deps.staff);
   const act = async (reply: FastifyReply, action: () => Promise<unknown>) => {
     try {
       return reply.send(await action());

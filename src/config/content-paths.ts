@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -30,3 +31,7 @@ export function contentPathsFrom(env: NodeJS.ProcessEnv): ContentPaths {
  * the shipped content. What `pelita start` reads is `config.content`.
  */
 export const SHIPPED_CONTENT: ContentPaths = contentPathsFrom({});
+
+/** Pelita's version, from package.json: shown in the OpenAPI document. */
+export const PELITA_VERSION: string = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;

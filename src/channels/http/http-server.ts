@@ -2,6 +2,8 @@ import { bearerToken, sameSecret } from '../../core/same-secret.ts';
 import type { HttpAccess } from './http-access.ts';
 import type { Socket } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import type { Redis } from 'ioredis';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../../core/log/logger.ts';
@@ -21,6 +23,8 @@ export interface HttpServerDeps {
   routes?: ((app: FastifyInstance) => void)[] | undefined;
   /** Prometheus text for /metrics; with a token, only for callers that send it. */
   metrics?: { contentType: string; render: () => Promise<string>; token?: string | undefined } | undefined;
+  /** The OpenAPI document of the routes (served at /docs/json, with a page at /docs); off in a worker process. */
+  docs?: { version: string } | undefined;
   /** Limits on what one address may use (see HTTP_REQUESTS_PER_MIN_PER_IP, HTTP_CONNECTIONS_PER_IP). */
   limits?: HttpLimits | undefined;
   log: Logger;
@@ -77,6 +81,22 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
         allowList: (request) => NOT_RATE_LIMITED.test(request.url) || limits.exempt(request),
       });
     }
+  }
+
+  if (deps.docs) {
+    // Before any route: the document is made from the routes declared after it.
+    await app.register(swagger, {
+      openapi: {
+        info: {
+          title: 'Pelita',
+          version: deps.docs.version,
+          description:
+            'The HTTP channel (partners, the web chat) and the admin API (cases, broadcasts). Admin routes take a staff token: Authorization: Bearer <token> from ADMIN_TOKENS or ADMIN_TOKEN.',
+        },
+        components: { securitySchemes: { staffToken: { type: 'http', scheme: 'bearer' } } },
+      },
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
   }
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
