@@ -271,7 +271,12 @@ export class PelitaRuntime {
     const { config, log } = this.options;
     // A human answer is promised only where an operators' channel exists to give one.
     const caseWorkers = this.operators !== undefined || config.CASE_WORKERS_USE_ADMIN_API;
-    const ctx = { ...this.options.ctx, caseWorkers, contactSourceMaxAgeMonths: config.CONTACT_SOURCE_MAX_AGE_MONTHS };
+    const ctx = {
+      ...this.options.ctx,
+      caseWorkers,
+      contactSourceMaxAgeMonths: config.CONTACT_SOURCE_MAX_AGE_MONTHS,
+      alertsPerWeek: config.ALERTS_PER_WEEK,
+    };
     if (!caseWorkers) {
       log.warn(
         { settings: ['OPERATORS_TELEGRAM_CHAT_ID', 'CASE_WORKERS_USE_ADMIN_API'] },

@@ -25,6 +25,8 @@ export interface EngineContext {
   caseWorkers?: boolean;
   /** Months after which a contact's newest source is labelled as old next to the number. */
   contactSourceMaxAgeMonths?: number;
+  /** At most this many alerts a week to one person: sentences read it as `alerts_per_week` (the consent says it). */
+  alertsPerWeek?: number;
   /** Nodes run for one message before a loop is declared; keeps a content mistake from hanging a worker. */
   maxSteps?: number;
 }

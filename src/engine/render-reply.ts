@@ -1,3 +1,4 @@
+import { DEFAULT_ALERTS_PER_WEEK } from '../core/messages/alert-topics.ts';
 import type { Choice, QuestionNode, VariableValue } from '../flows/flow-schema.ts';
 import type { Reply, ReplyChoice } from '../core/messages/reply.ts';
 import { dialledAs, sourceIsOld } from './dial-contact.ts';
@@ -51,7 +52,11 @@ export function renderContactLines(turn: Turn, contactIds: readonly string[], la
  */
 export function textVariables(turn: Turn, language: string): Record<string, VariableValue> {
   const situation = turn.session.situation ?? {};
-  const values: Record<string, VariableValue> = { ...turn.session.vars, language };
+  const values: Record<string, VariableValue> = {
+    ...turn.session.vars,
+    language,
+    alerts_per_week: turn.ctx.alertsPerWeek ?? DEFAULT_ALERTS_PER_WEEK,
+  };
   for (const name of SITUATION_VARIABLES) {
     const value = readSituationVariable(situation, name);
     if (value !== undefined) values[name] = value;

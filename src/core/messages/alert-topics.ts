@@ -18,6 +18,9 @@ export function isAlertTopic(value: string): value is AlertTopic {
   return (ALERT_TOPICS as readonly string[]).includes(value);
 }
 
+/** How many alerts a week one person gets at most, unless configured otherwise (ALERTS_PER_WEEK). */
+export const DEFAULT_ALERTS_PER_WEEK = 2;
+
 /** Topics as a flow variable keeps them ("scam_alerts,job_programmes"), known ones only, in the list's order. */
 export function parseAlertTopics(value: unknown): AlertTopic[] {
   if (typeof value !== 'string') return [];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseAlertTopics } from '../../core/messages/alert-topics.ts';
 import type { SubscribeAlertsNode } from '../../flows/flow-schema.ts';
+import { textVariables } from '../render-reply.ts';
 import { languageOf, type NodeOutcome, type Turn } from '../turn.ts';
 
 /** The session variable that says the person gets alerts, and on what; flows branch on it. */
@@ -14,7 +15,9 @@ export const ALERT_TOPICS_VARIABLE = 'alert_topics';
 export function runSubscribeAlerts(node: SubscribeAlertsNode, turn: Turn): NodeOutcome {
   const topics = parseAlertTopics(turn.session.vars[node.topics]);
   if (topics.length === 0) return { kind: 'error', message: `subscribe_alerts: variable "${node.topics}" holds no known topic` };
-  const words = turn.ctx.translator.t(node.consent, languageOf(turn));
+  // The words as shown, with their values ("at most 2 a week"): another limit is another consent.
+  const language = languageOf(turn);
+  const words = turn.ctx.translator.t(node.consent, language, textVariables(turn, language));
   const digest = createHash('sha256').update(words).digest('hex').slice(0, 8);
   turn.effects.push({ type: 'subscribe_alerts', topics, consent: `${node.consent}#${digest}` });
   turn.session.vars[ALERT_TOPICS_VARIABLE] = topics.join(',');
