@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContactBook } from '../src/alerts/contact-book.ts';
@@ -5,6 +8,7 @@ import { findAudience } from '../src/alerts/audience.ts';
 import type { PelitaRuntime } from '../src/app/pelita-runtime.ts';
 import { loadEngineContext } from '../src/app/load-engine-context.ts';
 import { cloudWebhook, sign, startFakeGraphApi } from './harness/fake-graph-api.ts';
+import { fakeClientFactory, textMessage } from './harness/fake-whatsapp-client.ts';
 import { startTestPelita } from './harness/test-pelita.ts';
 import {
   recordingTransformer,
@@ -20,6 +24,7 @@ import {
  * stand-in) and HTTP, on a real Redis; then what the contact book holds.
  */
 const bed = useTelegramTestbed();
+const whatsappWeb = fakeClientFactory();
 const SECRET = 'app-secret-for-alert-tests';
 const { translator } = loadEngineContext();
 
@@ -42,10 +47,16 @@ beforeAll(async () => {
       WHATSAPP_CLOUD_APP_SECRET: SECRET,
       WHATSAPP_CLOUD_VERIFY_TOKEN: 'verify-token-for-alert-tests',
       WHATSAPP_API_BASE: graph.url,
+      WHATSAPP_WEB_ENABLED: '1',
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pelita-alerts-')),
+      WHATSAPP_WEB_RATE_PER_S: '100',
+      CHROMIUM_PATH: '/opt/test/chromium',
     },
     'all',
-    { configureTelegramApi: recordingTransformer(calls) },
+    { configureTelegramApi: recordingTransformer(calls), createWhatsAppWebClient: whatsappWeb.factory },
   ));
+  while (whatsappWeb.clients.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  whatsappWeb.clients.at(-1)?.emit('ready');
   book = new ContactBook(runtime.redis, runtime.keys);
 });
 afterAll(async () => {
@@ -103,6 +114,25 @@ function onWhatsAppCloud(waId: string): Person {
   };
 }
 
+function onWhatsAppWeb(phone: string): Person {
+  const chat = `${phone}@c.us`;
+  let counter = 0;
+  const sent = () => whatsappWeb.clients.flatMap((client) => client.sent).filter((message) => message.chatId === chat);
+  return {
+    conversationId: `whatsapp-web:${chat}`,
+    say: async (text) => {
+      const before = sent().length;
+      counter += 1;
+      whatsappWeb.clients.at(-1)?.emit('message', textMessage(chat, `W${counter}`, text));
+      return settled(async () =>
+        sent()
+          .slice(before)
+          .map((message) => message.text),
+      );
+    },
+  };
+}
+
 function onHttp(from: string): Person {
   let counter = 0;
   let cursor = '0';
@@ -151,6 +181,7 @@ const people: [string, () => Person, string][] = [
   ['Telegram', () => onTelegram(8101), 'en'],
   ['WhatsApp Cloud', () => onWhatsAppCloud('628123450001'), 'id'],
   ['HTTP', () => onHttp('6281234500002'), 'id'],
+  ['WhatsApp Web', () => onWhatsAppWeb('6281234500006'), 'en'],
 ];
 
 describe('alerts: subscribe and stop on every channel', () => {
