@@ -3,7 +3,7 @@ import { BroadcastStore } from '../src/alerts/broadcast-store.ts';
 import type { ContactBook, Subscription } from '../src/alerts/contact-book.ts';
 import type { PelitaRuntime } from '../src/app/pelita-runtime.ts';
 import type { LoggedReply } from '../src/pipeline/reply-log/reply-log.ts';
-import { startFakeGraphApi } from './harness/fake-graph-api.ts';
+import { cloudWebhook, sign, startFakeGraphApi } from './harness/fake-graph-api.ts';
 import { startTestPelita } from './harness/test-pelita.ts';
 import { botMessagesTo, recordingTransformer, TEST_BOT_TOKEN, useTelegramTestbed, type RecordedCall } from './harness/telegram-emulator.ts';
 
@@ -15,6 +15,7 @@ import { botMessagesTo, recordingTransformer, TEST_BOT_TOKEN, useTelegramTestbed
 const bed = useTelegramTestbed();
 let graph: Awaited<ReturnType<typeof startFakeGraphApi>>;
 let runtime: PelitaRuntime;
+let baseUrl: string;
 let book: ContactBook;
 let store: BroadcastStore;
 const calls: RecordedCall[] = [];
@@ -24,13 +25,15 @@ let tooManyLeft = 0;
 
 beforeAll(async () => {
   graph = await startFakeGraphApi();
-  ({ runtime } = await startTestPelita(
+  ({ runtime, baseUrl } = await startTestPelita(
     bed.redis,
     {
       TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
       TELEGRAM_API_ROOT: bed.emulator.config.apiURL,
       // Slow enough to act while a broadcast is under way.
       TELEGRAM_RATE_PER_S: '4',
+      // Broadcasts stay a burst below the channel's rate: with one, that is 3 a second here.
+      OUTBOUND_BURST: '1',
       WHATSAPP_CLOUD_ACCESS_TOKEN: 'EAAG-test',
       WHATSAPP_CLOUD_PHONE_NUMBER_ID: '1098765',
       WHATSAPP_CLOUD_APP_SECRET: 'app-secret-for-broadcast-tests',
@@ -186,6 +189,23 @@ describe('broadcasts', () => {
         },
       }),
     ]);
+    expect(to('62811000001')[0]?.body.biz_opaque_callback_data).toBe('bc-t5-template');
+    // WhatsApp reports delivery and reading of tagged messages: counted once per recipient.
+    const statuses = cloudWebhook(
+      [],
+      [
+        { id: 'wamid.s1', status: 'delivered', recipient_id: '62811000001', biz_opaque_callback_data: 'bc-t5-template' },
+        { id: 'wamid.s1', status: 'delivered', recipient_id: '62811000001', biz_opaque_callback_data: 'bc-t5-template' },
+        { id: 'wamid.s2', status: 'read', recipient_id: '62811000002', biz_opaque_callback_data: 'bc-t5-template' },
+      ],
+    );
+    const posted = await fetch(`${baseUrl}/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(statuses, 'app-secret-for-broadcast-tests') },
+      body: statuses,
+    });
+    expect(posted.status).toBe(200);
+    expect(await store.progress('t5-template', new Date())).toMatchObject({ sent: 2, delivered: 2, read: 1 });
     const without = await sendAndWait('t5-no-template', { target: { provinces: ['64'] } });
     expect(without).toMatchObject({ sent: 1, skipped: { outside_window: 1 } });
     expect(to('62811000002')).toHaveLength(1);

@@ -52,6 +52,9 @@ export interface BroadcastProgress {
   skipped: Record<SkipReason, number>;
   /** Recipients deferred at least once, by why: quiet hours where they are, or their weekly limit. */
   deferred: { quiet_hours: number; weekly_limit: number };
+  /** What platforms that report it (WhatsApp Cloud) said was delivered, and read. */
+  delivered: number;
+  read: number;
   /** Still to send, and being sent now. */
   pending: number;
   inFlight: number;
@@ -98,6 +101,13 @@ export class BroadcastKeys {
   }
   get deferred(): string {
     return `${this.base}:deferred`;
+  }
+  /** Recipients the platform said it delivered, and read (bitmaps by contact number; WhatsApp Cloud reports them). */
+  get delivered(): string {
+    return `${this.base}:delivered`;
+  }
+  get read(): string {
+    return `${this.base}:read`;
   }
   get interrupted(): string {
     return `${this.base}:interrupted`;
@@ -328,10 +338,26 @@ export class BroadcastStore {
       failed: count('failed'),
       skipped,
       deferred: { quiet_hours: count('deferred:quiet_hours'), weekly_limit: count('deferred:weekly_limit') },
+      delivered: count('delivered'),
+      read: count('read'),
       pending,
       inFlight,
       etaSeconds,
     };
+  }
+
+  /**
+   * A platform's report on a broadcast message ("bc-<id>" is what it was tagged with):
+   * counted once per recipient; a read one was delivered too.
+   */
+  async recordStatus(tag: string, conversationId: string, status: 'delivered' | 'read'): Promise<void> {
+    if (!tag.startsWith('bc-')) return;
+    const k = this.keysOf(tag.slice('bc-'.length));
+    const number = await this.redis.hget(this.keys.alertContactNumbers(), conversationId);
+    if (number === null || (await this.redis.exists(k.record)) === 0) return;
+    for (const kind of status === 'read' ? (['delivered', 'read'] as const) : (['delivered'] as const)) {
+      if ((await this.redis.setbit(k[kind], Number(number), 1)) === 0) await this.redis.hincrby(k.counts, kind, 1);
+    }
   }
 
   /** Who did what, oldest first. */

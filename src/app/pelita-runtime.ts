@@ -352,6 +352,7 @@ export class PelitaRuntime {
           translator: this.options.ctx.translator,
           rememberSeconds,
           onInvalid: () => this.metrics.invalidIn.inc({ channel: 'whatsapp-cloud' }),
+          onTaggedStatus: (tag, conversationId, status) => this.broadcasts.recordStatus(tag, conversationId, status),
         }),
       );
     }
@@ -401,12 +402,14 @@ export class PelitaRuntime {
       book: this.contacts,
       routes,
       repliesWaiting: async (channel) => {
-        if (channel === 'http' || channel === 'console') return false;
-        const [ready, urgent] = await Promise.all([
+        if (channel === 'console') return false;
+        // One round trip: this is asked before every broadcast message.
+        const [waiting, ready, urgent] = await Promise.all([
+          this.redis.exists(this.keys.repliesWaitingForSlot(channel)),
           this.redis.llen(this.keys.queueReady(`outbound-${channel}`)),
           this.redis.llen(this.keys.queueUrgent(`outbound-${channel}`)),
         ]);
-        return ready + urgent > 0;
+        return waiting + ready + urgent > 0;
       },
       // Unknown: Indonesia's western time, where most people writing to Pelita are.
       timeZoneOf: (contact) => contact.timeZone ?? places.timeZoneOf({ country: 'ID' }) ?? 'Asia/Jakarta',

@@ -189,7 +189,7 @@ export const configSchema = z
     /** A broadcast to more people than this needs a second staff member's approval. */
     BROADCAST_APPROVAL_THRESHOLD: integer(0, 100_000_000, 1000),
     /** Broadcast recipients in flight at once per channel in one process. */
-    BROADCAST_CONCURRENCY: integer(1, 64, 4),
+    BROADCAST_CONCURRENCY: integer(1, 64, 8),
     /** Percent of each channel's rate broadcasts leave to live conversations (whose replies also always go first). */
     BROADCAST_LIVE_SHARE_PERCENT: integer(0, 90, 5),
     /** At most this many alerts a week to one person: what the consent sentence promises (locales' alerts.consent). */

@@ -69,7 +69,7 @@ export class BroadcastDispatcher {
       store: BroadcastStore;
       book: ContactBook;
       routes: ReadonlyMap<Channel, BroadcastRoute>;
-      /** Whether replies wait to be sent on the channel: then they go first. */
+      /** Whether replies wait to be sent on the channel (in its queue, or for a slot: RedisKeys.repliesWaitingForSlot): then they go first. */
       repliesWaiting: (channel: Channel) => Promise<boolean>;
       /** Where the contact is, for their quiet hours (an IANA zone). */
       timeZoneOf: (contact: Contact) => string;
@@ -224,6 +224,15 @@ export class BroadcastDispatcher {
     }
     const pacer = this.pacers.get(channel) as BroadcastPacer;
     await pacer.slot(contact.conversationId);
+    // Cancelled or paused while this recipient waited for a slot: a cancel stops within a
+    // second, however far ahead the slot was.
+    const state = await this.stateIfNotSending(broadcast.id);
+    if (state !== undefined) {
+      await book.releaseAlert(number, now);
+      if (state === 'cancelled') return finish('skipped:cancelled');
+      await this.queue.release(k, channel, number, Date.now());
+      return;
+    }
     // A STOP processed while this recipient waited for a slot is honoured.
     const [latest] = await book.byNumbers([number]);
     if (latest?.state !== 'subscribed' || !(await this.queue.markSending(k, channel, number))) {
@@ -236,6 +245,7 @@ export class BroadcastDispatcher {
       conversationId: contact.conversationId,
       inReplyTo,
       language: contact.language,
+      tag: inReplyTo,
       replies: [
         {
           id: `${inReplyTo}:1`,
@@ -267,6 +277,13 @@ export class BroadcastDispatcher {
     await finish(result === 'delivered' ? 'sent' : result === 'failed' ? 'failed' : `skipped:${result}`);
   }
 
+  /** A broadcast's state when it is no longer being sent (from the last look, or Redis when it left that list). */
+  private async stateIfNotSending(id: string): Promise<string | undefined> {
+    if (this.sendable.some((candidate) => candidate.id === id)) return undefined;
+    const state = (await this.deps.store.get(id))?.state;
+    return state === 'sending' ? undefined : (state ?? 'cancelled');
+  }
+
   /** Sends, waiting out a platform's "too many requests" as long as it asks; other errors are tried ATTEMPTS times. */
   private async deliver(channel: Channel, batch: OutboundBatch, pacer: BroadcastPacer): Promise<DeliveryResult | 'failed'> {
     const route = this.deps.routes.get(channel) as BroadcastRoute;
@@ -277,6 +294,9 @@ export class BroadcastDispatcher {
         if (error instanceof RetryAfterError) {
           this.deps.metrics?.retryAfterPauses.inc({ channel });
           await pacer.pause(error.retryAfterMs);
+          // Sent again only in a slot of its own: straight after the pause, every loop's
+          // message would go at once and the platform would refuse again.
+          await pacer.slot(batch.conversationId);
           attempt -= 1;
           continue;
         }
@@ -306,13 +326,18 @@ export class BroadcastDispatcher {
 }
 
 /**
- * A channel's slots for broadcasts: its own bucket at (1 - liveShare) of the channel's
- * rate, then the channel's bucket (shared with replies) only for a slot free now that
- * leaves one more for replies, and never while replies wait; and the person's own pace.
+ * A channel's slots for broadcasts. The channel's bucket (shared with replies) lets replies
+ * go `burst` at once; a broadcast never uses that burst (it books only when the bucket has
+ * all of it free) and runs on a bucket of its own, slower than the channel by `liveShare`
+ * of its rate and by at least `burst` messages a second. So a burst of replies on top of a
+ * broadcast stays within the platform's limit in every second, and a reply finds a slot at
+ * once. While a reply waits for a slot anyway, broadcasts hold back. Last, the person's own
+ * pace.
  */
 class BroadcastPacer {
   private readonly own: PaceLimiter;
   private readonly channelBucket: PaceLimiter;
+  private readonly reserve: number;
 
   constructor(
     private readonly redis: Redis,
@@ -322,14 +347,17 @@ class BroadcastPacer {
     liveShare: number,
     private readonly repliesWaiting: (channel: Channel) => Promise<boolean>,
   ) {
-    this.own = new PaceLimiter(redis, keys.pace(channel, 'broadcasts'), {
-      perSecond: pacing.channel.perSecond * (1 - liveShare),
-      burst: 1,
-    });
+    const rate = pacing.channel.perSecond;
+    const burst = Math.max(1, pacing.channel.burst);
+    // 0 means no limit (the reply log): then none for broadcasts either.
+    const broadcastRate = rate > 0 ? Math.max(rate * 0.1, Math.min(rate * (1 - liveShare), rate - burst)) : 0;
+    this.own = new PaceLimiter(redis, keys.pace(channel, 'broadcasts'), { perSecond: broadcastRate, burst: 1 });
     this.channelBucket = new PaceLimiter(redis, keys.pace(channel, 'all'), pacing.channel);
+    this.reserve = burst - 1;
   }
 
   async slot(conversationId: string): Promise<void> {
+    // Booked ahead on the broadcasts' own bucket, so the loops keep its schedule between them.
     const wait = await this.own.take(1);
     if (wait > 0) await sleep(wait);
     for (;;) {
@@ -337,15 +365,19 @@ class BroadcastPacer {
         await sleep(20);
         continue;
       }
-      const { booked, waitMs } = await this.channelBucket.takeNow(1, 1);
+      const { booked, waitMs } = await this.channelBucket.takeNow(1, this.reserve);
       if (booked) {
         if (waitMs > 0) await sleep(waitMs);
         break;
       }
-      await sleep(waitMs + Math.floor(Math.random() * 3));
+      // Missed by a millisecond or two (another loop's timer fired first): ask again as soon
+      // as the slot is due, or this loop's turn on the broadcasts' own bucket is lost.
+      await sleep(Math.max(1, waitMs));
     }
-    const personal = await new PaceLimiter(this.redis, this.keys.pace(this.channel, conversationId), this.pacing.conversation).take(1);
-    if (personal > 0) await sleep(personal);
+    if (this.pacing.conversation.perSecond > 0) {
+      const personal = await new PaceLimiter(this.redis, this.keys.pace(this.channel, conversationId), this.pacing.conversation).take(1);
+      if (personal > 0) await sleep(personal);
+    }
   }
 
   /** The platform asked to slow down: nobody on the channel sends for `ms`. */

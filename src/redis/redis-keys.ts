@@ -171,6 +171,14 @@ export class RedisKeys {
     return `${this.prefix}:unreachable:{${conversationId}}`;
   }
 
+  /**
+   * Set for a moment, again and again, while a reply waits for a slot on a channel: a
+   * broadcast then holds back (it expires by itself, so a crashed sender leaves nothing).
+   */
+  repliesWaitingForSlot(channel: string): string {
+    return `${this.prefix}:pace:${channel}:replies-waiting`;
+  }
+
   /** A token bucket of outbound pacing (per channel or per conversation). */
   pace(channel: string, scope: string): string {
     return `${this.prefix}:pace:${channel}:${scope}`;

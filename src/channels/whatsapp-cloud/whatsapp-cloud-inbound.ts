@@ -28,6 +28,8 @@ const statusSchema = z
     status: z.enum(['sent', 'delivered', 'read', 'failed']),
     timestamp: z.string().optional(),
     recipient_id: z.string(),
+    /** What Pelita tagged the message with when sending it (a broadcast's "bc-<id>"). */
+    biz_opaque_callback_data: z.string().optional(),
     errors: z.array(z.object({ code: z.number() }).passthrough()).optional(),
   })
   .passthrough();

@@ -57,12 +57,13 @@ export class WhatsAppCloudSender implements ChannelSender {
         );
         return 'outside_window';
       }
-      return this.sendOnce(batch.conversationId, `${batch.inReplyTo}#template`, to, templateMessage(chosen));
+      return this.sendOnce(batch.conversationId, `${batch.inReplyTo}#template`, to, templateMessage(chosen), batch.tag);
     }
     const language = batch.language ?? translator.fallback;
     for (const reply of batch.replies) {
       for (const [part, message] of renderForCloud(reply, translator.t('whatsapp.list_button', language)).entries()) {
-        if ((await this.sendOnce(batch.conversationId, `${reply.id}#${part}`, to, message)) === 'unreachable') return 'unreachable';
+        if ((await this.sendOnce(batch.conversationId, `${reply.id}#${part}`, to, message, batch.tag)) === 'unreachable')
+          return 'unreachable';
       }
     }
     return 'delivered';
@@ -73,6 +74,8 @@ export class WhatsAppCloudSender implements ChannelSender {
     partId: string,
     to: string,
     message: CloudMessage | Record<string, unknown>,
+    /** Meta echoes it in the message's status webhooks: how a broadcast learns what was delivered and read. */
+    tag?: string,
   ): Promise<DeliveryResult> {
     const { redis, keys, settings, rememberSeconds } = this.deps;
     const mark = keys.delivered('whatsapp-cloud', conversationId, partId);
@@ -80,7 +83,13 @@ export class WhatsAppCloudSender implements ChannelSender {
     const response = await fetch(`${settings.base}/${settings.phoneNumberId}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${settings.accessToken}` },
-      body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, ...message }),
+      body: JSON.stringify({
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to,
+        ...message,
+        ...(tag ? { biz_opaque_callback_data: tag } : {}),
+      }),
       signal: AbortSignal.timeout(15_000),
     });
     const answer = (await response.json().catch(() => ({}))) as { error?: { code?: number; message?: string } };

@@ -34,6 +34,8 @@ export interface OutboundBatch {
    * (a broadcast's own, with its parameters). Without it, the channel's configured one.
    */
   template?: MessageTemplate;
+  /** What the batch belongs to (a broadcast, "bc-<id>"), echoed back by platforms that report delivery. */
+  tag?: string;
 }
 
 /** An approved WhatsApp message template and the values of its body parameters, in order. */
@@ -54,6 +56,7 @@ export const outboundBatchSchema: z.ZodType<OutboundBatch> = z.object({
   language: z.string().optional(),
   urgent: z.boolean().optional(),
   template: z.object({ name: z.string(), language: z.string(), parameters: z.array(z.string()).optional() }).optional(),
+  tag: z.string().optional(),
 });
 
 /** A button that starts a flow from wherever the person is (a broadcast's "check an offer"). */

@@ -14,6 +14,8 @@ export interface ChannelPacing {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How long one "a reply waits here" lasts unless said again: longer than one wait for a slot. */
+const REPLIES_WAITING_MS = 60;
 
 /**
  * Sends at the pace a platform allows, shared by every process: a bucket for the channel
@@ -60,11 +62,17 @@ export class PacedSender implements ChannelSender {
     }
   }
 
-  /** Waits until the channel has a slot for `cost` messages now, books it, and returns the little wait left. */
+  /**
+   * Waits until the channel has a slot for `cost` messages now, books it, and returns the
+   * little wait left. While it waits it says so (REPLIES_WAITING_MS at a time), so that a
+   * broadcast leaves the next slot to it.
+   */
   private async whenChannelFree(cost: number): Promise<number> {
+    const { redis, keys, channel } = this.deps;
     for (;;) {
       const { booked, waitMs } = await this.channelBucket.takeNow(cost);
       if (booked) return waitMs;
+      await redis.set(keys.repliesWaitingForSlot(channel), '1', 'PX', REPLIES_WAITING_MS);
       // A few milliseconds apart, so waiting senders do not all ask at the same instant.
       await sleep(waitMs + Math.floor(Math.random() * 5));
     }
