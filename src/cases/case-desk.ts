@@ -83,6 +83,9 @@ export class CaseDesk {
       prefix: deps.keys.bullPrefix,
       defaultJobOptions: { attempts: Number.MAX_SAFE_INTEGER, backoff: { type: 'capped' }, removeOnComplete: true, removeOnFail: false },
     });
+    // BullMQ re-emits its connection's errors on the queue ("Connection is closed" when Pelita
+    // stops while it still connects): without a listener Node would end the process on them.
+    this.queue.on('error', (error) => deps.log.warn({ err: error }, 'case desk queue error'));
   }
 
   /** Schedules the notice of a newly opened case to the case workers, and its SLA check. */

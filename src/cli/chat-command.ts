@@ -3,6 +3,8 @@ import { ConsoleChannel } from '../channels/console/console-channel.ts';
 import { renderAsJson, renderForTerminal } from '../channels/console/render-console.ts';
 import { UsageError } from './parse-cli.ts';
 import { boot } from './boot.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { loadTranslator } from '../content/translator.ts';
 
 /**
  * `pelita chat`: the console channel, with an engine worker in the same process so it
@@ -14,12 +16,13 @@ export async function chatCommand(options: { user: string | undefined; lang: str
   // Logs go to stderr and only from warnings up, unless LOG_LEVEL says otherwise: the
   // terminal is the person's conversation.
   const env = { LOG_LEVEL: 'warn', ...process.env };
+  // Checked before anything starts: a wrong option should not cost the seconds of training the NLU.
+  if (options.lang !== undefined) {
+    const { languages } = loadTranslator(loadConfig(env).content.locales);
+    if (!languages.includes(options.lang)) throw new UsageError(`--lang must be one of ${languages.join(', ')} (got ${options.lang})`);
+  }
   const booted = await boot({ role: 'all', http: false, logDestination: process.stderr, env });
   try {
-    const { languages } = booted.ctx.translator;
-    if (options.lang !== undefined && !languages.includes(options.lang)) {
-      throw new UsageError(`--lang must be one of ${languages.join(', ')} (got ${options.lang})`);
-    }
     // Without --user every run is a new conversation, so piped scripts are repeatable.
     const user = options.user ?? `local-${process.pid}-${Date.now().toString(36)}`;
     const channel = new ConsoleChannel(booted.runtime.gateway, booted.runtime.replyLog, user, options.lang);
