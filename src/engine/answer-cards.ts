@@ -80,7 +80,7 @@ export function bankDecision(turn: Turn, waiting: QuestionNode | undefined, at: 
 }
 
 /** Whether a message is shaped like a question: a question mark or a question word. */
-function asks(text: string): boolean {
+export function asks(text: string): boolean {
   return QUESTION_WORDS.test(normalizeAnswer(text)) || text.includes('?');
 }
 

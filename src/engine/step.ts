@@ -13,7 +13,7 @@ import type { Session } from './session.ts';
 import { adoptLegacyPlace, whereabouts } from './situation.ts';
 import { setVariables } from './set-variables.ts';
 import { findTrigger } from './triggers.ts';
-import { ANSWERS_FLOW, bankDecision, pickAfterAnswer, showCard, suggestCards } from './answer-cards.ts';
+import { ANSWERS_FLOW, asks, bankDecision, pickAfterAnswer, showCard, suggestCards } from './answer-cards.ts';
 import { languageOf, type Turn } from './turn.ts';
 
 export interface StepResult {
@@ -81,6 +81,17 @@ export function step(previous: Session, inbound: Inbound, ctx: EngineContext): S
   if (fromBank?.kind === 'suggest' && fromBank.cards.length > 0 && found?.by !== 'phrase') {
     suggestCards(turn, fromBank.cards);
     return result(turn);
+  }
+  // "I work in Hong Kong" at a menu reads like the topic of working abroad, but only says
+  // where the person is: noted, and the same menu, rather than a topic they did not ask for.
+  if (
+    found?.by === 'intent' &&
+    found.trigger.topic &&
+    question?.node.type === 'say' &&
+    saysWhereTheyAre(turn) &&
+    !asks(inbound.text ?? '')
+  ) {
+    return noted(turn, question.node, question.at);
   }
   if (found) return run(turn, ctx.flows.resolve('main', found.trigger.goto));
   if (!question) return run(turn, ctx.flows.entry);
