@@ -60,6 +60,19 @@ export type Subscription = Pick<Contact, 'language' | 'district' | 'province' | 
 /** What a later turn may change: where they are, their language, the day they last wrote. */
 export type ContactUpdate = Partial<Pick<Contact, 'language' | 'district' | 'province' | 'destination' | 'timeZone' | 'lastActive'>>;
 
+/** What the marker under the conversation says: subscribed, to these topics, in this language. */
+export function subscribedFrom(marker: string | null | undefined): { topics: AlertTopic[]; language: string } | undefined {
+  if (!marker) return undefined;
+  try {
+    const parsed = z.object({ topics: z.array(z.string()), language: z.string().min(2).max(8) }).safeParse(JSON.parse(marker));
+    if (!parsed.success) return undefined;
+    const topics = parseAlertTopics(parsed.data.topics.join(','));
+    return topics.length > 0 ? { topics, language: parsed.data.language } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A record as stored: short field names, as every contact carries them. */
 const storedSchema = z.object({
   c: z.string().min(1),
@@ -95,7 +108,7 @@ export class ContactBook {
   /** Opts the person in (again), with what they agreed to. */
   async subscribe(conversationId: string, subscription: Subscription): Promise<number> {
     const { consent } = subscription;
-    return this.write(conversationId, 'subscribe', {
+    const number = await this.write(conversationId, 'subscribe', {
       c: conversationId,
       ch: channelOf(conversationId),
       l: subscription.language,
@@ -111,6 +124,20 @@ export class ContactBook {
       so: '',
       la: consent.at.slice(0, 10),
     });
+    await this.redis.set(
+      this.keys.alertsOf(conversationId),
+      JSON.stringify({ topics: subscription.topics, language: subscription.language }),
+    );
+    return number;
+  }
+
+  /** The key a turn reads with the session to know the person gets alerts (see subscribedFrom). */
+  markerKey(conversationId: string): string {
+    return this.keys.alertsOf(conversationId);
+  }
+
+  async marker(conversationId: string): Promise<string | null> {
+    return this.redis.get(this.keys.alertsOf(conversationId));
   }
 
   /** Keeps a contact's language and place as the person's situation changes; nothing for someone not in the book. */
@@ -128,6 +155,7 @@ export class ContactBook {
 
   /** STOP: no alert reaches them from now on. True when they were in the book. */
   async stop(conversationId: string, at: string): Promise<boolean> {
+    await this.redis.del(this.keys.alertsOf(conversationId));
     return (await this.write(conversationId, 'update', { s: STORED_STATE.stopped, so: at })) > 0;
   }
 
@@ -138,6 +166,7 @@ export class ContactBook {
 
   /** "Delete my data": the record and every segment bit go; the number is never given again. */
   async erase(conversationId: string): Promise<boolean> {
+    await this.redis.del(this.keys.alertsOf(conversationId));
     return (await this.write(conversationId, 'erase', {})) > 0;
   }
 

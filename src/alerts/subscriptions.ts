@@ -2,7 +2,7 @@ import type { Effect } from '../engine/effects.ts';
 import { ALERT_TOPICS_VARIABLE } from '../engine/nodes/run-alerts.ts';
 import type { Session } from '../engine/session.ts';
 import type { Situation } from '../engine/situation.ts';
-import type { ContactBook, ContactUpdate } from './contact-book.ts';
+import { subscribedFrom, type ContactBook, type ContactUpdate } from './contact-book.ts';
 
 /** The clock of where someone is (an IANA zone), from what Pelita knows of their situation. */
 export type TimeZoneOf = (place: {
@@ -68,19 +68,23 @@ export class Subscriptions {
     if (update) await this.book.update(conversationId, update);
   }
 
+  /** The key each turn reads with the session (the queue reads them together). */
+  keyOf(conversationId: string): string {
+    return this.book.markerKey(conversationId);
+  }
+
   /**
    * A conversation that starts afresh (its quiet session expired) still has its
    * subscription: the session learns it again, so STOP says alerts stopped and the record
-   * keeps following the person. One read, for a new session only.
+   * keeps following the person. `marker`: the value of keyOf, read with the session.
    */
-  async restore(session: Session, receivedAt: string): Promise<void> {
+  async restore(session: Session, receivedAt: string, marker: string | null | undefined): Promise<void> {
     if (session.language || Object.keys(session.vars).length > 0) return;
-    const contact = await this.book.get(session.conversationId);
-    if (contact?.state !== 'subscribed') return;
-    session.vars[ALERT_TOPICS_VARIABLE] = contact.topics.join(',');
-    session.language = contact.language;
-    const today = receivedAt.slice(0, 10);
-    if (contact.lastActive !== today) await this.book.update(session.conversationId, { lastActive: today });
+    const subscribed = subscribedFrom(marker === undefined ? await this.book.marker(session.conversationId) : marker);
+    if (!subscribed) return;
+    session.vars[ALERT_TOPICS_VARIABLE] = subscribed.topics.join(',');
+    session.language = subscribed.language;
+    await this.book.update(session.conversationId, { lastActive: receivedAt.slice(0, 10) });
   }
 }
 

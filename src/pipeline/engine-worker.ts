@@ -101,6 +101,7 @@ export function createEngineHandler(deps: {
   const readAhead = (conversationId: string) => [
     deps.sessions.keyOf(conversationId),
     ...(operatorRelay ? [operatorRelay.activeCaseKey(conversationId)] : []),
+    ...(deps.subscriptions ? [deps.subscriptions.keyOf(conversationId)] : []),
   ];
   /** The hotlines for where the person is, after a "sorry" or a "slow down", instead of a turn. */
   const deliverSafeAnswer = async (
@@ -141,7 +142,7 @@ export function createEngineHandler(deps: {
       await deliverSafeAnswer(session, inbound.messageId, inbound.receivedAt, 'rate_limited');
       return;
     }
-    await deps.subscriptions?.restore(session, inbound.receivedAt);
+    await deps.subscriptions?.restore(session, inbound.receivedAt, prefetched.get(deps.subscriptions.keyOf(conversationId)));
     // Understanding happens here, not in the engine, which stays pure and synchronous.
     const understood = await understand(deps.nlu, inbound, session.language, deps.ctx.places, answers);
     const result = step(session, understood, deps.ctx);

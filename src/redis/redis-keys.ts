@@ -193,6 +193,15 @@ export class RedisKeys {
     return `${this.prefix}:{alerts}:`;
   }
 
+  /**
+   * That the conversation gets alerts, and on what: a copy kept under the conversation's own
+   * {hashtag}, so a turn reads it with the session in one round trip (and "delete my data"
+   * finds it with the rest).
+   */
+  alertsOf(conversationId: string): string {
+    return `${this.prefix}:alerts-of:{${conversationId}}`;
+  }
+
   alertContactNumbers(): string {
     return `${this.prefix}:{alerts}:numbers`;
   }
