@@ -94,9 +94,4 @@ export class BroadcastQueue {
     }
     return found;
   }
-
-  /** Whether any recipient of this channel is due now. */
-  async hasDue(k: BroadcastKeys, channel: Channel, nowMs: number): Promise<boolean> {
-    return (await this.redis.zcount(k.pending(channel), '-inf', nowMs)) > 0;
-  }
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { parseAlertTopics, type AlertTopic } from '../core/messages/alert-topics.ts';
+import { isAlertTopic, parseAlertTopics, type AlertTopic } from '../core/messages/alert-topics.ts';
 import { CHANNELS, channelOf, type Channel } from '../core/messages/channel.ts';
 import { LuaScript } from '../redis/lua-script.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
@@ -66,7 +66,7 @@ export function subscribedFrom(marker: string | null | undefined): { topics: Ale
   try {
     const parsed = z.object({ topics: z.array(z.string()), language: z.string().min(2).max(8) }).safeParse(JSON.parse(marker));
     if (!parsed.success) return undefined;
-    const topics = parseAlertTopics(parsed.data.topics.join(','));
+    const topics = parsed.data.topics.filter(isAlertTopic);
     return topics.length > 0 ? { topics, language: parsed.data.language } : undefined;
   } catch {
     return undefined;
@@ -228,12 +228,7 @@ export class ContactBook {
     return (await this.redis.smembers(this.segmentKey(segment))).map(Number);
   }
 
-  /** How many contacts the book ever held (numbers run from 1 to this). */
-  async highestNumber(): Promise<number> {
-    return Number((await this.redis.get(this.keys.alertLastContactNumber())) ?? 0);
-  }
-
-  segmentKey(segment: string): string {
+  private segmentKey(segment: string): string {
     return `${this.keys.alertsBase()}segment:${segment}`;
   }
 
