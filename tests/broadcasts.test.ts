@@ -118,6 +118,17 @@ describe('broadcasts', () => {
       expect(await alertsTo(outside, 't1-lombok')).toEqual([]);
   });
 
+  it('wait for their send time, scheduled, then send', async () => {
+    await subscribe('http:t13', { province: '76' });
+    const sendAt = new Date(Date.now() + 1500).toISOString();
+    await store.create(definition('t13-later', { target: { provinces: ['76'] }, send_at: sendAt }), 'sari', new Date());
+    expect((await store.send('t13-later', 'sari', new Date())).state).toBe('scheduled');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await alertsTo('http:t13', 't13-later')).toEqual([]);
+    expect(await waitForState('t13-later', ['done'])).toMatchObject({ sent: 1 });
+    expect((await store.auditTrail('t13-later')).map((entry) => entry.event)).toEqual(['created', 'send', 'started', 'done']);
+  });
+
   it('use the fallback language when a text is missing; a broadcast with neither is refused', async () => {
     await subscribe('http:t2-en', { language: 'en', province: '61' });
     await expect(store.create({ id: 't2-only-id', text: { id: 'Hanya bahasa Indonesia' } }, 'sari', new Date())).rejects.toThrow(

@@ -295,13 +295,17 @@ export class BroadcastStore {
     return (await COMPLETE.run(this.redis, [k.record, this.activeSet, k.audit, ...lists], [id, now.toISOString()])) === 1;
   }
 
-  /** Moves a scheduled broadcast to sending once its time has come. */
-  async startIfDue(id: string, now: Date): Promise<void> {
+  /**
+   * A broadcast as it should be now: one that was scheduled moves to sending once its time
+   * has come. Reads the record once, and again only when it moved.
+   */
+  async current(id: string, now: Date): Promise<BroadcastRecord | undefined> {
     const record = await this.get(id);
-    if (record?.state !== 'scheduled') return;
+    if (record?.state !== 'scheduled') return record;
     const sendAt = record.definition.send_at;
-    if (sendAt && Date.parse(sendAt) > now.getTime()) return;
-    await this.move(id, ['scheduled'], 'sending', 'system', now, 'started', {}).catch(() => undefined);
+    if (sendAt && Date.parse(sendAt) > now.getTime()) return record;
+    // Another process may have moved it first: then it is read as that one left it.
+    return this.move(id, ['scheduled'], 'sending', 'system', now, 'started', {}).catch(() => this.get(id));
   }
 
   async progress(id: string, now: Date): Promise<BroadcastProgress> {

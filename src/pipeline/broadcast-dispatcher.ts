@@ -117,8 +117,7 @@ export class BroadcastDispatcher {
         }
         const sendable: Sendable[] = [];
         for (const id of await store.activeIds()) {
-          await store.startIfDue(id, new Date());
-          const record = await store.get(id);
+          const record = await store.current(id, new Date());
           if (record?.state !== 'sending') continue;
           const k = store.keysOf(id);
           const expires = record.definition.expires_at;
