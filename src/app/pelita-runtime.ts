@@ -18,6 +18,7 @@ import { HttpAccess, isLoopback } from '../channels/http/http-access.ts';
 import { buildHttpServer } from '../channels/http/http-server.ts';
 import type { ChannelSender } from '../core/channel-sender.ts';
 import { ReplyLog } from '../pipeline/reply-log/reply-log.ts';
+import { ReplyLogSender } from '../pipeline/reply-log/reply-log-sender.ts';
 import type { Config } from '../config/load-config.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import type { Logger } from '../core/log/logger.ts';
@@ -141,13 +142,7 @@ export class PelitaRuntime {
         {
           reserve: 1,
           longestWaitMs: config.OPERATOR_NOTICE_MAX_WAIT_S * 1000,
-          repliesWaiting: async () => {
-            const [ready, urgent] = await Promise.all([
-              this.redis.llen(this.keys.queueReady('outbound-telegram')),
-              this.redis.llen(this.keys.queueUrgent('outbound-telegram')),
-            ]);
-            return ready + urgent > 0;
-          },
+          repliesWaiting: async () => (await this.repliesQueued('telegram')) > 0,
         },
       );
       this.operators = new TelegramOperators({
@@ -377,23 +372,12 @@ export class PelitaRuntime {
   private startBroadcasts(platforms: Map<Channel, BroadcastRoute>): void {
     const { config, log } = this.options;
     const routes = new Map(platforms);
-    const replyLog = this.replyLog;
     const callback = platforms.get('http');
     const noPace = { channel: { perSecond: 0, burst: 1 }, conversation: { perSecond: 0, burst: 1 } };
-    routes.set('http', {
-      deliver: async (batch) => {
-        await replyLog.append(batch);
-        return callback ? callback.deliver(batch) : 'delivered';
-      },
-      pacing: callback?.pacing ?? noPace,
-    });
-    routes.set('console', {
-      deliver: async (batch) => {
-        await replyLog.append(batch);
-        return 'delivered';
-      },
-      pacing: noPace,
-    });
+    const viaLog = new ReplyLogSender(this.replyLog, callback ? (batch) => callback.deliver(batch) : undefined);
+    routes.set('http', { deliver: (batch) => viaLog.deliver(batch), pacing: callback?.pacing ?? noPace });
+    const toLog = new ReplyLogSender(this.replyLog);
+    routes.set('console', { deliver: (batch) => toLog.deliver(batch), pacing: noPace });
     const places = this.options.ctx.places;
     this.dispatcher = new BroadcastDispatcher({
       redis: this.redis,
@@ -403,13 +387,12 @@ export class PelitaRuntime {
       routes,
       repliesWaiting: async (channel) => {
         if (channel === 'console') return false;
-        // One round trip: this is asked before every broadcast message.
-        const [waiting, ready, urgent] = await Promise.all([
+        // One round trip (the connection pipelines both): this is asked before every broadcast message.
+        const [waiting, queued] = await Promise.all([
           this.redis.exists(this.keys.repliesWaitingForSlot(channel)),
-          this.redis.llen(this.keys.queueReady(`outbound-${channel}`)),
-          this.redis.llen(this.keys.queueUrgent(`outbound-${channel}`)),
+          this.repliesQueued(channel),
         ]);
-        return waiting + ready + urgent > 0;
+        return waiting + queued > 0;
       },
       // Unknown: Indonesia's western time, where most people writing to Pelita are.
       timeZoneOf: (contact) => contact.timeZone ?? places.timeZoneOf({ country: 'ID' }) ?? 'Asia/Jakarta',
@@ -422,6 +405,16 @@ export class PelitaRuntime {
       log,
     });
     this.dispatcher.start();
+  }
+
+  /** How many conversations have replies queued on a channel, urgent or not: work that goes before notices and broadcasts. */
+  private async repliesQueued(channel: Channel): Promise<number> {
+    const queue = `outbound-${channel}`;
+    const [ready, urgent] = await Promise.all([
+      this.redis.llen(this.keys.queueReady(queue)),
+      this.redis.llen(this.keys.queueUrgent(queue)),
+    ]);
+    return ready + urgent;
   }
 
   /** One Bot API client per process, shared by the channel and the operators' group. */
