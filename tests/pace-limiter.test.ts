@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BroadcastPacer } from '../src/pipeline/outbound/broadcast-pacer.ts';
 import { PaceLimiter } from '../src/pipeline/outbound/pace-limiter.ts';
+import { RedisKeys } from '../src/redis/redis-keys.ts';
 import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
 
 let redis: TestRedis;
@@ -50,5 +52,76 @@ describe('the pace limiter (a token bucket in Redis)', () => {
     const wait = await unlimited.take(1);
     expect(wait).toBeGreaterThan(1400);
     expect(wait).toBeLessThanOrEqual(1500);
+  });
+});
+
+describe("a channel's bucket keeps to the platform's count of the last second", () => {
+  it('holds a message that would make more than the rate in one second, burst included', async () => {
+    const keys = new RedisKeys(`${redis.prefix}:window`);
+    const bucketOnly = new PaceLimiter(connection, `${redis.prefix}:pace:bucket-only`, { perSecond: 10, burst: 5 });
+    const channel = PaceLimiter.forChannel(connection, keys, 'telegram', { perSecond: 10, burst: 5 });
+    const bucketWaits = [];
+    const channelWaits = [];
+    for (let n = 0; n < 11; n++) {
+      bucketWaits.push(await bucketOnly.take(1));
+      channelWaits.push(await channel.take(1));
+    }
+    // The bucket alone lets the burst go and then 10 a second: the 11th message 600 ms
+    // after the first, the 11th in one second.
+    expect(bucketWaits[10]).toBeLessThan(700);
+    // Kept to the count, it waits until the first has left the second.
+    expect(channelWaits.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+    expect(channelWaits[10]).toBeGreaterThan(950);
+  });
+});
+
+describe('broadcast slots', () => {
+  it('leave room in every second for replies, and a reply finds it at once', async () => {
+    const keys = new RedisKeys(`${redis.prefix}:broadcast-slots`);
+    const pacing = { channel: { perSecond: 20, burst: 3 }, conversation: { perSecond: 0, burst: 1 } };
+    const pacer = new BroadcastPacer(connection, keys, 'telegram', pacing, 0.05, async () => false);
+    // The log of the channel's sends, as Redis timed them: an entry stays a second, so
+    // looking every 200 ms sees them all.
+    const booked = new Map<string, number>();
+    const look = async () => {
+      const entries = await connection.zrange(keys.channelPace('telegram', 'sent'), 0, -1, 'WITHSCORES');
+      for (let i = 0; i < entries.length; i += 2) booked.set(entries[i] as string, Number(entries[i + 1]));
+    };
+    const until = Date.now() + 2200;
+    const looking = (async () => {
+      while (Date.now() < until + 200) {
+        await look();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (Date.now() < until) await pacer.slot('someone');
+      }),
+    );
+    await looking;
+    const sentAt = [...booked.values()].sort((a, b) => a - b);
+    let most = 0;
+    for (let last = 0, first = 0; last < sentAt.length; last++) {
+      while ((sentAt[last] as number) - (sentAt[first] as number) >= 1000) first++;
+      most = Math.max(most, last - first + 1);
+    }
+    // 20 a second, less a burst of replies (3): at most 17 broadcast messages in any second.
+    expect(most).toBeGreaterThan(10);
+    expect(most).toBeLessThanOrEqual(17);
+    const reply = await PaceLimiter.forChannel(connection, keys, 'telegram', pacing.channel).takeNow(1);
+    expect(reply.booked).toBe(true);
+  });
+
+  it('hold back while a reply is booked ahead on the channel', async () => {
+    const keys = new RedisKeys(`${redis.prefix}:broadcast-after-replies`);
+    const pacing = { channel: { perSecond: 2, burst: 3 }, conversation: { perSecond: 0, burst: 1 } };
+    const replies = PaceLimiter.forChannel(connection, keys, 'telegram', pacing.channel);
+    // Three replies at once: the channel's bucket is booked a second and a half ahead.
+    expect(await replies.take(3)).toBe(0);
+    const pacer = new BroadcastPacer(connection, keys, 'telegram', pacing, 0.05, async () => false);
+    const asked = Date.now();
+    await pacer.slot('someone');
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(1000);
   });
 });

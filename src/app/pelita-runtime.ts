@@ -137,7 +137,7 @@ export class PelitaRuntime {
       const burst = config.channels.outboundBurst;
       // Same bucket as the bot's replies (one bot, one limit), after them.
       const notices = new NoticePacer(
-        new PaceLimiter(this.redis, this.keys.pace('telegram', 'all'), { perSecond: telegram.perSecond, burst }),
+        PaceLimiter.forChannel(this.redis, this.keys, 'telegram', { perSecond: telegram.perSecond, burst }),
         new PaceLimiter(this.redis, this.keys.pace('telegram', `group:${operatorsChat}`), { perSecond: TELEGRAM_GROUP_RATE_PER_S, burst }),
         {
           reserve: 1,

@@ -11,7 +11,7 @@ import { flowButtonId, type OutboundBatch } from '../core/messages/reply.ts';
 import { RetryAfterError } from '../core/retry-after-error.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
 import type { ChannelPacing } from './outbound/paced-sender.ts';
-import { PaceLimiter } from './outbound/pace-limiter.ts';
+import { BroadcastPacer } from './outbound/broadcast-pacer.ts';
 import type { PelitaMetrics } from './pelita-metrics.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -49,7 +49,8 @@ interface Sendable {
  * broadcast being sent, check them (still subscribed, not in their quiet hours, within
  * their weekly limit, a text in their language), wait for a slot the channel can spare,
  * and send. Live replies go first: a broadcast takes a slot only while no reply waits on
- * the channel, leaves one free, and uses at most (1 - liveShare) of the channel's rate.
+ * the channel, leaves room in every second for more, and uses at most (1 - liveShare) of
+ * the channel's rate (outbound/broadcast-pacer.ts).
  * Every process that has the channels runs one; they share the work through Redis.
  */
 export class BroadcastDispatcher {
@@ -82,7 +83,7 @@ export class BroadcastDispatcher {
     for (const [channel, route] of deps.routes) {
       this.pacers.set(
         channel,
-        new BroadcastPacer(deps.redis, deps.keys, channel, route.pacing, deps.settings.liveShare, deps.repliesWaiting),
+        new BroadcastPacer(deps.redis, deps.keys, channel, route.pacing, deps.settings.liveShare, () => deps.repliesWaiting(channel)),
       );
     }
   }
@@ -222,7 +223,7 @@ export class BroadcastDispatcher {
       return this.queue.defer(k, channel, number, booked, 'weekly_limit');
     }
     const pacer = this.pacers.get(channel) as BroadcastPacer;
-    await pacer.slot(contact.conversationId);
+    const bookedAt = await pacer.slot(contact.conversationId);
     // Cancelled or paused while this recipient waited for a slot: a cancel stops within a
     // second, however far ahead the slot was.
     const state = await this.stateIfNotSending(broadcast.id);
@@ -265,6 +266,7 @@ export class BroadcastDispatcher {
           }
         : {}),
     };
+    await pacer.sendNow(bookedAt);
     const result = await this.deliver(channel, batch, pacer);
     // From here the outcome is known and must be recorded whatever else fails.
     try {
@@ -321,67 +323,5 @@ export class BroadcastDispatcher {
         await sleep(wait);
       }
     }
-  }
-}
-
-/**
- * A channel's slots for broadcasts. The channel's bucket (shared with replies) lets replies
- * go `burst` at once; a broadcast never uses that burst (it books only when the bucket has
- * all of it free) and runs on a bucket of its own, slower than the channel by `liveShare`
- * of its rate and by at least `burst` messages a second. So a burst of replies on top of a
- * broadcast stays within the platform's limit in every second, and a reply finds a slot at
- * once. While a reply waits for a slot anyway, broadcasts hold back. Last, the person's own
- * pace.
- */
-class BroadcastPacer {
-  private readonly own: PaceLimiter;
-  private readonly channelBucket: PaceLimiter;
-  private readonly reserve: number;
-
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
-    private readonly channel: Channel,
-    private readonly pacing: ChannelPacing,
-    liveShare: number,
-    private readonly repliesWaiting: (channel: Channel) => Promise<boolean>,
-  ) {
-    const rate = pacing.channel.perSecond;
-    const burst = Math.max(1, pacing.channel.burst);
-    // 0 means no limit (the reply log): then none for broadcasts either.
-    const broadcastRate = rate > 0 ? Math.max(rate * 0.1, Math.min(rate * (1 - liveShare), rate - burst)) : 0;
-    this.own = new PaceLimiter(redis, keys.pace(channel, 'broadcasts'), { perSecond: broadcastRate, burst: 1 });
-    this.channelBucket = new PaceLimiter(redis, keys.pace(channel, 'all'), pacing.channel);
-    this.reserve = burst - 1;
-  }
-
-  async slot(conversationId: string): Promise<void> {
-    // Booked ahead on the broadcasts' own bucket, so the loops keep its schedule between them.
-    const wait = await this.own.take(1);
-    if (wait > 0) await sleep(wait);
-    for (;;) {
-      if (await this.repliesWaiting(this.channel)) {
-        await sleep(20);
-        continue;
-      }
-      const { booked, waitMs } = await this.channelBucket.takeNow(1, this.reserve);
-      if (booked) {
-        if (waitMs > 0) await sleep(waitMs);
-        break;
-      }
-      // Missed by a millisecond or two (another loop's timer fired first): ask again as soon
-      // as the slot is due, or this loop's turn on the broadcasts' own bucket is lost.
-      await sleep(Math.max(1, waitMs));
-    }
-    if (this.pacing.conversation.perSecond > 0) {
-      const personal = await new PaceLimiter(this.redis, this.keys.pace(this.channel, conversationId), this.pacing.conversation).take(1);
-      if (personal > 0) await sleep(personal);
-    }
-  }
-
-  /** The platform asked to slow down: nobody on the channel sends for `ms`. */
-  async pause(ms: number): Promise<void> {
-    await this.channelBucket.pause(ms);
-    await sleep(ms);
   }
 }

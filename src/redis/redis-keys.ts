@@ -179,9 +179,18 @@ export class RedisKeys {
     return `${this.prefix}:pace:${channel}:replies-waiting`;
   }
 
-  /** A token bucket of outbound pacing (per channel or per conversation). */
+  /** A token bucket of outbound pacing for one conversation on a channel. */
   pace(channel: string, scope: string): string {
     return `${this.prefix}:pace:${channel}:${scope}`;
+  }
+
+  /**
+   * What a whole channel shares: `all` (the bucket every sender books), `sent` (the log of
+   * the last second's sends), `broadcasts` (the broadcasts' own bucket). One {hashtag} per
+   * channel, as one script books several of them at once.
+   */
+  channelPace(channel: string, scope: 'all' | 'sent' | 'broadcasts'): string {
+    return `${this.prefix}:pace:{${channel}}:${scope}`;
   }
 
   /**

@@ -37,7 +37,7 @@ export class PacedSender implements ChannelSender {
       onRateLimited?: () => void;
     },
   ) {
-    this.channelBucket = new PaceLimiter(deps.redis, deps.keys.pace(deps.channel, 'all'), deps.pacing.channel);
+    this.channelBucket = PaceLimiter.forChannel(deps.redis, deps.keys, deps.channel, deps.pacing.channel);
   }
 
   async deliver(batch: OutboundBatch): Promise<DeliveryResult> {
