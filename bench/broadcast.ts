@@ -464,6 +464,11 @@ async function main(): Promise<void> {
       platform_429s_at_s: perChannel((channel) =>
         standIns[channel].counts.refusals.slice(0, 20).map((refusal) => round((refusal.at - sendingFrom) / 1000, 1)),
       ),
+      // The stand-in's own event-loop lag in the second before each refusal: a few hundred
+      // ms means it saw requests bunched by its own stall, not sent in a burst.
+      platform_429s_stand_in_lag_ms: perChannel((channel) =>
+        standIns[channel].counts.refusals.slice(0, 20).map((refusal) => refusal.loopLagMs),
+      ),
       pace_before_429_per_s: perChannel((channel) => {
         const gaps = standIns[channel].counts.refusals.flatMap((refusal) => refusal.gapsMs);
         return gaps.length > 0 ? round(1000 / percentile(gaps, 50), 1) : null;

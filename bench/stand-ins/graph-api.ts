@@ -5,6 +5,7 @@
  * success.
  */
 import { createServer, type ServerResponse } from 'node:http';
+import { watchLoopLag, worstLagMs } from './loop-lag.ts';
 import {
   type AcceptedListener,
   type StandInCounts,
@@ -42,6 +43,7 @@ export async function startGraphStandIn(options: {
   isBroadcast: (text: string) => boolean;
   version?: string;
 }): Promise<GraphStandIn> {
+  watchLoopLag();
   const version = options.version ?? 'v21.0';
   const counts = emptyCounts();
   const window = new SlidingWindow(options.perSecond);
@@ -68,7 +70,7 @@ export async function startGraphStandIn(options: {
         const now = performance.now();
         if (window.waitMs(now) > 0) {
           counts.tooManyRequests += 1;
-          counts.refusals.push({ at: now, gapsMs: window.gaps() });
+          counts.refusals.push({ at: now, loopLagMs: Math.max(worstLagMs(), Math.round(performance.now() - now)), gapsMs: window.gaps() });
           answer(response, 400, {
             error: { message: 'Rate limit hit', type: 'OAuthException', code: 130429, fbtrace_id: `bench${counter}` },
           });

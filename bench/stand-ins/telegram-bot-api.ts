@@ -5,6 +5,7 @@
  * every other method Pelita calls (getUpdates long-polls and finds nothing).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { watchLoopLag, worstLagMs } from './loop-lag.ts';
 
 /** What a platform stand-in saw: the benchmark reads these while the broadcast runs. */
 export interface StandInCounts {
@@ -17,7 +18,7 @@ export interface StandInCounts {
   /** Messages refused for going over the platform's limit. */
   tooManyRequests: number;
   /** Each refusal: when (performance.now() in this process), and the gaps between the sends that filled the window. */
-  refusals: { at: number; gapsMs: number[] }[];
+  refusals: { at: number; gapsMs: number[]; loopLagMs: number }[];
   /** The most messages accepted in any one-second window. */
   peakPerSecond: number;
   /** Calls other than sending a message, by method or path. */
@@ -138,6 +139,7 @@ export async function startTelegramStandIn(options: {
   /** Whether a message's text is the broadcast's. */
   isBroadcast: (text: string) => boolean;
 }): Promise<TelegramStandIn> {
+  watchLoopLag();
   const counts = emptyCounts();
   const overall = new SlidingWindow(options.perSecond);
   const perChat = new Map<string, SlidingWindow>();
@@ -164,7 +166,11 @@ export async function startTelegramStandIn(options: {
     const wait = Math.max(overall.waitMs(now), chat.waitMs(now));
     if (wait > 0) {
       counts.tooManyRequests += 1;
-      counts.refusals.push({ at: now, gapsMs: overall.waitMs(now) > 0 ? overall.gaps() : chat.gaps() });
+      counts.refusals.push({
+        at: now,
+        loopLagMs: Math.max(worstLagMs(), Math.round(performance.now() - now)),
+        gapsMs: overall.waitMs(now) > 0 ? overall.gaps() : chat.gaps(),
+      });
       const retryAfter = Math.ceil(wait / 1000);
       answer(response, 429, {
         ok: false,
