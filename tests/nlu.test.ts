@@ -33,6 +33,7 @@ const fifthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nl
 const sixthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-6.yaml'));
 const seventhDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-7.yaml'));
 const eighthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-8.yaml'));
+const ninthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-9.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -59,7 +60,7 @@ describe('NLU evaluation data', () => {
     const sentences = [...development, ...falseAlarmDevelopment].filter((message) => message.text.trim().split(/\s+/).length >= 3);
     expect(sentences.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
     // Later sets share short everyday phrases with training by chance ("delete my data"); no story.
-    const stories = [...fifthDevelopment, ...sixthDevelopment, ...seventhDevelopment, ...eighthDevelopment].filter(
+    const stories = [...fifthDevelopment, ...sixthDevelopment, ...seventhDevelopment, ...eighthDevelopment, ...ninthDevelopment].filter(
       (message) => message.text.trim().split(/\s+/).length >= 7,
     );
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
@@ -159,6 +160,16 @@ describe('NLU on held-out messages', () => {
   // alarms 0.016; 0.870, 1.00 and 0.000 after the rules and training lines it led to (2026-12-02).
   it('keeps what the eighth development set taught: taken by force, "still there now", care already given', async () => {
     const metrics = await evaluateNlu(nlu, eighthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.85);
+  });
+
+  // Returnees, arrests and detention that are over, money complaints and strong idioms. When
+  // written: intent 0.831, recall 1.00, false alarms 0.041 (bare cries mislabelled; 0.025
+  // without them); 0.856, 1.00 and 0.000 after the rules it led to (2026-12-02).
+  it('keeps what the ninth development set taught: released, rescued, "5 thn lalu", jokes about prices and football', async () => {
+    const metrics = await evaluateNlu(nlu, ninthDevelopment, places);
     expect(metrics.emergency_recall).toBe(1);
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.85);
