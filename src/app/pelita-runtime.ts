@@ -316,7 +316,7 @@ export class PelitaRuntime {
     // Broadcasts keep the pace on their own, after replies: they take each platform's sender as it is.
     const routes = new Map<Channel, BroadcastRoute>();
     const pace: Pace = (channel, sender, pacing) => {
-      routes.set(channel, { deliver: (batch) => sender.deliver(batch), pacing });
+      routes.set(channel, { deliver: (batch, beforeEachSend) => sender.deliver(batch, beforeEachSend), pacing });
       return this.paced(channel, sender, pacing);
     };
     const common = { gateway: this.gateway, redis: this.redis, keys: this.keys, log, pace, outboundBurst };
@@ -374,8 +374,11 @@ export class PelitaRuntime {
     const routes = new Map(platforms);
     const callback = platforms.get('http');
     const noPace = { channel: { perSecond: 0, burst: 1 }, conversation: { perSecond: 0, burst: 1 } };
-    const viaLog = new ReplyLogSender(this.replyLog, callback ? (batch) => callback.deliver(batch) : undefined);
-    routes.set('http', { deliver: (batch) => viaLog.deliver(batch), pacing: callback?.pacing ?? noPace });
+    const viaLog = new ReplyLogSender(
+      this.replyLog,
+      callback ? (batch, beforeEachSend) => callback.deliver(batch, beforeEachSend) : undefined,
+    );
+    routes.set('http', { deliver: (batch, beforeEachSend) => viaLog.deliver(batch, beforeEachSend), pacing: callback?.pacing ?? noPace });
     const toLog = new ReplyLogSender(this.replyLog);
     routes.set('console', { deliver: (batch) => toLog.deliver(batch), pacing: noPace });
     const places = this.options.ctx.places;
@@ -385,15 +388,6 @@ export class PelitaRuntime {
       store: this.broadcasts,
       book: this.contacts,
       routes,
-      repliesWaiting: async (channel) => {
-        if (channel === 'console') return false;
-        // One round trip (the connection pipelines both): this is asked before every broadcast message.
-        const [waiting, queued] = await Promise.all([
-          this.redis.exists(this.keys.repliesWaitingForSlot(channel)),
-          this.repliesQueued(channel),
-        ]);
-        return waiting + queued > 0;
-      },
       // Unknown: Indonesia's western time, where most people writing to Pelita are.
       timeZoneOf: (contact) => contact.timeZone ?? places.timeZoneOf({ country: 'ID' }) ?? 'Asia/Jakarta',
       settings: {

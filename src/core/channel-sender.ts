@@ -6,8 +6,15 @@ import type { OutboundBatch } from './messages/reply.ts';
  * again with the same batch after a crash (reply ids are stable for that).
  */
 export interface ChannelSender {
-  deliver(batch: OutboundBatch): Promise<DeliveryResult>;
+  /**
+   * `beforeEachSend`, when given, is awaited just before each call to the platform (after
+   * every check and lookup): a sender that keeps its own pace (broadcasts) books its slot
+   * there, so the slot is taken at the moment the platform sees the message.
+   */
+  deliver(batch: OutboundBatch, beforeEachSend?: BeforeEachSend): Promise<DeliveryResult>;
 }
+
+export type BeforeEachSend = () => Promise<void>;
 
 /**
  * What became of a batch: handed to the platform; not sent because the person blocked

@@ -4,7 +4,7 @@ import { BroadcastQueue, HEARTBEAT_TTL_MS, type RecipientOutcome } from '../aler
 import type { BroadcastKeys, BroadcastStore } from '../alerts/broadcast-store.ts';
 import type { Contact, ContactBook } from '../alerts/contact-book.ts';
 import { isQuiet, nextSendableAt } from '../alerts/quiet-hours.ts';
-import type { DeliveryResult } from '../core/channel-sender.ts';
+import type { BeforeEachSend, DeliveryResult } from '../core/channel-sender.ts';
 import type { Logger } from '../core/log/logger.ts';
 import { CHANNELS, type Channel } from '../core/messages/channel.ts';
 import { flowButtonId, type OutboundBatch } from '../core/messages/reply.ts';
@@ -25,7 +25,7 @@ const ATTEMPTS = 3;
 
 /** How a broadcast reaches one channel: its platform sender (without the reply pace: the dispatcher keeps its own) and its pace. */
 export interface BroadcastRoute {
-  deliver(batch: OutboundBatch): Promise<DeliveryResult>;
+  deliver(batch: OutboundBatch, beforeEachSend?: BeforeEachSend): Promise<DeliveryResult>;
   pacing: ChannelPacing;
 }
 
@@ -70,8 +70,6 @@ export class BroadcastDispatcher {
       store: BroadcastStore;
       book: ContactBook;
       routes: ReadonlyMap<Channel, BroadcastRoute>;
-      /** Whether replies wait to be sent on the channel (in its queue, or for a slot: RedisKeys.repliesWaitingForSlot): then they go first. */
-      repliesWaiting: (channel: Channel) => Promise<boolean>;
       /** Where the contact is, for their quiet hours (an IANA zone). */
       timeZoneOf: (contact: Contact) => string;
       settings: BroadcastDispatcherSettings;
@@ -81,10 +79,7 @@ export class BroadcastDispatcher {
   ) {
     this.queue = new BroadcastQueue(deps.redis, deps.keys);
     for (const [channel, route] of deps.routes) {
-      this.pacers.set(
-        channel,
-        new BroadcastPacer(deps.redis, deps.keys, channel, route.pacing, deps.settings.liveShare, () => deps.repliesWaiting(channel)),
-      );
+      this.pacers.set(channel, new BroadcastPacer(deps.redis, deps.keys, channel, route.pacing, deps.settings.liveShare));
     }
   }
 
@@ -223,11 +218,12 @@ export class BroadcastDispatcher {
       return this.queue.defer(k, channel, number, booked, 'weekly_limit');
     }
     const pacer = this.pacers.get(channel) as BroadcastPacer;
-    const bookedAt = await pacer.slot(contact.conversationId);
+    const slot = await pacer.slot(contact.conversationId);
     // Cancelled or paused while this recipient waited for a slot: a cancel stops within a
     // second, however far ahead the slot was.
     const state = await this.stateIfNotSending(broadcast.id);
     if (state !== undefined) {
+      await pacer.giveBack(slot);
       await book.releaseAlert(number, now);
       if (state === 'cancelled') return finish('skipped:cancelled');
       await this.queue.release(k, channel, number, Date.now());
@@ -236,6 +232,7 @@ export class BroadcastDispatcher {
     // A STOP processed while this recipient waited for a slot is honoured.
     const [latest] = await book.byNumbers([number]);
     if (latest?.state !== 'subscribed' || !(await this.queue.markSending(k, channel, number))) {
+      await pacer.giveBack(slot);
       await book.releaseAlert(number, now);
       if (latest?.state !== 'subscribed') await finish('skipped:stopped');
       return;
@@ -266,8 +263,7 @@ export class BroadcastDispatcher {
           }
         : {}),
     };
-    await pacer.sendNow(bookedAt);
-    const result = await this.deliver(channel, batch, pacer);
+    const result = await this.deliver(channel, batch, pacer, pacer.onSending(slot));
     // From here the outcome is known and must be recorded whatever else fails.
     try {
       if (result !== 'delivered') await book.releaseAlert(number, now);
@@ -286,18 +282,22 @@ export class BroadcastDispatcher {
   }
 
   /** Sends, waiting out a platform's "too many requests" as long as it asks; other errors are tried ATTEMPTS times. */
-  private async deliver(channel: Channel, batch: OutboundBatch, pacer: BroadcastPacer): Promise<DeliveryResult | 'failed'> {
+  private async deliver(
+    channel: Channel,
+    batch: OutboundBatch,
+    pacer: BroadcastPacer,
+    beforeEachSend: BeforeEachSend,
+  ): Promise<DeliveryResult | 'failed'> {
     const route = this.deps.routes.get(channel) as BroadcastRoute;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await route.deliver(batch);
+        return await route.deliver(batch, beforeEachSend);
       } catch (error) {
         if (error instanceof RetryAfterError) {
           this.deps.metrics?.retryAfterPauses.inc({ channel });
+          // Sent again in a slot of its own (its first has gone stale by then): straight
+          // after the pause, every loop's message would go at once and be refused again.
           await pacer.pause(error.retryAfterMs);
-          // Sent again only in a slot of its own: straight after the pause, every loop's
-          // message would go at once and the platform would refuse again.
-          await pacer.slot(batch.conversationId);
           attempt -= 1;
           continue;
         }

@@ -176,7 +176,7 @@ export class RedisKeys {
    * broadcast then holds back (it expires by itself, so a crashed sender leaves nothing).
    */
   repliesWaitingForSlot(channel: string): string {
-    return `${this.prefix}:pace:${channel}:replies-waiting`;
+    return `${this.prefix}:pace:{${channel}}:replies-waiting`;
   }
 
   /** A token bucket of outbound pacing for one conversation on a channel. */
@@ -186,10 +186,11 @@ export class RedisKeys {
 
   /**
    * What a whole channel shares: `all` (the bucket every sender books), `sent` (the log of
-   * the last second's sends), `broadcasts` (the broadcasts' own bucket). One {hashtag} per
-   * channel, as one script books several of them at once.
+   * the last second's sends), `broadcasts` (the broadcasts' own bucket), `broadcast-slots`
+   * (a counter naming their entries in the log). One {hashtag} per channel, as one script
+   * books several of them at once.
    */
-  channelPace(channel: string, scope: 'all' | 'sent' | 'broadcasts'): string {
+  channelPace(channel: string, scope: 'all' | 'sent' | 'broadcasts' | 'broadcast-slots'): string {
     return `${this.prefix}:pace:{${channel}}:${scope}`;
   }
 

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { AddressedReply, OutboundBatch } from '../../core/messages/reply.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 import { RetryAfterError, retryAfterMs } from '../../core/retry-after-error.ts';
-import type { ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
+import type { BeforeEachSend, ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
 
 /**
  * POSTs each reply of a turn to HTTP_CALLBACK_URL, in order. A reply the partner accepted
@@ -14,11 +14,12 @@ import type { ChannelSender, DeliveryResult } from '../../core/channel-sender.ts
 export class HttpCallbackSender implements ChannelSender {
   constructor(private readonly deps: { url: string; token: string | undefined; redis: Redis; keys: RedisKeys; rememberSeconds: number }) {}
 
-  async deliver(batch: OutboundBatch): Promise<DeliveryResult> {
+  async deliver(batch: OutboundBatch, beforeEachSend?: BeforeEachSend): Promise<DeliveryResult> {
     const to = batch.conversationId.slice('http:'.length);
     for (const reply of batch.replies) {
       const mark = this.deps.keys.delivered('http-callback', batch.conversationId, reply.id);
       if ((await this.deps.redis.exists(mark)) === 1) continue;
+      await beforeEachSend?.();
       await this.post(to, reply);
       await this.deps.redis.set(mark, '1', 'EX', this.deps.rememberSeconds);
     }

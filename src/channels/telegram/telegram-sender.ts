@@ -4,7 +4,7 @@ import type { Logger } from '../../core/log/logger.ts';
 import type { OutboundBatch } from '../../core/messages/reply.ts';
 import { RetryAfterError } from '../../core/retry-after-error.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
-import type { ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
+import type { BeforeEachSend, ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
 import { renderForTelegram } from './telegram-render.ts';
 
 /** How long a blocked bot stays quiet towards that person (they can unblock and write again). */
@@ -20,7 +20,7 @@ const UNREACHABLE_SECONDS = 90 * 24 * 3600;
 export class TelegramSender implements ChannelSender {
   constructor(private readonly deps: { api: Api; redis: Redis; keys: RedisKeys; rememberSeconds: number; log: Logger }) {}
 
-  async deliver(batch: OutboundBatch): Promise<DeliveryResult> {
+  async deliver(batch: OutboundBatch, beforeEachSend?: BeforeEachSend): Promise<DeliveryResult> {
     const { api, redis, keys, rememberSeconds, log } = this.deps;
     const chatId = batch.conversationId.slice('telegram:'.length);
     if ((await redis.exists(keys.unreachable(batch.conversationId))) === 1) return 'unreachable';
@@ -28,6 +28,7 @@ export class TelegramSender implements ChannelSender {
       for (const [part, message] of renderForTelegram(reply).entries()) {
         const mark = keys.delivered('telegram', batch.conversationId, `${reply.id}#${part}`);
         if ((await redis.exists(mark)) === 1) continue;
+        await beforeEachSend?.();
         try {
           await api.sendMessage(chatId, message.html, {
             parse_mode: 'HTML',

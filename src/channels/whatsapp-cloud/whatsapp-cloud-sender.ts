@@ -4,7 +4,7 @@ import type { Logger } from '../../core/log/logger.ts';
 import type { MessageTemplate, OutboundBatch } from '../../core/messages/reply.ts';
 import { RetryAfterError } from '../../core/retry-after-error.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
-import type { ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
+import type { BeforeEachSend, ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
 import { renderForCloud, type CloudMessage } from './whatsapp-cloud-render.ts';
 import { storedNumberOr } from '../../redis/stored-number.ts';
 
@@ -43,7 +43,7 @@ export class WhatsAppCloudSender implements ChannelSender {
     },
   ) {}
 
-  async deliver(batch: OutboundBatch): Promise<DeliveryResult> {
+  async deliver(batch: OutboundBatch, beforeEachSend?: BeforeEachSend): Promise<DeliveryResult> {
     const { redis, keys, translator, log, settings } = this.deps;
     const to = batch.conversationId.slice('whatsapp-cloud:'.length);
     const lastInbound = storedNumberOr(await redis.get(keys.whatsappLastInbound(batch.conversationId)), 0);
@@ -57,12 +57,12 @@ export class WhatsAppCloudSender implements ChannelSender {
         );
         return 'outside_window';
       }
-      return this.sendOnce(batch.conversationId, `${batch.inReplyTo}#template`, to, templateMessage(chosen), batch.tag);
+      return this.sendOnce(batch.conversationId, `${batch.inReplyTo}#template`, to, templateMessage(chosen), batch.tag, beforeEachSend);
     }
     const language = batch.language ?? translator.fallback;
     for (const reply of batch.replies) {
       for (const [part, message] of renderForCloud(reply, translator.t('whatsapp.list_button', language)).entries()) {
-        if ((await this.sendOnce(batch.conversationId, `${reply.id}#${part}`, to, message, batch.tag)) === 'unreachable')
+        if ((await this.sendOnce(batch.conversationId, `${reply.id}#${part}`, to, message, batch.tag, beforeEachSend)) === 'unreachable')
           return 'unreachable';
       }
     }
@@ -76,10 +76,12 @@ export class WhatsAppCloudSender implements ChannelSender {
     message: CloudMessage | Record<string, unknown>,
     /** Meta echoes it in the message's status webhooks: how a broadcast learns what was delivered and read. */
     tag?: string,
+    beforeEachSend?: BeforeEachSend,
   ): Promise<DeliveryResult> {
     const { redis, keys, settings, rememberSeconds } = this.deps;
     const mark = keys.delivered('whatsapp-cloud', conversationId, partId);
     if ((await redis.exists(mark)) === 1) return 'delivered';
+    await beforeEachSend?.();
     const response = await fetch(`${settings.base}/${settings.phoneNumberId}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${settings.accessToken}` },

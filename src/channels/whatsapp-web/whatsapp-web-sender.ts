@@ -2,7 +2,7 @@ import type { Client } from 'whatsapp-web.js';
 import type { Redis } from 'ioredis';
 import type { OutboundBatch } from '../../core/messages/reply.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
-import type { ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
+import type { BeforeEachSend, ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
 import { chatIdOf } from './whatsapp-web-inbound.ts';
 import { renderForWhatsAppWeb } from './whatsapp-web-render.ts';
 
@@ -19,7 +19,7 @@ const REMEMBER_SECONDS = 72 * 3600;
 export class WhatsAppWebSender implements ChannelSender {
   constructor(private readonly deps: { readyClient: () => Client | undefined; redis: Redis; keys: RedisKeys }) {}
 
-  async deliver(batch: OutboundBatch): Promise<DeliveryResult> {
+  async deliver(batch: OutboundBatch, beforeEachSend?: BeforeEachSend): Promise<DeliveryResult> {
     const { redis, keys } = this.deps;
     const chatId = chatIdOf(batch.conversationId);
     for (const reply of batch.replies) {
@@ -31,6 +31,7 @@ export class WhatsAppWebSender implements ChannelSender {
         const partMark =
           index === parts.length - 1 ? replyMark : keys.delivered('whatsapp-web', batch.conversationId, `${reply.id}#${index}`);
         if (partMark !== replyMark && (await redis.exists(partMark)) === 1) continue;
+        await beforeEachSend?.();
         await this.send(chatId, text);
         await redis.set(partMark, '1', 'EX', REMEMBER_SECONDS);
       }

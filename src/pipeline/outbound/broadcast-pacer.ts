@@ -1,10 +1,12 @@
 import type { Redis } from 'ioredis';
+import type { BeforeEachSend } from '../../core/channel-sender.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 import { LuaScript } from '../../redis/lua-script.ts';
 import { PaceLimiter, PLATFORM_WINDOW_MS } from './pace-limiter.ts';
 import type { ChannelPacing } from './paced-sender.ts';
 
 const SLOT = LuaScript.fromFile(new URL('./lua/broadcast-slot.lua', import.meta.url));
+const UNBOOK = LuaScript.fromFile(new URL('./lua/broadcast-unbook.lua', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** How often a broadcast looks again while replies wait on the channel. */
 const REPLIES_WAITING_PAUSE_MS = 20;
@@ -21,12 +23,18 @@ const CATCH_UP_MS = 1000;
  * In one process one sender at a time asks for a slot, the others wait their turn here:
  * eight senders polling the same slot would cost eight round trips for each message.
  */
+/** A booked slot: when (performance.now()) and its entry in the channel's log. */
+export interface BroadcastSlot {
+  bookedAt: number;
+  entry?: string;
+}
+
 export class BroadcastPacer {
   private readonly channelBucket: PaceLimiter;
   private readonly ownInterval: number;
   private readonly mostInWindow: number;
   private readonly staleAfterMs: number;
-  private turn: Promise<void> = Promise.resolve();
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly redis: Redis,
@@ -34,31 +42,29 @@ export class BroadcastPacer {
     private readonly channel: string,
     private readonly pacing: ChannelPacing,
     liveShare: number,
-    private readonly repliesWaiting: () => Promise<boolean>,
   ) {
     this.channelBucket = PaceLimiter.forChannel(redis, keys, channel, pacing.channel);
     const rate = pacing.channel.perSecond;
-    // Room in every second for the live share, and at least a burst of replies: a message
-    // is counted when its slot is booked but reaches the platform a little later, and
-    // after a pause in this process (a garbage collection) several reach it together; the
-    // room takes that in. With only one message of room, a platform that counts the last
-    // second strictly refused a few sends a minute.
-    const headroom = Math.max(1, pacing.channel.burst, Math.ceil(rate * liveShare));
-    this.mostInWindow = Math.max(1, Math.floor(rate) - headroom);
-    const broadcastRate = Math.min(rate * (1 - liveShare), this.mostInWindow);
+    // What broadcasts may bring the channel's count of the last second to. Every sender
+    // keeps one under the platform's limit (PaceLimiter.forChannel): a pause in this process
+    // can bunch messages into one second after their slots were counted. Below that,
+    // replies' room: the live share, at least two messages, so a turn's replies go at once
+    // (with less, live replies waited behind the broadcast: p99 2-3 times idle). Above the
+    // broadcasts' own rate by one, so slots missed can be caught up.
+    const shareRate = rate * (1 - liveShare);
+    const repliesRoom = Math.max(2, Math.ceil(rate * liveShare));
+    this.mostInWindow = Math.max(1, Math.min(Math.floor(rate) - 1 - repliesRoom, Math.ceil(shareRate) + 1));
+    const broadcastRate = Math.min(shareRate, this.mostInWindow);
     // 0: no limit (the reply log); only a pause holds broadcasts back.
     this.ownInterval = rate > 0 ? 1000 / broadcastRate : 0;
     // The log counts a message when its slot is booked; one sent much later (the process
-    // stalled in between) would land in another second than the log says. The headroom
-    // covers that much lateness, no more.
-    this.staleAfterMs = rate > 0 ? Math.max(10, (headroom * 1000) / rate) : Number.POSITIVE_INFINITY;
+    // paused in between) would land in another second than the log says. Half a message's
+    // room of lateness (10-25 ms), then the slot is booked again.
+    this.staleAfterMs = rate > 0 ? Math.min(25, Math.max(10, 500 / rate)) : Number.POSITIVE_INFINITY;
   }
 
-  /**
-   * Resolves when one broadcast message to `conversationId` may be sent; its slot is
-   * booked. Returns when (performance.now()), for `sendNow`.
-   */
-  async slot(conversationId: string): Promise<number> {
+  /** Resolves when one broadcast message to `conversationId` may be sent; its slot is booked. */
+  async slot(conversationId: string): Promise<BroadcastSlot> {
     if (this.pacing.conversation.perSecond > 0) {
       const personal = await new PaceLimiter(this.redis, this.keys.pace(this.channel, conversationId), this.pacing.conversation).take(1);
       if (personal > 0) await sleep(personal);
@@ -66,9 +72,28 @@ export class BroadcastPacer {
     return this.inTurn();
   }
 
-  /** Called just before sending on a slot booked at `bookedAt`: a slot gone stale is booked again. */
-  async sendNow(bookedAt: number): Promise<void> {
-    if (performance.now() - bookedAt > this.staleAfterMs) await this.inTurn();
+  /**
+   * What to await just before each call to the platform (the channel's sender calls it),
+   * for a message whose slot was booked at `bookedAt`: the first call uses that slot unless
+   * it has gone stale, every later one (the next part of a long message, a retry) books
+   * one of its own.
+   */
+  onSending(slot: BroadcastSlot): BeforeEachSend {
+    let first: BroadcastSlot | undefined = slot;
+    return async () => {
+      const booked = first;
+      first = undefined;
+      if (booked && performance.now() - booked.bookedAt <= this.staleAfterMs) return;
+      if (booked) await this.giveBack(booked);
+      await this.inTurn();
+    };
+  }
+
+  /** A slot that will not be used goes back to the broadcasts. */
+  async giveBack(slot: BroadcastSlot): Promise<void> {
+    if (slot.entry === undefined) return;
+    const keys = [this.keys.channelPace(this.channel, 'broadcasts'), this.keys.channelPace(this.channel, 'sent')];
+    await UNBOOK.run(this.redis, keys, [slot.entry, this.ownInterval]);
   }
 
   /** The platform asked to slow down: nobody on the channel sends for `ms`. */
@@ -77,37 +102,37 @@ export class BroadcastPacer {
     await sleep(ms);
   }
 
-  private async inTurn(): Promise<number> {
+  private async inTurn(): Promise<BroadcastSlot> {
     const mine = this.turn.then(() => this.book());
     this.turn = mine.catch(() => undefined);
-    await mine;
-    return performance.now();
+    const entry = await mine;
+    return entry === undefined ? { bookedAt: performance.now() } : { bookedAt: performance.now(), entry };
   }
 
-  private async book(): Promise<void> {
+  /** Books a slot; its entry in the log (none on a channel without a limit). */
+  private async book(): Promise<string | undefined> {
     if (this.ownInterval === 0) {
       const wait = await this.channelBucket.take(1);
       if (wait > 0) await sleep(wait);
-      return;
+      return undefined;
     }
     const keys = [
       this.keys.channelPace(this.channel, 'broadcasts'),
       this.keys.channelPace(this.channel, 'all'),
       this.keys.channelPace(this.channel, 'sent'),
+      this.keys.channelPace(this.channel, 'broadcast-slots'),
+      this.keys.repliesWaitingForSlot(this.channel),
     ];
-    // Catching up at up to twice the channel's pace, never in one burst. Not at the
-    // channel's pace itself: each booking then came a round trip late, and the broadcast
-    // ran at what the sender's round trips allowed rather than at its share.
-    const gap = 500 / this.pacing.channel.perSecond;
-    const args = [this.ownInterval, CATCH_UP_MS, gap, this.mostInWindow, PLATFORM_WINDOW_MS];
+    // Catching up at up to a third faster than the channel's pace. The gap between two sends
+    // is also what a pause in this process may bunch them by before the platform sees them
+    // (at twice the pace, refusals), and each booking comes a round trip after the gap ends
+    // (at the channel's pace itself, a fifth of the rate was lost to that).
+    const gap = 750 / this.pacing.channel.perSecond;
+    const args = [this.ownInterval, CATCH_UP_MS, gap, this.mostInWindow, PLATFORM_WINDOW_MS, REPLIES_WAITING_PAUSE_MS];
     for (;;) {
-      if (await this.repliesWaiting()) {
-        await sleep(REPLIES_WAITING_PAUSE_MS);
-        continue;
-      }
-      const wait = Number(await SLOT.run(this.redis, keys, args));
-      if (wait === 0) return;
-      await sleep(wait);
+      const result = await SLOT.run(this.redis, keys, args);
+      if (typeof result === 'string') return result;
+      await sleep(Number(result));
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
+import type { BeforeEachSend, ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
 import type { OutboundBatch } from '../../core/messages/reply.ts';
 import type { PelitaMetrics } from '../pelita-metrics.ts';
 
@@ -10,8 +10,8 @@ export class CountingSender implements ChannelSender {
     private readonly metrics: PelitaMetrics,
   ) {}
 
-  async deliver(batch: OutboundBatch): Promise<DeliveryResult> {
-    const result = await this.inner.deliver(batch);
+  async deliver(batch: OutboundBatch, beforeEachSend?: BeforeEachSend): Promise<DeliveryResult> {
+    const result = await this.inner.deliver(batch, beforeEachSend);
     if (result === 'delivered') countDelivered(this.metrics, this.channel, batch);
     return result;
   }

@@ -36,8 +36,10 @@ export class PaceLimiter {
    * second is what a platform refuses).
    */
   static forChannel(redis: Redis, keys: RedisKeys, channel: string, pace: Pace): PaceLimiter {
-    const sent =
-      pace.perSecond > 0 ? { key: keys.channelPace(channel, 'sent'), mostInWindow: Math.max(1, Math.floor(pace.perSecond)) } : undefined;
+    // One message under the limit: a message is counted when booked, just before the
+    // platform is called, and a pause in this process can still bunch two into one second.
+    const mostInWindow = Math.max(1, Math.floor(pace.perSecond) - 1);
+    const sent = pace.perSecond > 0 ? { key: keys.channelPace(channel, 'sent'), mostInWindow } : undefined;
     return new PaceLimiter(redis, keys.channelPace(channel, 'all'), pace, sent);
   }
 

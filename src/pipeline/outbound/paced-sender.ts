@@ -43,16 +43,22 @@ export class PacedSender implements ChannelSender {
   async deliver(batch: OutboundBatch): Promise<DeliveryResult> {
     const { redis, keys, channel, pacing, log } = this.deps;
     const conversationBucket = new PaceLimiter(redis, keys.pace(channel, batch.conversationId), pacing.conversation);
-    const cost = Math.max(1, batch.replies.length);
-    for (;;) {
+    // The person's pace is booked for the whole turn at once: a turn's replies go together.
+    // The channel's slot, though, each message books just before the platform is called
+    // (after the sender's own checks), so the channel's log of sends says when the platform
+    // saw it: booked for the whole batch first, the last of three went out later than the
+    // log said, and a platform counting the last second saw one more than allowed.
+    const beforeEachSend = async () => {
       // An emergency reply books the channel's next free slot at once; the others book only
       // a slot they can use now, so however long the backlog, nothing is booked ahead of it.
-      const forChannel = batch.urgent ? await this.channelBucket.take(cost) : await this.whenChannelFree(cost);
-      const forConversation = await conversationBucket.take(cost);
-      const wait = Math.max(forChannel, forConversation);
+      const wait = batch.urgent ? await this.channelBucket.take(1) : await this.whenChannelFree(1);
       if (wait > 0) await sleep(wait);
+    };
+    for (;;) {
+      const forConversation = await conversationBucket.take(Math.max(1, batch.replies.length));
+      if (forConversation > 0) await sleep(forConversation);
       try {
-        return await this.inner.deliver(batch);
+        return await this.inner.deliver(batch, beforeEachSend);
       } catch (error) {
         if (!(error instanceof RetryAfterError)) throw error;
         this.deps.onRateLimited?.();

@@ -1,6 +1,7 @@
 --[[
   One slot for a broadcast message on a channel, booked only if it may be sent now:
 
+  - no reply is waiting for a slot on the channel (replies go first);
   - the broadcasts' own bucket (their share of the channel's rate) has a slot due. A slot
     missed (the sender's timer fired late, a reply went first) can still be taken up to
     `catch-up` ms later, so small delays do not add up to a slower broadcast;
@@ -18,16 +19,19 @@
     KEYS[1] the broadcasts' bucket (theoretical arrival time, ms)
     KEYS[2] the channel's bucket (theoretical arrival time, ms)
     KEYS[3] the channel's log of sends (sorted set: score = send time, ms)
+    KEYS[4] the broadcasts' counter of slots (names the log's entries)
+    KEYS[5] set while a reply waits for a slot on the channel
 
     ARGV[1] the broadcasts' interval (ms per message)
     ARGV[2] catch-up (ms)
     ARGV[3] gap (ms)
     ARGV[4] the most broadcast messages may bring the log to in one window
     ARGV[5] the window (ms)
+    ARGV[6] how long to hold back while a reply waits (ms)
 
   Output:
-    0     booked: send now
-    wait  nothing booked: ask again in `wait` ms
+    member  booked: send now (the log's entry, to give the slot back if it goes unused)
+    wait    nothing booked: ask again in `wait` ms
 ]]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -36,6 +40,8 @@ local catchUp = tonumber(ARGV[2])
 local gap = tonumber(ARGV[3])
 local most = tonumber(ARGV[4])
 local window = tonumber(ARGV[5])
+
+if redis.call('EXISTS', KEYS[5]) == 1 then return tonumber(ARGV[6]) end
 
 local own = tonumber(redis.call('GET', KEYS[1]) or now)
 if own < now - catchUp then own = now - catchUp end
@@ -57,7 +63,8 @@ end
 
 local nextOwn = own + ownInterval
 redis.call('SET', KEYS[1], nextOwn, 'PX', math.ceil(math.max(1, nextOwn - now + catchUp + 1000)))
--- Unique: the broadcasts' bucket only ever moves on.
-redis.call('ZADD', KEYS[3], now, string.format('%.3f:b', nextOwn))
+-- Named by a counter: the bucket's time moves back when a slot is given back.
+local member = 'b' .. redis.call('INCR', KEYS[4])
+redis.call('ZADD', KEYS[3], now, member)
 if redis.call('PTTL', KEYS[3]) < window + 1000 then redis.call('PEXPIRE', KEYS[3], window + 1000) end
-return 0
+return member
