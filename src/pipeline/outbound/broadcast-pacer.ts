@@ -13,6 +13,12 @@ const REPLIES_WAITING_PAUSE_MS = 20;
 /** How late a broadcast's slot may still be taken: timers fire late and replies go first, and neither should slow a broadcast for good. */
 const CATCH_UP_MS = 1000;
 
+/** A booked slot: when (performance.now()) and its entry in the channel's log. */
+export interface BroadcastSlot {
+  bookedAt: number;
+  entry?: string;
+}
+
 /**
  * A channel's slots for broadcasts (lua/broadcast-slot.lua). Broadcasts run on a bucket of
  * their own at (1 - liveShare) of the channel's rate, take a slot only while no reply waits
@@ -23,17 +29,14 @@ const CATCH_UP_MS = 1000;
  * In one process one sender at a time asks for a slot, the others wait their turn here:
  * eight senders polling the same slot would cost eight round trips for each message.
  */
-/** A booked slot: when (performance.now()) and its entry in the channel's log. */
-export interface BroadcastSlot {
-  bookedAt: number;
-  entry?: string;
-}
-
 export class BroadcastPacer {
   private readonly channelBucket: PaceLimiter;
   private readonly ownInterval: number;
   private readonly mostInWindow: number;
   private readonly staleAfterMs: number;
+  /** The slot script's keys and arguments: the same for every slot. */
+  private readonly slotKeys: string[];
+  private readonly slotArgs: number[];
   private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -61,6 +64,19 @@ export class BroadcastPacer {
     // paused in between) would land in another second than the log says. Half a message's
     // room of lateness (10-25 ms), then the slot is booked again.
     this.staleAfterMs = rate > 0 ? Math.min(25, Math.max(10, 500 / rate)) : Number.POSITIVE_INFINITY;
+    this.slotKeys = [
+      keys.channelPace(channel, 'broadcasts'),
+      keys.channelPace(channel, 'all'),
+      keys.channelPace(channel, 'sent'),
+      keys.channelPace(channel, 'broadcast-slots'),
+      keys.repliesWaitingForSlot(channel),
+    ];
+    // Catching up at up to a third faster than the channel's pace. The gap between two sends
+    // is also what a pause in this process may bunch them by before the platform sees them
+    // (at twice the pace, refusals), and each booking comes a round trip after the gap ends
+    // (at the channel's pace itself, a fifth of the rate was lost to that).
+    const gap = rate > 0 ? 750 / rate : 0;
+    this.slotArgs = [this.ownInterval, CATCH_UP_MS, gap, this.mostInWindow, PLATFORM_WINDOW_MS, REPLIES_WAITING_PAUSE_MS];
   }
 
   /** Resolves when one broadcast message to `conversationId` may be sent; its slot is booked. */
@@ -74,9 +90,8 @@ export class BroadcastPacer {
 
   /**
    * What to await just before each call to the platform (the channel's sender calls it),
-   * for a message whose slot was booked at `bookedAt`: the first call uses that slot unless
-   * it has gone stale, every later one (the next part of a long message, a retry) books
-   * one of its own.
+   * for a message whose slot is `slot`: the first call uses that slot unless it has gone
+   * stale, every later one (the next part of a long message, a retry) books one of its own.
    */
   onSending(slot: BroadcastSlot): BeforeEachSend {
     let first: BroadcastSlot | undefined = slot;
@@ -116,21 +131,8 @@ export class BroadcastPacer {
       if (wait > 0) await sleep(wait);
       return undefined;
     }
-    const keys = [
-      this.keys.channelPace(this.channel, 'broadcasts'),
-      this.keys.channelPace(this.channel, 'all'),
-      this.keys.channelPace(this.channel, 'sent'),
-      this.keys.channelPace(this.channel, 'broadcast-slots'),
-      this.keys.repliesWaitingForSlot(this.channel),
-    ];
-    // Catching up at up to a third faster than the channel's pace. The gap between two sends
-    // is also what a pause in this process may bunch them by before the platform sees them
-    // (at twice the pace, refusals), and each booking comes a round trip after the gap ends
-    // (at the channel's pace itself, a fifth of the rate was lost to that).
-    const gap = 750 / this.pacing.channel.perSecond;
-    const args = [this.ownInterval, CATCH_UP_MS, gap, this.mostInWindow, PLATFORM_WINDOW_MS, REPLIES_WAITING_PAUSE_MS];
     for (;;) {
-      const result = await SLOT.run(this.redis, keys, args);
+      const result = await SLOT.run(this.redis, this.slotKeys, this.slotArgs);
       if (typeof result === 'string') return result;
       await sleep(Number(result));
     }
