@@ -401,7 +401,7 @@ export class PelitaRuntime {
     this.dispatcher.start();
   }
 
-  /** How many conversations have replies queued on a channel, urgent or not: work that goes before notices and broadcasts. */
+  /** How many conversations have replies queued on a channel, urgent or not: work that goes before operator notices. */
   private async repliesQueued(channel: Channel): Promise<number> {
     const queue = `outbound-${channel}`;
     const [ready, urgent] = await Promise.all([

@@ -295,7 +295,7 @@ export class BroadcastDispatcher {
       } catch (error) {
         if (error instanceof RetryAfterError) {
           this.deps.metrics?.retryAfterPauses.inc({ channel });
-          // Sent again in a slot of its own (its first has gone stale by then): straight
+          // Sent again in a slot of its own (the refused send used the first): straight
           // after the pause, every loop's message would go at once and be refused again.
           await pacer.pause(error.retryAfterMs);
           attempt -= 1;
