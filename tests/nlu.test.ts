@@ -34,6 +34,7 @@ const sixthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nl
 const seventhDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-7.yaml'));
 const eighthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-8.yaml'));
 const ninthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-9.yaml'));
+const tenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-10.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -60,9 +61,14 @@ describe('NLU evaluation data', () => {
     const sentences = [...development, ...falseAlarmDevelopment].filter((message) => message.text.trim().split(/\s+/).length >= 3);
     expect(sentences.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
     // Later sets share short everyday phrases with training by chance ("delete my data"); no story.
-    const stories = [...fifthDevelopment, ...sixthDevelopment, ...seventhDevelopment, ...eighthDevelopment, ...ninthDevelopment].filter(
-      (message) => message.text.trim().split(/\s+/).length >= 7,
-    );
+    const stories = [
+      ...fifthDevelopment,
+      ...sixthDevelopment,
+      ...seventhDevelopment,
+      ...eighthDevelopment,
+      ...ninthDevelopment,
+      ...tenthDevelopment,
+    ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
 
@@ -173,6 +179,16 @@ describe('NLU on held-out messages', () => {
     expect(metrics.emergency_recall).toBe(1);
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.85);
+  });
+
+  // Written blind as a second held-out listening set and scored once as such: intent 0.924,
+  // recall 0.983 (a scam compound's threat to sell a worker missed), false alarms 0.022; then
+  // read, and 0.934, 1.00 and 0.000 after the rules it led to (2026-12-02).
+  it('keeps what the tenth development set taught: a threat to be sold, papers held at home, debt collectors, a match laughed at', async () => {
+    const metrics = await evaluateNlu(nlu, tenthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);
   });
 
   it('does well on the training-like messages it was tuned with', async () => {
