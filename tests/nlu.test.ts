@@ -35,6 +35,7 @@ const seventhDevelopment = loadLabelledMessages(path.join(import.meta.dirname, '
 const eighthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-8.yaml'));
 const ninthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-9.yaml'));
 const tenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-10.yaml'));
+const eleventhDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-11.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -68,6 +69,7 @@ describe('NLU evaluation data', () => {
       ...eighthDevelopment,
       ...ninthDevelopment,
       ...tenthDevelopment,
+      ...eleventhDevelopment,
     ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
@@ -189,6 +191,16 @@ describe('NLU on held-out messages', () => {
     expect(metrics.emergency_recall).toBe(1);
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);
+  });
+
+  // Written blind as a third held-out listening set and scored once as such: intent 0.951,
+  // recall 0.967 (two missed), false alarms 0.000; then read, and 0.961, 1.00 and 0.000
+  // after the rules it led to (2026-12-02).
+  it('keeps what the eleventh development set taught: a relative held for money, fishermen not let ashore', async () => {
+    const metrics = await evaluateNlu(nlu, eleventhDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
   it('does well on the training-like messages it was tuned with', async () => {
