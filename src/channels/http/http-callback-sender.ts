@@ -3,6 +3,7 @@ import type { AddressedReply, OutboundBatch } from '../../core/messages/reply.ts
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 import { RetryAfterError, retryAfterMs } from '../../core/retry-after-error.ts';
 import type { BeforeEachSend, ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
+import { markSent } from '../../redis/mark-sent.ts';
 
 /**
  * POSTs each reply of a turn to HTTP_CALLBACK_URL, in order. A reply the partner accepted
@@ -21,7 +22,7 @@ export class HttpCallbackSender implements ChannelSender {
       if ((await this.deps.redis.exists(mark)) === 1) continue;
       await beforeEachSend?.();
       await this.post(to, reply);
-      await this.deps.redis.set(mark, '1', 'EX', this.deps.rememberSeconds);
+      await markSent(this.deps.redis, mark, this.deps.rememberSeconds);
     }
     return 'delivered';
   }

@@ -6,6 +6,7 @@ import { RetryAfterError } from '../../core/retry-after-error.ts';
 import type { RedisKeys } from '../../redis/redis-keys.ts';
 import type { BeforeEachSend, ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
 import { renderForTelegram } from './telegram-render.ts';
+import { markSent } from '../../redis/mark-sent.ts';
 
 /** How long a blocked bot stays quiet towards that person (they can unblock and write again). */
 const UNREACHABLE_SECONDS = 90 * 24 * 3600;
@@ -46,7 +47,7 @@ export class TelegramSender implements ChannelSender {
           }
           throw error;
         }
-        await redis.set(mark, '1', 'EX', rememberSeconds);
+        await markSent(redis, mark, rememberSeconds);
       }
     }
     return 'delivered';

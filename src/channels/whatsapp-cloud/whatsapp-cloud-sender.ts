@@ -7,6 +7,7 @@ import type { RedisKeys } from '../../redis/redis-keys.ts';
 import type { BeforeEachSend, ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
 import { renderForCloud, type CloudMessage } from './whatsapp-cloud-render.ts';
 import { storedNumberOr } from '../../redis/stored-number.ts';
+import { markSent } from '../../redis/mark-sent.ts';
 
 /** WhatsApp's customer-service window: free-form messages only within 24 hours of the person's last message. */
 export const SERVICE_WINDOW_MS = 24 * 3600 * 1000;
@@ -102,7 +103,7 @@ export class WhatsAppCloudSender implements ChannelSender {
       if (code === UNDELIVERABLE) return 'unreachable';
       throw new Error(`Cloud API answered HTTP ${response.status} (error ${code})`);
     }
-    await redis.set(mark, '1', 'EX', rememberSeconds);
+    await markSent(redis, mark, rememberSeconds);
     return 'delivered';
   }
 }

@@ -5,6 +5,7 @@ import type { RedisKeys } from '../../redis/redis-keys.ts';
 import type { BeforeEachSend, ChannelSender, DeliveryResult } from '../../core/channel-sender.ts';
 import { chatIdOf } from './whatsapp-web-inbound.ts';
 import { renderForWhatsAppWeb } from './whatsapp-web-render.ts';
+import { markSent } from '../../redis/mark-sent.ts';
 
 /** How long a sent reply is remembered: as long as a message id is (DEDUPE_TTL_HOURS' default). */
 const REMEMBER_SECONDS = 72 * 3600;
@@ -33,7 +34,7 @@ export class WhatsAppWebSender implements ChannelSender {
         if (partMark !== replyMark && (await redis.exists(partMark)) === 1) continue;
         await beforeEachSend?.();
         await this.send(chatId, text);
-        await redis.set(partMark, '1', 'EX', REMEMBER_SECONDS);
+        await markSent(redis, partMark, REMEMBER_SECONDS);
       }
     }
     return 'delivered';
