@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { CHANNELS, type Channel } from '../core/messages/channel.ts';
+import { CHANNELS, type Channel, channelOf } from '../core/messages/channel.ts';
 import { LuaScript } from '../redis/lua-script.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
 import { findAudience, matchesActivity } from './audience.ts';
@@ -16,6 +16,10 @@ import type { ContactBook } from './contact-book.ts';
 
 const TRANSITION = LuaScript.fromFile(new URL('./lua/broadcast-transition.lua', import.meta.url));
 const COMPLETE = LuaScript.fromFile(new URL('./lua/broadcast-complete.lua', import.meta.url));
+const CONFIRM = LuaScript.fromFile(new URL('./lua/broadcast-confirm.lua', import.meta.url));
+
+/** What a platform reports about a message it got. */
+export type PlatformStatus = 'sent' | 'delivered' | 'read' | 'failed';
 
 /** A request the broadcast's state or the staff's rights do not allow: `status` is the HTTP status to answer with. */
 export class BroadcastError extends Error {
@@ -58,6 +62,8 @@ export interface BroadcastProgress {
   /** Still to send, and being sent now. */
   pending: number;
   inFlight: number;
+  /** Cut off by a crash while being sent: waiting for the platform's report before they count as sent or go again. */
+  unconfirmed: number;
   /** Seconds until the last recipient's turn, at the pace so far; null before a pace is known. */
   etaSeconds: number | null;
 }
@@ -111,6 +117,14 @@ export class BroadcastKeys {
   }
   get interrupted(): string {
     return `${this.base}:interrupted`;
+  }
+  /** Recipients the platform reported on, whatever the report (bitmap by contact number): it got their message. */
+  get reported(): string {
+    return `${this.base}:reported`;
+  }
+  /** Recipients whose sending was cut off by a crash, waiting for the platform's report until a deadline (sorted set). */
+  unconfirmed(channel: Channel): string {
+    return `${this.base}:unconfirmed:${channel}`;
   }
   pending(channel: Channel): string {
     return `${this.base}:pending:${channel}`;
@@ -291,7 +305,7 @@ export class BroadcastStore {
   /** A sending broadcast with nobody left to send to becomes done. */
   async completeIfFinished(id: string, now: Date): Promise<boolean> {
     const k = this.keysOf(id);
-    const lists = CHANNELS.flatMap((channel) => [k.pending(channel), k.inFlight(channel)]);
+    const lists = CHANNELS.flatMap((channel) => [k.pending(channel), k.inFlight(channel), k.unconfirmed(channel)]);
     return (await COMPLETE.run(this.redis, [k.record, this.activeSet, k.audit, ...lists], [id, now.toISOString()])) === 1;
   }
 
@@ -312,7 +326,7 @@ export class BroadcastStore {
     const record = await this.require(id);
     const k = this.keysOf(id);
     const pipeline = this.redis.pipeline().hgetall(k.counts);
-    for (const channel of CHANNELS) pipeline.zcard(k.pending(channel)).hlen(k.inFlight(channel));
+    for (const channel of CHANNELS) pipeline.zcard(k.pending(channel)).hlen(k.inFlight(channel)).zcard(k.unconfirmed(channel));
     for (const channel of CHANNELS) pipeline.zrange(k.pending(channel), -1, -1, 'WITHSCORES');
     const results = ((await pipeline.exec()) ?? []).map(([error, value]) => {
       if (error) throw error;
@@ -322,15 +336,17 @@ export class BroadcastStore {
     const count = (name: string) => Number(counts[name] ?? 0);
     let pending = 0;
     let inFlight = 0;
+    let unconfirmed = 0;
     for (let index = 0; index < CHANNELS.length; index++) {
-      pending += results[1 + index * 2] as number;
-      inFlight += results[2 + index * 2] as number;
+      pending += results[1 + index * 3] as number;
+      inFlight += results[2 + index * 3] as number;
+      unconfirmed += results[3 + index * 3] as number;
     }
-    const lastDue = Math.max(0, ...results.slice(1 + CHANNELS.length * 2).map((last) => Number((last as string[])[1] ?? 0)));
+    const lastDue = Math.max(0, ...results.slice(1 + CHANNELS.length * 3).map((last) => Number((last as string[])[1] ?? 0)));
     const skipped = Object.fromEntries(SKIP_REASONS.map((reason) => [reason, count(`skipped:${reason}`)])) as Record<SkipReason, number>;
     const done = count('sent') + count('failed') + Object.values(skipped).reduce((sum, value) => sum + value, 0);
     const elapsedS = record.startedAt ? (now.getTime() - Date.parse(record.startedAt)) / 1000 : 0;
-    const remaining = pending + inFlight;
+    const remaining = pending + inFlight + unconfirmed;
     let etaSeconds: number | null = remaining === 0 ? 0 : null;
     if (remaining > 0 && done > 0 && elapsedS > 0) etaSeconds = Math.ceil(remaining / (done / elapsedS));
     if (remaining > 0 && lastDue > now.getTime()) etaSeconds = Math.max(etaSeconds ?? 0, Math.ceil((lastDue - now.getTime()) / 1000));
@@ -346,19 +362,24 @@ export class BroadcastStore {
       read: count('read'),
       pending,
       inFlight,
+      unconfirmed,
       etaSeconds,
     };
   }
 
   /**
-   * A platform's report on a broadcast message ("bc-<id>" is what it was tagged with):
-   * counted once per recipient; a read one was delivered too.
+   * A platform's report on a broadcast message ("bc-<id>" is what it was tagged with). Any
+   * report says the platform got the message, which settles a send a crash cut off (see
+   * BroadcastQueue); delivered and read are counted once per recipient, a read one as
+   * delivered too.
    */
-  async recordStatus(tag: string, conversationId: string, status: 'delivered' | 'read'): Promise<void> {
+  async recordStatus(tag: string, conversationId: string, status: PlatformStatus): Promise<void> {
     if (!tag.startsWith('bc-')) return;
     const k = this.keysOf(tag.slice('bc-'.length));
     const number = await this.redis.hget(this.keys.alertContactNumbers(), conversationId);
     if (number === null || (await this.redis.exists(k.record)) === 0) return;
+    await CONFIRM.run(this.redis, [k.reported, k.unconfirmed(channelOf(conversationId)), k.sent, k.counts], [number]);
+    if (status !== 'delivered' && status !== 'read') return;
     for (const kind of status === 'read' ? (['delivered', 'read'] as const) : (['delivered'] as const)) {
       if ((await this.redis.setbit(k[kind], Number(number), 1)) === 0) await this.redis.hincrby(k.counts, kind, 1);
     }

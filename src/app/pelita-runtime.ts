@@ -394,6 +394,11 @@ export class PelitaRuntime {
         concurrencyPerChannel: config.BROADCAST_CONCURRENCY,
         liveShare: config.BROADCAST_LIVE_SHARE_PERCENT / 100,
         perWeek: config.ALERTS_PER_WEEK,
+        // Only WhatsApp Cloud reports on every message it got (status webhooks, with the tag sent).
+        platformReports: {
+          channels: new Set(platforms.has('whatsapp-cloud') ? ['whatsapp-cloud' as const] : []),
+          waitMs: config.BROADCAST_REPORT_WAIT_S * 1000,
+        },
       },
       metrics: this.metrics,
       log,

@@ -133,7 +133,7 @@ function progressLine(progress: BroadcastProgress): string {
     `failed ${progress.failed}`,
     `skipped ${skipped.length > 0 ? pairs(Object.fromEntries(skipped)) : 0}`,
     `deferred ${pairs(progress.deferred)}`,
-    `pending ${progress.pending}, in flight ${progress.inFlight}`,
+    `pending ${progress.pending}, in flight ${progress.inFlight}${progress.unconfirmed > 0 ? `, waiting for the platform's report ${progress.unconfirmed}` : ''}`,
     `ETA ${progress.etaSeconds === null ? 'unknown yet' : `${progress.etaSeconds} s`}`,
   ].join('; ');
 }

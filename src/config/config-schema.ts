@@ -192,6 +192,11 @@ export const configSchema = z
     BROADCAST_CONCURRENCY: integer(1, 64, 8),
     /** Percent of each channel's rate broadcasts leave to live conversations (whose replies also always go first). */
     BROADCAST_LIVE_SHARE_PERCENT: integer(0, 90, 5),
+    /**
+     * A broadcast message whose sending a crash cut off, on WhatsApp Cloud, waits this long
+     * for the platform's status report: with one it counts as sent, without it is sent again.
+     */
+    BROADCAST_REPORT_WAIT_S: integer(1, 86_400, 900),
     /** At most this many alerts a week to one person: what the consent sentence promises (locales' alerts.consent). */
     ALERTS_PER_WEEK: integer(1, 50, 2),
     /** Case workers answer cases through the admin API (an NGO's own console): replies may promise a human answer. */

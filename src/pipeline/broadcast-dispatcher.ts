@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { type BroadcastDefinition, textFor } from '../alerts/broadcast.ts';
-import { BroadcastQueue, HEARTBEAT_TTL_MS, type RecipientOutcome } from '../alerts/broadcast-queue.ts';
+import { BroadcastQueue, HEARTBEAT_TTL_MS, type PlatformReports, type RecipientOutcome } from '../alerts/broadcast-queue.ts';
 import type { BroadcastKeys, BroadcastStore } from '../alerts/broadcast-store.ts';
 import type { Contact, ContactBook } from '../alerts/contact-book.ts';
 import { isQuiet, nextSendableAt } from '../alerts/quiet-hours.ts';
@@ -36,6 +36,8 @@ export interface BroadcastDispatcherSettings {
   liveShare: number;
   /** At most this many alerts a week to one person (what the consent says). */
   perWeek: number;
+  /** Channels whose platform reports on every message it got: a send cut off by a crash is settled by that report. */
+  platformReports?: PlatformReports;
 }
 
 interface Sendable {
@@ -77,7 +79,7 @@ export class BroadcastDispatcher {
       log: Logger;
     },
   ) {
-    this.queue = new BroadcastQueue(deps.redis, deps.keys);
+    this.queue = new BroadcastQueue(deps.redis, deps.keys, deps.settings.platformReports);
     for (const [channel, route] of deps.routes) {
       this.pacers.set(channel, new BroadcastPacer(deps.redis, deps.keys, channel, route.pacing, deps.settings.liveShare));
     }

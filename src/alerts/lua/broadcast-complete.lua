@@ -6,7 +6,7 @@
     KEYS[1] the broadcast (hash)
     KEYS[2] broadcasts being sent or scheduled (set of ids)
     KEYS[3] its audit trail (stream)
-    KEYS[4..] every channel's pending set and in-flight hash
+    KEYS[4..] every channel's pending set, in-flight hash and recipients waiting for a report
 
     ARGV[1] the broadcast's id
     ARGV[2] now (ISO)

@@ -1,7 +1,7 @@
 --[[
   Marks a claimed recipient as being sent now: from here on, a crash of the owner leaves
-  it unknown whether the platform got the message, so it is not tried again (see
-  BroadcastQueue.recover).
+  it unknown whether the platform got the message, so it is tried again only where the
+  platform's own reports can tell (see BroadcastQueue.recover).
 
   Input:
     KEYS[1] the channel's recipients in flight (hash)

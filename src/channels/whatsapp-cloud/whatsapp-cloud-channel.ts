@@ -42,8 +42,8 @@ export function createWhatsAppCloudChannel(deps: {
   rememberSeconds: number;
   /** Told of each message dropped as unreadable (for /metrics). */
   onInvalid?: (() => void) | undefined;
-  /** Told of each status of a tagged message (a broadcast's): delivered or read. */
-  onTaggedStatus?: ((tag: string, conversationId: string, status: 'delivered' | 'read') => Promise<void>) | undefined;
+  /** Told of each status of a tagged message (a broadcast's): sent, delivered, read or failed. */
+  onTaggedStatus?: ((tag: string, conversationId: string, status: DeliveryStatus['status']) => Promise<void>) | undefined;
   pace: Pace;
   /** How many messages may go at once before the pace applies. */
   outboundBurst: number;
@@ -62,7 +62,7 @@ export function createWhatsAppCloudChannel(deps: {
     const key = keys.whatsappStatuses(conversationIdOf('whatsapp-cloud', status.recipient_id));
     await redis.hset(key, status.id, status.status);
     await redis.expire(key, STATUS_SECONDS);
-    if (status.biz_opaque_callback_data && (status.status === 'delivered' || status.status === 'read')) {
+    if (status.biz_opaque_callback_data) {
       await deps.onTaggedStatus?.(status.biz_opaque_callback_data, conversationIdOf('whatsapp-cloud', status.recipient_id), status.status);
     }
     if (status.status === 'failed')
