@@ -36,6 +36,7 @@ const eighthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'n
 const ninthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-9.yaml'));
 const tenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-10.yaml'));
 const eleventhDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-11.yaml'));
+const twelfthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-12.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -70,6 +71,7 @@ describe('NLU evaluation data', () => {
       ...ninthDevelopment,
       ...tenthDevelopment,
       ...eleventhDevelopment,
+      ...twelfthDevelopment,
     ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
@@ -201,6 +203,16 @@ describe('NLU on held-out messages', () => {
     expect(metrics.emergency_recall).toBe(1);
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  // Written blind as a fourth held-out listening set, emergencies in indirect words, and
+  // scored once as such: intent 0.923, recall 0.950 (three missed), false alarms 0.007; then
+  // read, and 0.942, 1.00 and 0.000 after the rules it led to (2026-12-02).
+  it('keeps what the twelfth development set taught: "tanya dulu" is not the past, "ga bakal pulang hidup2", a laugh taken back', async () => {
+    const metrics = await evaluateNlu(nlu, twelfthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.93);
   });
 
   it('does well on the training-like messages it was tuned with', async () => {
