@@ -253,6 +253,23 @@ describe('NLU behaviour', () => {
     expect(await nlu.analyse('dulu dipukul majikan, skrg udh di rumah')).toMatchObject({ emergency: false });
   });
 
+  it('reads a past as background when the message turns to danger now, and as over when it turns to safety', async () => {
+    for (const text of [
+      'dulu sy pernah kerja di malaysia, sekarang sy dikurung majikan di saudi gk boleh keluar',
+      'tahun lalu sy di hongkong, skrg sy di taiwan dipukul majikan tiap hari',
+      'kak aku mau tanya dulu, skrg aku dikunci di kamar sama majikan',
+      'i was locked in last year but now i am home, my friend is still locked in the agency house',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of [
+      'dulu sy dipukul majikan, sekarang sudah aman di rumah',
+      'dulu pernah ditahan imigrasi saudi 6 bulan, skrg udh pulang. nama sy msh di blacklist gk ya?',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
   it('takes money complaints, chatter and figures of speech for what they are', async () => {
     for (const text of [
       'my agent cheated me, I paid 20 million',

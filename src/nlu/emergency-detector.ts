@@ -14,6 +14,10 @@ export const emergencyRulesSchema = z
     more_specific: z.array(regexSource),
     /** Not about now: a question about signs in general, a past event, a hypothetical. */
     not_now: z.array(regexSource),
+    /** Where the part of a message about the present begins ("sekarang", "now"): danger after it is not cancelled by a past before it. */
+    now: z.array(regexSource).default([]),
+    /** Remembering the past in the present ("skrg trauma tiap liat setrika"): not danger now. */
+    remembering: z.array(regexSource).default([]),
     /** Figures of speech and jokes ("ngakak sampe mau mati"): no rule fires on them. */
     figurative: z.array(regexSource),
     /** Laughter: cancels danger rules, never suicidal words. */
@@ -60,6 +64,8 @@ export class EmergencyDetector {
   private readonly danger: RegExp[];
   private readonly specific: RegExp[];
   private readonly notNow: RegExp[];
+  private readonly now: RegExp[];
+  private readonly remembering: RegExp[];
   private readonly always: RegExp[];
   private readonly suicidal: RegExp[];
   private readonly askFirst: RegExp[];
@@ -73,6 +79,8 @@ export class EmergencyDetector {
     this.danger = compile(rules.danger);
     this.specific = compile([...rules.specific, ...rules.more_specific]);
     this.notNow = compile(rules.not_now);
+    this.now = rules.now.map((source) => new RegExp(source, 'gu'));
+    this.remembering = compile(rules.remembering);
     this.always = compile(rules.always);
     this.suicidal = compile(rules.suicidal);
     this.askFirst = compile(rules.ask_first);
@@ -104,9 +112,27 @@ export class EmergencyDetector {
     const specific = first(this.specific);
     const danger = specific ?? first(this.danger);
     const aboutMoney = this.moneyOnly.some((pattern) => pattern.test(normalized));
-    const notNow = recovered || this.notNow.some((pattern) => pattern.test(normalized));
+    // "Dulu kerja di Malaysia, sekarang dikurung majikan": the past is the background, the
+    // danger is now. A past cancels only danger said before the message turns to the
+    // present; danger said after it, against a past the person set it apart from, needs no
+    // agreement from the classifier (which the past words pull down).
+    const past = recovered || this.notNow.some((pattern) => pattern.test(normalized));
+    const dangerNow = past && !recovered && this.dangerAfterNow(normalized);
+    const notNow = past && !dangerNow;
     if (!danger || notNow) return { emergency: false, always: false, aboutMoney, notNow };
-    return { emergency: true, always: false, specific: specific !== undefined, kind: 'danger', evidence: danger[0].trim() };
+    return { emergency: true, always: false, specific: specific !== undefined || dangerNow, kind: 'danger', evidence: danger[0].trim() };
+  }
+
+  /** Whether danger is said after the last word that turns the message to the present. */
+  private dangerAfterNow(normalized: string): boolean {
+    let start = -1;
+    for (const pattern of this.now) {
+      for (const match of normalized.matchAll(pattern)) start = Math.max(start, match.index);
+    }
+    if (start < 0) return false;
+    const present = ` ${normalized.slice(start)}`;
+    if (this.remembering.some((pattern) => pattern.test(present))) return false;
+    return [...this.specific, ...this.danger].some((pattern) => pattern.test(present));
   }
 }
 
