@@ -28,6 +28,9 @@ describe('what a message says of the situation', () => {
     ['teman saya dikurung majikan di arab saudi', { here: { kind: 'country', code: 'SA' }, stage: 'abroad', aboutOther: true }],
     ['my sister is locked in by her employer', { aboutOther: true }],
     ['i was arrested by malaysian police', { mentioned: 'MY' }],
+    // The place said with "now" is where they are, over one said earlier in the message.
+    ['last year i work in singapore, now in dubai my sponsor lock me', { here: { kind: 'country', code: 'AE' }, stage: 'abroad' }],
+    ['sy kerja di malaysia 2 thn, tp skrg sy di brunei', { here: { kind: 'country', code: 'BN' }, stage: 'abroad' }],
   ] as const)('%s', (text, expected) => {
     expect(situationCues(text, places)).toEqual(expected);
   });

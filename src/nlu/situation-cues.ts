@@ -29,6 +29,8 @@ const PLACE_FILLER = new Set(
 );
 
 const PRESENCE = new Set(['di', 'in', 'at', 'dalam', 'skrg', 'skg', 'sekarang', 'now', 'currently', 'here', 'disini']);
+/** Words that say the place is where they are now, over any other place the message puts them in. */
+const NOW = new Set(['skrg', 'skg', 'sekarang', 'skrang', 'now', 'currently']);
 const TOWARDS = new Set(['ke', 'to', 'kesana']);
 const ORIGIN = new Set(['dari', 'dr', 'from', 'asal']);
 /** Words before a place that make it a plan, not a whereabouts. */
@@ -124,6 +126,8 @@ export function situationCues(text: string, places: PlaceDirectory): SituationCu
   const cues: SituationCues = {};
   const padded = ` ${normalized} `;
   const placeWords = new Set<number>();
+  // "worked in Singapore last year, now in Dubai": the place said with "now" is where they are.
+  let hereSaidNow = false;
 
   for (const kind of ['district', 'province', 'country'] as const) {
     for (const { place, start, end } of places.locateIn(kind, normalized)) {
@@ -143,8 +147,12 @@ export function situationCues(text: string, places: PlaceDirectory): SituationCu
         continue;
       }
       if (PRESENCE.has(right ?? '') || [...context].some((word) => PRESENCE.has(word))) {
-        // The most precise place wins: districts are read first.
-        cues.here ??= { kind, code: place.code };
+        // The most precise place wins (districts are read first), unless a later one is said with "now".
+        const saidNow = [...context].some((word) => NOW.has(word));
+        if (!cues.here || (saidNow && !hereSaidNow)) {
+          cues.here = { kind, code: place.code };
+          hereSaidNow = saidNow;
+        }
         continue;
       }
       if (kind === 'country') cues.mentioned ??= place.code;
