@@ -37,6 +37,7 @@ const ninthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nl
 const tenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-10.yaml'));
 const eleventhDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-11.yaml'));
 const twelfthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-12.yaml'));
+const thirteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-13.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -72,6 +73,7 @@ describe('NLU evaluation data', () => {
       ...tenthDevelopment,
       ...eleventhDevelopment,
       ...twelfthDevelopment,
+      ...thirteenthDevelopment,
     ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
@@ -213,6 +215,16 @@ describe('NLU on held-out messages', () => {
     expect(metrics.emergency_recall).toBe(1);
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.93);
+  });
+
+  // Written blind as a fifth held-out listening set and scored once as such: intent 0.955,
+  // recall 0.965 (two missed), false alarms 0.007; then read, and 0.970, 1.00 and 0.000 after
+  // the rules it led to (2026-12-02).
+  it('keeps what the thirteenth development set taught: danger after a laugh and "btw", electric shocks, a football joke', async () => {
+    const metrics = await evaluateNlu(nlu, thirteenthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
   it('does well on the training-like messages it was tuned with', async () => {
