@@ -4,10 +4,18 @@ import type { CaseStore } from '../cases/case-store.ts';
 import type { ContactBook } from '../alerts/contact-book.ts';
 import type { Logger } from '../core/log/logger.ts';
 import { channelOf } from '../core/messages/channel.ts';
+import { LuaScript } from '../redis/lua-script.ts';
 import type { RedisKeys } from '../redis/redis-keys.ts';
+
+const CLAIM_DUE = LuaScript.fromFile(new URL('./lua/claim-due.lua', import.meta.url));
+const FINISH_CLAIM = LuaScript.fromFile(new URL('./lua/finish-claim.lua', import.meta.url));
 
 /** How many due second passes one sweep takes at most. */
 const SWEEP_BATCH = 100;
+/** How long a worker holds a second pass it took; one that dies leaves it due again after this. */
+const CLAIM_LEASE_MS = 60_000;
+/** How long a second pass waits for the conversation's queues to empty before it looks again. */
+const BUSY_RETRY_MS = 2_000;
 
 /**
  * "Delete my data": every key that names the conversation goes: its session with all
@@ -51,16 +59,23 @@ export class PersonDataEraser {
 
   /**
    * Second passes that are due: the traces of answering "delete my data". Returns how many
-   * conversations it cleared. Safe to run in every worker at once (each entry is taken once).
+   * conversations it cleared. Safe to run in every worker at once: each entry is leased to
+   * one worker and leaves the schedule only once its keys are gone, so a worker that dies
+   * mid-pass leaves it for another. A conversation whose queues still hold items (the
+   * confirmation not yet delivered, whose delivery would leave its markers after the pass)
+   * is looked at again a little later.
    */
   async sweep(now = Date.now()): Promise<number> {
     const { redis, keys } = this.deps;
-    const due = await redis.zrangebyscore(keys.erasuresDue(), 0, now, 'LIMIT', 0, SWEEP_BATCH);
+    const schedule = keys.erasuresDue();
+    const due = await redis.zrangebyscore(schedule, 0, now, 'LIMIT', 0, SWEEP_BATCH);
     let cleared = 0;
     for (const conversationId of due) {
-      if ((await redis.zrem(keys.erasuresDue(), conversationId)) !== 1) continue;
-      await this.eraseKeys(conversationId, []);
-      cleared += 1;
+      const leaseEnds = now + CLAIM_LEASE_MS;
+      if ((await CLAIM_DUE.run(redis, [schedule], [conversationId, now, leaseEnds])) !== 1) continue;
+      const done = await this.eraseKeysIfIdle(conversationId);
+      await FINISH_CLAIM.run(redis, [schedule], [conversationId, leaseEnds, done ? '' : Date.now() + BUSY_RETRY_MS]);
+      if (done) cleared += 1;
     }
     return cleared;
   }
@@ -84,14 +99,38 @@ export class PersonDataEraser {
 
   /** `keep`: keys still needed to answer the deletion itself (WhatsApp's 24-hour window); the second pass takes them. */
   private async eraseKeys(conversationId: string, keep: readonly string[]): Promise<number> {
-    const { redis, keys } = this.deps;
+    const { own } = await this.keysOf(conversationId);
+    return this.deleteAll(
+      conversationId,
+      own.filter((key) => !keep.includes(key)),
+    );
+  }
+
+  /** The second pass: every key, once no queue of the conversation holds work. False (nothing done) while one does. */
+  private async eraseKeysIfIdle(conversationId: string): Promise<boolean> {
+    const { own, live } = await this.keysOf(conversationId);
+    if (live.length > 0) return false;
+    await this.deleteAll(conversationId, own);
+    return true;
+  }
+
+  /**
+   * The conversation's keys: `live` are its queues' inboxes and locks (messages still to
+   * answer or deliver, this very "delete" among them), which empty themselves; `own` is the rest.
+   */
+  private async keysOf(conversationId: string): Promise<{ own: string[]; live: string[] }> {
+    const { keys } = this.deps;
     const hashtag = `{${conversationId}}`;
     const named = await this.scan(`${keys.prefix}:*${escapeGlob(hashtag)}*`);
-    // A queue's inbox and lock: messages still to answer, this very "delete" among them.
-    const live = (key: string) =>
-      key.startsWith(`${keys.prefix}:q:`) && (key.endsWith(`${hashtag}:items`) || key.endsWith(`${hashtag}:lock`));
     // Exact: a key is the conversation's when its hashtag is this conversation's, whole.
-    const own = named.filter((key) => hashtagOf(key.slice(keys.prefix.length)) === conversationId && !live(key) && !keep.includes(key));
+    const exact = named.filter((key) => hashtagOf(key.slice(keys.prefix.length)) === conversationId);
+    const isLive = (key: string) =>
+      key.startsWith(`${keys.prefix}:q:`) && (key.endsWith(`${hashtag}:items`) || key.endsWith(`${hashtag}:lock`));
+    return { own: exact.filter((key) => !isLive(key)), live: exact.filter(isLive) };
+  }
+
+  private async deleteAll(conversationId: string, own: readonly string[]): Promise<number> {
+    const { redis, keys } = this.deps;
     let deleted = 0;
     // One key at a time: on Redis Cluster they need not share a slot.
     for (const key of [...own, keys.pace(channelOf(conversationId), conversationId)]) deleted += await redis.del(key);
