@@ -6,6 +6,7 @@ import { ContactBook } from '../src/alerts/contact-book.ts';
 import type { Channel } from '../src/core/messages/channel.ts';
 import { RedisKeys } from '../src/redis/redis-keys.ts';
 import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
+import { neverQuiet } from './harness/never-quiet.ts';
 
 /**
  * What happens to the recipients a sending process held when it died, on a real Redis:
@@ -32,13 +33,6 @@ afterAll(async () => {
   await redis.quit();
   await server.stop();
 });
-
-/** Quiet hours that never apply: one minute, twelve hours from now. */
-function neverQuiet() {
-  const at = new Date(Date.now() + 12 * 3600_000);
-  const hhmm = (date: Date) => `${String(date.getUTCHours()).padStart(2, '0')}:${String(date.getUTCMinutes()).padStart(2, '0')}`;
-  return { start: hhmm(at), end: hhmm(new Date(at.getTime() + 60_000)) };
-}
 
 /**
  * A broadcast being sent to `count` subscribers on one channel, in a contact book of its

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PelitaRuntime } from '../src/app/pelita-runtime.ts';
 import { PACKAGE_ROOT } from '../src/config/content-paths.ts';
 import { startTestPelita } from './harness/test-pelita.ts';
+import { neverQuiet } from './harness/never-quiet.ts';
 import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
 
 /** The admin API for broadcasts (named staff tokens, OpenAPI at /docs) and `pelita broadcast`, on a real Redis. */
@@ -46,7 +47,13 @@ const call = async (method: string, route: string, token?: string, body?: unknow
   return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, unknown> & { error?: string } };
 };
 
-const broadcast = { id: 'admin-api-1', title: 'Test', text: { id: 'Waspada', en: 'Beware' }, target: { provinces: ['52'] } };
+const broadcast = {
+  id: 'admin-api-1',
+  title: 'Test',
+  text: { id: 'Waspada', en: 'Beware' },
+  target: { provinces: ['52'] },
+  quiet_hours: neverQuiet(),
+};
 
 describe('the broadcasts admin API', () => {
   it('refuses callers without a staff token', async () => {

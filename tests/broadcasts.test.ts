@@ -6,6 +6,7 @@ import type { LoggedReply } from '../src/pipeline/reply-log/reply-log.ts';
 import { cloudWebhook, sign, startFakeGraphApi } from './harness/fake-graph-api.ts';
 import { startTestPelita } from './harness/test-pelita.ts';
 import { botMessagesTo, recordingTransformer, TEST_BOT_TOKEN, useTelegramTestbed, type RecordedCall } from './harness/telegram-emulator.ts';
+import { neverQuiet } from './harness/never-quiet.ts';
 
 /**
  * Broadcasts through the whole sending path on a real Redis: the contact book, the plan,
@@ -66,13 +67,6 @@ afterAll(async () => {
 const consent = { wording: 'alerts.consent#00000000', at: new Date().toISOString() };
 const subscribe = (conversationId: string, fields: Partial<Subscription> = {}) =>
   book.subscribe(conversationId, { language: 'id', topics: ['scam_alerts'], timeZone: 'Asia/Jakarta', consent, ...fields });
-
-/** Quiet hours that never apply: one minute, twelve hours from now in every zone used here. */
-const neverQuiet = () => {
-  const at = new Date(Date.now() + 12 * 3600_000);
-  const hhmm = (date: Date) => `${String(date.getUTCHours()).padStart(2, '0')}:${String(date.getUTCMinutes()).padStart(2, '0')}`;
-  return { start: hhmm(at), end: hhmm(new Date(at.getTime() + 60_000)) };
-};
 
 const definition = (id: string, extra: Record<string, unknown> = {}) => ({
   id,

@@ -6,6 +6,7 @@ import { RedisKeys } from '../src/redis/redis-keys.ts';
 import { startFakeGraphApi } from './harness/fake-graph-api.ts';
 import { spawnPelita, type PelitaProcess } from './harness/pelita-process.ts';
 import { startTestRedis, type TestRedis } from './harness/test-redis.ts';
+import { neverQuiet } from './harness/never-quiet.ts';
 
 /**
  * A broadcast through faults, with Pelita as its own process on a private Redis with the
@@ -70,13 +71,6 @@ async function setUp(): Promise<{
     return pelita;
   };
   return { redis, connection, store, graph, start };
-}
-
-/** Quiet hours that never apply: one minute, twelve hours from now. */
-function neverQuiet() {
-  const at = new Date(Date.now() + 12 * 3600_000);
-  const hhmm = (date: Date) => `${String(date.getUTCHours()).padStart(2, '0')}:${String(date.getUTCMinutes()).padStart(2, '0')}`;
-  return { start: hhmm(at), end: hhmm(new Date(at.getTime() + 60_000)) };
 }
 
 async function sent(store: BroadcastStore, id: string): Promise<number> {
