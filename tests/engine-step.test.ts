@@ -204,6 +204,22 @@ describe('engine with understood free text (the NLU)', () => {
     expect(result?.session.situation?.district).toBe('52.03');
   });
 
+  it('asks about danger it is unsure of, and after "no" answers what the message asked, keeping nothing of it', () => {
+    const talking: Session = { ...newSession('console:t', 'x'), language: 'en', vars: {} };
+    const unsure = {
+      ...understood('emergency', 0.9, true),
+      emergencyByRule: false,
+      emergencyKind: 'unclear' as const,
+      intentIfSafe: { intent: 'returnee_support', confidence: 0.8 },
+    };
+    const [asked, safe] = converse([{ text: 'the collector of the agency keeps calling my mother', nlu: unsure }, { text: 'no' }], talking);
+    expect(asked?.trail[0]).toBe('emergency:safety_check');
+    expect(asked?.effects).not.toContainEqual(expect.objectContaining({ type: 'escalate' }));
+    expect(asked?.session.vars.topic_if_safe).toBe('returnee_support');
+    expect(safe?.trail).toEqual(expect.arrayContaining(['emergency:safety_resume', 'returnees:start']));
+    expect(safe?.session.vars).toEqual({});
+  });
+
   it("follows the NLU's verdict over an emergency trigger's words, and the words without an NLU", () => {
     const talking: Session = { ...newSession('console:t', 'x'), language: 'id', vars: {} };
     const recovered = 'dulu pernah kepikiran bunuh diri, skrg udh sembuh. mau jadi relawan gmn caranya?';

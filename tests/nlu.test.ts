@@ -22,6 +22,8 @@ const heldOut = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'held
 const trainLike = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'train-like.yaml'));
 /** Written apart from the training data; never read while tuning (see README, Understanding free text). */
 const heldOutListening = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'heldout-listening.yaml'));
+/** Written blind, scored once by hand, then only by `npm run bench`; never read while tuning. */
+const heldOutSixth = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'heldout-listening-6.yaml'));
 /**
  * Read freely while tuning rules and training data: it chooses, the held-out sets measure.
  * The first two development sets joined the training data (nlu/training/*.second-authors.yaml).
@@ -57,7 +59,7 @@ describe('NLU evaluation data', () => {
           .map((text) => String(text).toLowerCase().trim()),
       ),
     );
-    for (const set of [heldOut, heldOutListening]) {
+    for (const set of [heldOut, heldOutListening, heldOutSixth]) {
       expect(set.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
     }
     // A bare "tolong" or "ok" is everyone's; a sentence is not.
@@ -189,11 +191,14 @@ describe('NLU on held-out messages', () => {
 
   // Written blind as a second held-out listening set and scored once as such: intent 0.924,
   // recall 0.983 (a scam compound's threat to sell a worker missed), false alarms 0.022; then
-  // read, and 0.934, 1.00 and 0.000 after the rules it led to (2026-12-02).
+  // read, and 0.934, 1.00 and 0.000 after the rules it led to (2026-12-02). The safety question
+  // for danger words held back by the money rule asks two of its messages (a debt collector
+  // calling a mother, papers held for a "ransom" at home): 0.014, both only that question.
   it('keeps what the tenth development set taught: a threat to be sold, papers held at home, debt collectors, a match laughed at', async () => {
     const metrics = await evaluateNlu(nlu, tenthDevelopment, places);
     expect(metrics.emergency_recall).toBe(1);
-    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.015);
+    expect(metrics.false_alarms_asked).toBe(metrics.false_alarms);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);
   });
 
@@ -280,6 +285,29 @@ describe('NLU behaviour', () => {
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
+  });
+
+  it('asks rather than alarms when only the money or laughter rules hold back danger the classifier is sure of', async () => {
+    // Both scored above 0.9 by the classifier; "they will tell everyone" is what fresh sets' missed threats looked like.
+    expect(
+      await nlu.analyse('the lending company in Hong Kong keep calling my employer, so shame, they say they will tell everyone'),
+    ).toMatchObject({
+      emergency: true,
+      emergencyKind: 'unclear',
+      emergencyByRule: false,
+    });
+    expect(await nlu.analyse('the collector said he will visit my house in Blitar lol he always say that')).toMatchObject({
+      emergency: true,
+      emergencyKind: 'unclear',
+    });
+    // What the message asks for when the person is safe: the answer after "no".
+    const safe = await nlu.analyse(
+      'the agency took my money and now their debt collector keep calling my mother, they say they will tell everyone',
+    );
+    expect(safe).toMatchObject({ emergency: true, emergencyKind: 'unclear' });
+    expect(safe.intentIfSafe?.intent).toBe('returnee_support');
+    // A plain complaint the classifier is not sure of is no question at all.
+    expect(await nlu.analyse('my agent cheated me, I paid 20 million')).toMatchObject({ emergency: false, intent: 'returnee_support' });
   });
 
   it('takes money complaints, chatter and figures of speech for what they are', async () => {

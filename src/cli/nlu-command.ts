@@ -42,8 +42,17 @@ export async function nluCommand(
     const entities = findEntities(line, places);
     process.stdout.write(
       options.json
-        ? `${JSON.stringify({ text: result.text, language: result.language, intent: result.intent, confidence: result.confidence, emergency: result.emergency, entities })}\n`
-        : `${result.language}\t${result.intent}\t${result.confidence}\t${result.emergency ? 'EMERGENCY' : '-'}\t${JSON.stringify(entities)}\t${line}\n`,
+        ? `${JSON.stringify({
+            text: result.text,
+            language: result.language,
+            intent: result.intent,
+            confidence: result.confidence,
+            emergency: result.emergency,
+            ...(result.emergencyKind ? { emergencyKind: result.emergencyKind } : {}),
+            ...(result.intentIfSafe ? { intentIfSafe: result.intentIfSafe } : {}),
+            entities,
+          })}\n`
+        : `${result.language}\t${result.intent}\t${result.confidence}\t${result.emergency ? `EMERGENCY:${result.emergencyKind}` : '-'}\t${JSON.stringify(entities)}\t${line}\n`,
     );
   }
   return 0;

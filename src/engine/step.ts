@@ -74,6 +74,7 @@ export function step(previous: Session, inbound: Inbound, ctx: EngineContext): S
   // topic's words or intent would open.
   const found = findTrigger(turn, question?.node);
   const wordsWin = found && (found.by === 'danger' || found.by === 'keyword' || (found.by === 'phrase' && !found.trigger.topic));
+  if (found?.by === 'danger') rememberTopicIfSafe(turn);
   if (found && wordsWin) return run(turn, ctx.flows.resolve('main', found.trigger.goto));
   const fromBank = bankDecision(turn, question?.node, question?.at);
   if (fromBank?.kind === 'answer' && showCard(turn, fromBank.card)) return result(turn);
@@ -97,6 +98,28 @@ export function step(previous: Session, inbound: Inbound, ctx: EngineContext): S
   if (!question) return run(turn, ctx.flows.entry);
   if (question.at.flow === ANSWERS_FLOW) return afterAnswer(turn, question.node, question.at);
   return answer(turn, question.node, question.at);
+}
+
+/**
+ * Danger Pelita is unsure of is asked about ("are you in danger right now?"). What the
+ * message would have started without the danger reading (a complaint, the services) waits
+ * in `topic_if_safe` as that trigger's id, so a "no" leads to it rather than to "type your
+ * question again". Any other danger forgets it.
+ */
+function rememberTopicIfSafe(turn: Turn): void {
+  const { nlu } = turn.inbound;
+  delete turn.session.vars.topic_if_safe;
+  if (nlu?.emergencyKind !== 'unclear') return;
+  const { emergencyKind: _kind, intentIfSafe, ...rest } = nlu;
+  const safe = {
+    ...rest,
+    emergency: false,
+    emergencyByRule: false,
+    intent: intentIfSafe?.intent ?? 'unknown',
+    confidence: intentIfSafe?.confidence ?? 0,
+  };
+  const other = findTrigger({ ...turn, inbound: { ...turn.inbound, nlu: safe } }, undefined);
+  if (other) turn.session.vars.topic_if_safe = other.trigger.id;
 }
 
 function answer(turn: Turn, node: QuestionNode, at: Position & { retries: number }): StepResult {

@@ -96,6 +96,8 @@ const switchNode = z
     type: z.literal('switch'),
     cases: z.array(z.object({ when: conditionSchema, goto: target }).strict()).min(1),
     default: target,
+    /** Variables forgotten once the switch has read them: a choice that is only needed to choose. */
+    unset: z.array(variableName).optional(),
   })
   .strict();
 

@@ -45,4 +45,9 @@ export interface NluResult {
   emergencyByRule: boolean;
   /** Harm now, suicidal words, or a bare cry to ask about; set with `emergency`. */
   emergencyKind?: EmergencyKind;
+  /**
+   * Asked about (`unclear`) rather than called danger: what the message asks for if the
+   * person says they are safe, so that it is answered then rather than typed again.
+   */
+  intentIfSafe?: { intent: Intent; confidence: number };
 }

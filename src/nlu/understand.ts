@@ -27,6 +27,7 @@ export async function understandText(
     emergency,
     emergencyByRule,
     emergencyKind,
+    intentIfSafe,
   } = await nlu.analyse(text, language);
   const entities = findEntities(text, places);
   // The cards it may be asking for, best first: the engine decides whether one answers it.
@@ -44,6 +45,7 @@ export async function understandText(
     emergency,
     emergencyByRule,
     ...(emergencyKind ? { emergencyKind } : {}),
+    ...(intentIfSafe ? { intentIfSafe } : {}),
     entities,
     ...cards,
   };

@@ -65,6 +65,8 @@ export const inboundSchema = z.object({
       emergencyByRule: z.boolean(),
       /** What kind of danger: harm now, suicidal words (answered with care first), or a bare cry to ask about. */
       emergencyKind: z.enum(EMERGENCY_KINDS).optional(),
+      /** Asked about rather than called danger: what the message asks for if the person is safe. */
+      intentIfSafe: z.object({ intent: z.string(), confidence: z.number() }).strict().optional(),
       entities: z
         .object({
           country: z.string().optional(),
