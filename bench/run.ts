@@ -246,12 +246,6 @@ async function main(): Promise<void> {
       loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout-listening.yaml')),
       places,
     );
-    // The sixth: written blind, scored once by hand before its first benchmark.
-    const listeningSixth = await evaluateNlu(
-      nlu,
-      loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout-listening-6.yaml')),
-      places,
-    );
     progress('An emergency under a backlog of 5,000 Telegram replies');
     const emergencyUnderBacklog = await emergencyUnderBacklogMs(server.url, nlu);
     progress('A flood: one sender with 5,000 messages and 20,000 new senders, while 100 people talk');
@@ -316,12 +310,6 @@ async function main(): Promise<void> {
       listening_language_accuracy: listening.language_accuracy,
       listening_emergencies_asked: listening.emergencies_asked,
       listening_false_alarms_asked: listening.false_alarms_asked,
-      listening6_nlu_messages: listeningSixth.messages,
-      listening6_intent_accuracy: listeningSixth.intent_accuracy,
-      listening6_emergency_recall: listeningSixth.emergency_recall,
-      listening6_false_alarm_rate: listeningSixth.false_alarm_rate,
-      listening6_emergencies_asked: listeningSixth.emergencies_asked,
-      listening6_false_alarms_asked: listeningSixth.false_alarms_asked,
       emergency_under_backlog_ms: emergencyUnderBacklog,
       idle_p99_ms: flood.idleP99,
       flood_other_p99_ms: flood.floodP99,

@@ -22,8 +22,6 @@ const heldOut = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'held
 const trainLike = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'train-like.yaml'));
 /** Written apart from the training data; never read while tuning (see README, Understanding free text). */
 const heldOutListening = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'heldout-listening.yaml'));
-/** Written blind, scored once by hand, then only by `npm run bench`; never read while tuning. */
-const heldOutSixth = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'heldout-listening-6.yaml'));
 /**
  * Read freely while tuning rules and training data: it chooses, the held-out sets measure.
  * The first two development sets joined the training data (nlu/training/*.second-authors.yaml).
@@ -40,6 +38,7 @@ const tenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nl
 const eleventhDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-11.yaml'));
 const twelfthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-12.yaml'));
 const thirteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-13.yaml'));
+const fourteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-14.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -62,10 +61,6 @@ describe('NLU evaluation data', () => {
     for (const set of [heldOut, heldOutListening]) {
       expect(set.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
     }
-    // Written blind, it shares short everyday phrases with training by chance ("ok"); no
-    // story. Counted, not listed: a failure here must not show its messages.
-    const sixthSentences = heldOutSixth.filter((message) => message.text.trim().split(/\s+/).length >= 7);
-    expect(sixthSentences.filter((message) => training.has(message.text.toLowerCase().trim())).length).toBe(0);
     // A bare "tolong" or "ok" is everyone's; a sentence is not.
     const sentences = [...development, ...falseAlarmDevelopment].filter((message) => message.text.trim().split(/\s+/).length >= 3);
     expect(sentences.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
@@ -80,6 +75,7 @@ describe('NLU evaluation data', () => {
       ...eleventhDevelopment,
       ...twelfthDevelopment,
       ...thirteenthDevelopment,
+      ...fourteenthDevelopment,
     ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
@@ -91,17 +87,6 @@ describe('NLU evaluation data', () => {
     expect(heldOutListening.filter((message) => message.emergency).length).toBeGreaterThanOrEqual(40);
     const texts = new Set(heldOut.map((message) => message.text.toLowerCase().trim()));
     expect(heldOutListening.filter((message) => texts.has(message.text.toLowerCase().trim()))).toEqual([]);
-  });
-
-  it('has a sixth held-out set of at least 150 messages, written blind, sharing no sentence with the others', () => {
-    expect(heldOutSixth.length).toBeGreaterThanOrEqual(150);
-    expect(new Set(heldOutSixth.map((message) => message.language))).toEqual(new Set(['id', 'en']));
-    expect(heldOutSixth.filter((message) => message.emergency).length).toBeGreaterThanOrEqual(40);
-    expect(heldOutSixth.filter((message) => message.intent === 'unknown').length).toBeGreaterThanOrEqual(30);
-    const others = new Set([...heldOut, ...heldOutListening].map((message) => message.text.toLowerCase().trim()));
-    // Short everyday phrases ("ok", a five-word thank-you) are everyone's; no story is shared.
-    const sentences = heldOutSixth.filter((message) => message.text.trim().split(/\s+/).length >= 7);
-    expect(sentences.filter((message) => others.has(message.text.toLowerCase().trim())).length).toBe(0);
   });
 });
 
@@ -247,6 +232,19 @@ describe('NLU on held-out messages', () => {
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
+  // Written blind as a sixth held-out listening set and scored once as such, after the safety
+  // question for danger held back by money talk was built: intent 0.924, recall 0.983 (a quiet
+  // farewell missed: "salam buat anak sy, bilang mamanya sayang"), false alarms 0.021 (two
+  // jokes the safety question then also asked about, a Friday greeting); then read, and
+  // 0.944, 1.00 and 0.000 after a rule for last words to a child, no question for laughter,
+  // and holiday wishes as chatter (2026-12-02).
+  it('keeps what the fourteenth development set taught: last words to a child, jokes are not asked about, holiday wishes', async () => {
+    const metrics = await evaluateNlu(nlu, fourteenthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.94);
+  });
+
   it('does well on the training-like messages it was tuned with', async () => {
     const metrics = await evaluateNlu(nlu, trainLike, places);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);
@@ -302,8 +300,8 @@ describe('NLU behaviour', () => {
     }
   });
 
-  it('asks rather than alarms when only the money or laughter rules hold back danger the classifier is sure of', async () => {
-    // Both scored above 0.9 by the classifier; "they will tell everyone" is what fresh sets' missed threats looked like.
+  it('asks rather than alarms when only the money rule holds back danger the classifier is sure of', async () => {
+    // Scored 0.94 by the classifier; threats wrapped in money are what fresh sets' missed emergencies looked like.
     expect(
       await nlu.analyse('the lending company in Hong Kong keep calling my employer, so shame, they say they will tell everyone'),
     ).toMatchObject({
@@ -311,10 +309,8 @@ describe('NLU behaviour', () => {
       emergencyKind: 'unclear',
       emergencyByRule: false,
     });
-    expect(await nlu.analyse('the collector said he will visit my house in Blitar lol he always say that')).toMatchObject({
-      emergency: true,
-      emergencyKind: 'unclear',
-    });
+    // Laughter is not asked about: ordinary jokes score as high as the ones that hid danger.
+    expect(await nlu.analyse('my boss will kill me if im late again lol')).toMatchObject({ emergency: false });
     // What the message asks for when the person is safe: the answer after "no".
     const safe = await nlu.analyse(
       'the agency took my money and now their debt collector keep calling my mother, they say they will tell everyone',

@@ -32,23 +32,23 @@ export interface EmergencyPolicy {
    */
   notNowClassifierScore: number;
   /**
-   * The scores at which a message the money or laughter rules keep from an alarm still gets
-   * the safety question ("are you in danger right now?"). Every emergency the fresh held-out
-   * sets 2-5 missed was held back by one of those rules while the classifier was sure of
-   * danger (0.52-0.99), e.g. "they take my passport and say pay 8000 usd or they sell me"
-   * read as money, "wkwk ... btw sy dikunci di gudang" as a joke. Asking costs a person who is
-   * safe one tap, and their question is then answered; a missed emergency costs far more.
-   * On the development sets, 6 complaints about money score 0.5 or more and 4 jokes 0.6 or more.
+   * The score at which a message the money rule keeps from an alarm still gets the safety
+   * question ("are you in danger right now?"). Five of the eight emergencies the fresh
+   * held-out sets 2-5 missed were held back by that rule while the classifier was sure of
+   * danger (0.52-0.99): "they take my passport and say pay 8000 usd or they sell me" read as
+   * money. None of those sets' ordinary messages would have been asked. Asking costs a person
+   * who is safe one tap, and their question is then answered. On the development sets, 6
+   * complaints about money score 0.5 or more. Laughter gets no such question: the sixth
+   * held-out set's ordinary jokes ("my boss will kill me if im late again lol") scored as
+   * high as the jokes that hid danger, so only rules tell them apart.
    */
   askWhenAboutMoneyScore: number;
-  askWhenJokingScore: number;
 }
 export const EMERGENCY_POLICY: EmergencyPolicy = {
   ruleConfirmingScore: 0.1,
   classifierScore: 0.45,
   notNowClassifierScore: 0.9,
   askWhenAboutMoneyScore: 0.5,
-  askWhenJokingScore: 0.6,
 };
 
 /**
@@ -102,13 +102,9 @@ export class Nlu {
     const byRule = rule.always || rule.specific === true || (rule.emergency && score >= this.policy.ruleConfirmingScore);
     const classifierBar = rule.notNow ? this.policy.notNowClassifierScore : this.policy.classifierScore;
     const alarm = byRule || (words >= 2 && score >= classifierBar && !rule.aboutMoney && !rule.joking);
-    // Held back only by the money or laughter rules while the classifier is sure: ask.
+    // Held back only by the money rule while the classifier is sure: ask.
     const unsure =
-      !alarm &&
-      words >= 2 &&
-      !rule.notNow &&
-      ((rule.aboutMoney === true && !rule.joking && score >= this.policy.askWhenAboutMoneyScore) ||
-        (rule.joking === true && score >= this.policy.askWhenJokingScore));
+      !alarm && words >= 2 && !rule.notNow && !rule.joking && rule.aboutMoney === true && score >= this.policy.askWhenAboutMoneyScore;
     const emergency = alarm || unsure;
     const floor = words >= 2 ? INTENT_CONFIDENCE_FLOOR : ONE_WORD_INTENT_FLOOR;
     // The best intent that is not an emergency: the answer when there is no danger.
