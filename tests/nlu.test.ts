@@ -39,6 +39,7 @@ const eleventhDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 
 const twelfthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-12.yaml'));
 const thirteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-13.yaml'));
 const fourteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-14.yaml'));
+const fifteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-15.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -76,6 +77,7 @@ describe('NLU evaluation data', () => {
       ...twelfthDevelopment,
       ...thirteenthDevelopment,
       ...fourteenthDevelopment,
+      ...fifteenthDevelopment,
     ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
@@ -192,8 +194,8 @@ describe('NLU on held-out messages', () => {
   // Written blind as a second held-out listening set and scored once as such: intent 0.924,
   // recall 0.983 (a scam compound's threat to sell a worker missed), false alarms 0.022; then
   // read, and 0.934, 1.00 and 0.000 after the rules it led to (2026-12-02). The safety question
-  // for danger words held back by the money rule asks two of its messages (a debt collector
-  // calling a mother, papers held for a "ransom" at home): 0.014, both only that question.
+  // for danger words held back by the money rule asks one or two of its messages (a debt
+  // collector calling a mother, papers held for a "ransom" at home): only that question.
   it('keeps what the tenth development set taught: a threat to be sold, papers held at home, debt collectors, a match laughed at', async () => {
     const metrics = await evaluateNlu(nlu, tenthDevelopment, places);
     expect(metrics.emergency_recall).toBe(1);
@@ -243,6 +245,16 @@ describe('NLU on held-out messages', () => {
     expect(metrics.emergency_recall).toBe(1);
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.94);
+  });
+
+  // Written blind as a seventh held-out listening set (indirect and regional wording) and
+  // scored once as such: intent 0.920, recall 0.911 (five missed), false alarms 0.021; then
+  // read, and 0.965, 1.00 and 0.000 after the rules it led to (2026-12-02).
+  it('keeps what the fifteenth development set taught: "pulang utuh", naked pictures as a threat, one bread a day, vanishing from the world', async () => {
+    const metrics = await evaluateNlu(nlu, fifteenthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
   it('does well on the training-like messages it was tuned with', async () => {

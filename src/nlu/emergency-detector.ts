@@ -16,7 +16,7 @@ export const emergencyRulesSchema = z
     not_now: z.array(regexSource),
     /** Where the part of a message about the present begins ("sekarang", "now"): danger after it is not cancelled by a past before it. */
     now: z.array(regexSource).default([]),
-    /** Remembering the past in the present ("skrg trauma tiap liat setrika"): not danger now. */
+    /** A present that is still not danger now: remembering ("skrg trauma tiap liat setrika"), asking how to tell a scam apart. */
     remembering: z.array(regexSource).default([]),
     /** Figures of speech and jokes ("ngakak sampe mau mati"): no rule fires on them. */
     figurative: z.array(regexSource),
