@@ -22,6 +22,8 @@ const heldOut = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'held
 const trainLike = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'train-like.yaml'));
 /** Written apart from the training data; never read while tuning (see README, Understanding free text). */
 const heldOutListening = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'heldout-listening.yaml'));
+/** Written blind, scored once by hand, then only by these tests and `npm run bench`: never read. */
+const heldOutEighth = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'heldout-listening-8.yaml'));
 /**
  * Read freely while tuning rules and training data: it chooses, the held-out sets measure.
  * The first two development sets joined the training data (nlu/training/*.second-authors.yaml).
@@ -62,6 +64,10 @@ describe('NLU evaluation data', () => {
     for (const set of [heldOut, heldOutListening]) {
       expect(set.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
     }
+    // Short everyday phrases ("ok") are everyone's; no story. Counted, not listed: a failure
+    // here must not show a held-out message.
+    const eighthStories = heldOutEighth.filter((message) => message.text.trim().split(/\s+/).length >= 7);
+    expect(eighthStories.filter((message) => training.has(message.text.toLowerCase().trim())).length).toBe(0);
     // A bare "tolong" or "ok" is everyone's; a sentence is not.
     const sentences = [...development, ...falseAlarmDevelopment].filter((message) => message.text.trim().split(/\s+/).length >= 3);
     expect(sentences.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
@@ -122,6 +128,18 @@ describe('NLU on held-out messages', () => {
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.015);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.95);
     expect(metrics.language_accuracy).toBeGreaterThanOrEqual(0.98);
+  });
+
+  // Written blind (a real week's traffic, voice-to-text errors, relatives writing) after the
+  // fifteenth development set's rules, and scored once by hand (2026-12-02): intent 0.946,
+  // recall 1.00, false alarms 0.007 (one message; none from the safety question). Never
+  // read; this holds what was reached.
+  it('finds every emergency in the eighth held-out set', async () => {
+    const metrics = await evaluateNlu(nlu, heldOutEighth, places);
+    expect(heldOutEighth.length).toBeGreaterThanOrEqual(150);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.94);
   });
 
   it('keeps every emergency of the development set it was tuned on, with few false alarms', async () => {
