@@ -14,7 +14,11 @@ const FINISH_CLAIM = LuaScript.fromFile(new URL('./lua/finish-claim.lua', import
 const SWEEP_BATCH = 100;
 /** How long a worker holds a second pass it took; one that dies leaves it due again after this. */
 const CLAIM_LEASE_MS = 60_000;
-/** How long a second pass waits for the conversation's queues to empty before it looks again. */
+/**
+ * The least a second pass waits for the conversation's queues to empty before it looks
+ * again; otherwise as long as the pass itself waited. Each look scans the keyspace, so a
+ * confirmation stuck behind a platform outage must not make every worker scan every second.
+ */
 const BUSY_RETRY_MS = 2_000;
 
 /**
@@ -63,7 +67,7 @@ export class PersonDataEraser {
    * one worker and leaves the schedule only once its keys are gone, so a worker that dies
    * mid-pass leaves it for another. A conversation whose queues still hold items (the
    * confirmation not yet delivered, whose delivery would leave its markers after the pass)
-   * is looked at again a little later.
+   * is looked at again after another wait.
    */
   async sweep(now = Date.now()): Promise<number> {
     const { redis, keys } = this.deps;
@@ -74,7 +78,8 @@ export class PersonDataEraser {
       const leaseEnds = now + CLAIM_LEASE_MS;
       if ((await CLAIM_DUE.run(redis, [schedule], [conversationId, now, leaseEnds])) !== 1) continue;
       const done = await this.eraseKeysIfIdle(conversationId);
-      await FINISH_CLAIM.run(redis, [schedule], [conversationId, leaseEnds, done ? '' : Date.now() + BUSY_RETRY_MS]);
+      const again = Date.now() + Math.max(BUSY_RETRY_MS, this.deps.secondPassAfterMs);
+      await FINISH_CLAIM.run(redis, [schedule], [conversationId, leaseEnds, done ? '' : again]);
       if (done) cleared += 1;
     }
     return cleared;
