@@ -132,11 +132,16 @@ describe('ConversationQueue', () => {
     );
     await until(() => handled.length >= 3);
     await queue.enqueue('in-danger', { id: 'urgent', payload: 'in-danger urgent' }, { lane: 'urgent' });
+    // Counted when the enqueue has answered, not at a fixed index: on a loaded machine the
+    // slow handler goes on taking ordinary conversations during the enqueue's round trips.
+    const handledWhenQueued = handled.length;
     await until(() => handled.includes('in-danger urgent'));
     const at = handled.indexOf('in-danger urgent');
-    // Next or nearly (the item in hand when it came is finished first), far ahead of the 200.
-    expect(at).toBeLessThanOrEqual(6);
+    // Next or nearly: the item in hand is finished first, and at most one take that was
+    // already on its way to Redis when the urgent list was filled; far ahead of the 200.
     expect(handled.indexOf('in-danger earlier')).toBe(at - 1);
+    expect(at - 1).toBeLessThanOrEqual(handledWhenQueued + 1);
+    expect(at).toBeLessThan(20);
     // Its wake-up on the ready list, taken later, finds it drained: handled once each.
     await until(() => handled.length === 202);
     expect(handled.filter((payload) => payload.startsWith('in-danger'))).toEqual(['in-danger earlier', 'in-danger urgent']);
