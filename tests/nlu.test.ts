@@ -42,6 +42,7 @@ const twelfthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, '
 const thirteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-13.yaml'));
 const fourteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-14.yaml'));
 const fifteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-15.yaml'));
+const sixteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-16.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -84,6 +85,7 @@ describe('NLU evaluation data', () => {
       ...thirteenthDevelopment,
       ...fourteenthDevelopment,
       ...fifteenthDevelopment,
+      ...sixteenthDevelopment,
     ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
@@ -275,6 +277,19 @@ describe('NLU on held-out messages', () => {
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
+  // Written blind as a ninth held-out listening set, the first to follow nlu/LABELS.md, and
+  // scored as such: intent 0.892, recall 0.950 (danger said at the end of a long message, "skrg
+  // dikurung"; two farewells, "besok sy udh gk ada"), false alarms 0.028; then read, and
+  // 0.926, 1.00 and 0.014 after the rules it led to (2026-12-02). The two false alarms left
+  // are a debt collector the classifier is sure of (asked about, one tap) and a dog that
+  // "follows me everywhere".
+  it('keeps what the sixteenth development set taught: danger said after "skrg" at the end, "besok sy udh gk ada", the heat "mau mati rasanya"', async () => {
+    const metrics = await evaluateNlu(nlu, sixteenthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBeLessThanOrEqual(2);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);
+  });
+
   it('does well on the training-like messages it was tuned with', async () => {
     const metrics = await evaluateNlu(nlu, trainLike, places);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);
@@ -328,6 +343,32 @@ describe('NLU behaviour', () => {
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
+  });
+
+  it('hears danger said after the message turns to the present, at the end of a long message, and farewells said as "gone soon"', async () => {
+    const late = await nlu.analyse(
+      'min mau nanya soal kirim uang yg murah, trs soal kontrak jg. oh iya sy skrg dikunci di gudang sm bos, udh dr pagi',
+    );
+    expect(late).toMatchObject({ emergency: true, emergencyByRule: true });
+    for (const text of [
+      'kak titip anak2 ya, besok sy udh gk ada',
+      'i already swallowed 30 sleeping pills',
+      'tell my kids sorry, i wont be alive tomorrow',
+    ]) {
+      expect(await nlu.analyse(text), text).toMatchObject({ emergency: true, emergencyKind: 'suicidal' });
+    }
+    for (const text of [
+      // Documents still held, with money asked: a complaint, not the rule's alarm.
+      'my ijazah and KK still held by the PT in Cirebon after i cancel, they ask 5 million to give back',
+      'besok sy gk ada di rumah kak, ikut majikan ke luar kota',
+      'panas bgt di riyadh mau mati rasanya',
+      'minum banyak obat flu tadi, ngantuk bgt',
+      'if employer hit me after i arrive in saudi, can i change employer? i leave next month',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+    // Hunger is never a figure of speech here: no food is danger.
+    expect((await nlu.analyse('sy gk dikasih makan 3 hari, laper bgt mau mati rasanya')).emergency).toBe(true);
   });
 
   it('asks rather than alarms when only the money rule holds back danger the classifier is sure of', async () => {

@@ -117,7 +117,12 @@ export class EmergencyDetector {
     // present; danger said after it, against a past the person set it apart from, needs no
     // agreement from the classifier (which the past words pull down).
     const past = recovered || this.notNow.some((pattern) => pattern.test(normalized));
-    const dangerNow = past && !recovered && this.dangerAfterNow(normalized);
+    // Danger said after the message turns to the present ("oh iya, skrg sy dikurung") is as
+    // plain as a specific rule, with or without a past before it: at the end of a long message
+    // about remittances and contracts, the classifier gives it almost nothing.
+    // Without a past, money talk keeps the usual checks: "my ijazah still held by the PT, they
+    // ask 5 million" is a complaint.
+    const dangerNow = danger !== undefined && !recovered && (past || !aboutMoney) && this.dangerAfterNow(normalized);
     const notNow = past && !dangerNow;
     if (!danger || notNow) return { emergency: false, always: false, aboutMoney, notNow };
     return { emergency: true, always: false, specific: specific !== undefined || dangerNow, kind: 'danger', evidence: danger[0].trim() };
