@@ -364,6 +364,11 @@ describe('NLU behaviour', () => {
       'panas bgt di riyadh mau mati rasanya',
       'minum banyak obat flu tadi, ngantuk bgt',
       'if employer hit me after i arrive in saudi, can i change employer? i leave next month',
+      // Near the classifier's bar, held by rules so that retraining cannot tip them over.
+      'im starving, what should i cook tonight',
+      'please help me switch to english',
+      'can an employer lock the door at night legally?',
+      'can you give the hotline for emergency and legal aid so we print it for the village meeting',
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
