@@ -374,6 +374,19 @@ describe('NLU behaviour', () => {
     }
     // Hunger is never a figure of speech here: no food is danger.
     expect((await nlu.analyse('sy gk dikasih makan 3 hari, laper bgt mau mati rasanya')).emergency).toBe(true);
+    // The exceptions above are narrow: danger said next to them is still danger.
+    for (const text of [
+      'please help me make my boss stop beating me',
+      'help me understand why my madam hit me every day',
+      'im starving, madam no give food, what can i eat',
+      'panas bgt dikurung di gudang mau mati rasanya',
+      'sy blm berangkat, tp agen ngurung sy di penampungan gk boleh pulang',
+      'sy mau berangkat bulan depan tp calo ngancam bunuh keluarga kalau sy batal',
+      'i havent left the house for 2 months, madam lock the door',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    expect(await nlu.analyse('udh minum semua obatnya, demam udh turun')).not.toMatchObject({ emergencyKind: 'suicidal' });
   });
 
   it('asks rather than alarms when only the money rule holds back danger the classifier is sure of', async () => {
