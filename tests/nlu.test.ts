@@ -386,6 +386,9 @@ describe('NLU behaviour', () => {
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(true);
     }
+    for (const text of ['now watching drama where the maid is locked in basement', 'skrg lg nonton film ttg org dikurung, serem']) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
     expect(await nlu.analyse('udh minum semua obatnya, demam udh turun')).not.toMatchObject({ emergencyKind: 'suicidal' });
   });
 
