@@ -16,7 +16,7 @@ export const emergencyRulesSchema = z
     not_now: z.array(regexSource),
     /** Where the part of a message about the present begins ("sekarang", "now"): danger after it is not cancelled by a past before it. */
     now: z.array(regexSource).default([]),
-    /** A present that is still not danger now: remembering ("skrg trauma tiap liat setrika"), asking how to tell a scam apart. */
+    /** A present that is still not danger now: remembering ("skrg trauma tiap liat setrika"), asking how to tell a scam apart, a film being watched. */
     remembering: z.array(regexSource).default([]),
     /** Figures of speech and jokes ("ngakak sampe mau mati"): no rule fires on them. */
     figurative: z.array(regexSource),
@@ -119,9 +119,8 @@ export class EmergencyDetector {
     const past = recovered || this.notNow.some((pattern) => pattern.test(normalized));
     // Danger said after the message turns to the present ("oh iya, skrg sy dikurung") is as
     // plain as a specific rule, with or without a past before it: at the end of a long message
-    // about remittances and contracts, the classifier gives it almost nothing.
-    // Without a past, money talk keeps the usual checks: "my ijazah still held by the PT, they
-    // ask 5 million" is a complaint.
+    // about remittances and contracts, the classifier gives it almost nothing. Without a past,
+    // money talk keeps the usual checks ("my ijazah still held by the PT, they ask 5 million").
     const dangerNow = danger !== undefined && !recovered && (past || !aboutMoney) && this.dangerAfterNow(normalized);
     const notNow = past && !dangerNow;
     if (!danger || notNow) return { emergency: false, always: false, aboutMoney, notNow };
