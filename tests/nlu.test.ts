@@ -392,6 +392,30 @@ describe('NLU behaviour', () => {
     expect(await nlu.analyse('udh minum semua obatnya, demam udh turun')).not.toMatchObject({ emergencyKind: 'suicidal' });
   });
 
+  it('hears a question about the law followed by the same danger today, and a number asked for while held', async () => {
+    for (const text of [
+      'can my employer lock me in the room when she goes out? she did it today',
+      'is it legal for madam to hit me? she slapped me just now',
+      'boleh gk majikan ngunci sy di kamar kalo dia pergi? tadi pagi sy dikunci',
+      'apakah boleh majikan mukul? dia ngelakuin itu ke sy tadi',
+      'majikan boleh gk nyita hp? sy dikunci lg tadi malam',
+      'tolong kasih nomor hotline, sy dikurung majikan, mau sy catat',
+    ]) {
+      expect(await nlu.analyse(text), text).toMatchObject({ emergency: true, emergencyByRule: true });
+    }
+    for (const text of [
+      'is it normal that boss shouts? today he kicked me out of the kitchen',
+      'today i read news a maid was hit, is that legal?',
+      'tadi sy baca berita tkw dipukul majikan, itu termasuk tppo?',
+      'timnas dihajar 4-1 tadi',
+      'kasih nomor hotline buat jaga2 kalau nanti dikurung majikan, mau sy catat',
+      'kalau kerja di saudi skrg msh byk kasus majikan mukul gk? sy msh ragu mau brgkt',
+      'boleh gk majikan mukul pembantu?',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
   it('asks rather than alarms when only the money rule holds back danger the classifier is sure of', async () => {
     // Scored 0.94 by the classifier; threats wrapped in money are what fresh sets' missed emergencies looked like.
     expect(

@@ -16,6 +16,8 @@ export const emergencyRulesSchema = z
     not_now: z.array(regexSource),
     /** Where the part of a message about the present begins ("sekarang", "now"): danger after it is not cancelled by a past before it. */
     now: z.array(regexSource).default([]),
+    /** Danger the person says happened to them today or just now ("she did it today"): no question or past cancels it. */
+    just_happened: z.array(regexSource).default([]),
     /** A present that is still not danger now: remembering ("skrg trauma tiap liat setrika"), asking how to tell a scam apart, a film being watched. */
     remembering: z.array(regexSource).default([]),
     /** Figures of speech and jokes ("ngakak sampe mau mati"): no rule fires on them. */
@@ -66,6 +68,7 @@ export class EmergencyDetector {
   private readonly notNow: RegExp[];
   private readonly now: RegExp[];
   private readonly remembering: RegExp[];
+  private readonly justHappened: RegExp[];
   private readonly always: RegExp[];
   private readonly suicidal: RegExp[];
   private readonly askFirst: RegExp[];
@@ -81,6 +84,7 @@ export class EmergencyDetector {
     this.notNow = compile(rules.not_now);
     this.now = rules.now.map((source) => new RegExp(source, 'gu'));
     this.remembering = compile(rules.remembering);
+    this.justHappened = compile(rules.just_happened);
     this.always = compile(rules.always);
     this.suicidal = compile(rules.suicidal);
     this.askFirst = compile(rules.ask_first);
@@ -121,7 +125,10 @@ export class EmergencyDetector {
     // plain as a specific rule, with or without a past before it: at the end of a long message
     // about remittances and contracts, the classifier gives it almost nothing. Without a past,
     // money talk keeps the usual checks ("my ijazah still held by the PT, they ask 5 million").
-    const dangerNow = danger !== undefined && !recovered && (past || !aboutMoney) && this.dangerAfterNow(normalized);
+    // "Can my employer lock me in? She did it today": a question about the law, then the
+    // danger told as today's, is a report, whatever the question words say.
+    const justHappened = this.justHappened.some((pattern) => pattern.test(normalized));
+    const dangerNow = danger !== undefined && !recovered && (justHappened || ((past || !aboutMoney) && this.dangerAfterNow(normalized)));
     const notNow = past && !dangerNow;
     if (!danger || notNow) return { emergency: false, always: false, aboutMoney, notNow };
     return { emergency: true, always: false, specific: specific !== undefined || dangerNow, kind: 'danger', evidence: danger[0].trim() };
