@@ -25,12 +25,20 @@ describe('what a message says of the situation', () => {
     ['saya dari Cilacap', { origin: { kind: 'district', code: '33.01' }, placeOnly: true }],
     ['pernah kerja di saudi, sudah pulang', { stage: 'returned' }],
     ['kapal saya tidak pulang ke darat sudah 1 tahun', { atSea: true, stage: 'abroad' }],
-    ['teman saya dikurung majikan di arab saudi', { here: { kind: 'country', code: 'SA' }, stage: 'abroad', aboutOther: true }],
+    // The employer's country: where the person is when they are in danger (an emergency reads it so).
+    ['teman saya dikurung majikan di arab saudi', { mentioned: 'SA', aboutOther: true }],
     ['my sister is locked in by her employer', { aboutOther: true }],
     ['i was arrested by malaysian police', { mentioned: 'MY' }],
     // The place said with "now" is where they are, over one said earlier in the message.
     ['last year i work in singapore, now in dubai my sponsor lock me', { here: { kind: 'country', code: 'AE' }, stage: 'abroad' }],
     ['sy kerja di malaysia 2 thn, tp skrg sy di brunei', { here: { kind: 'country', code: 'BN' }, stage: 'abroad' }],
+    // Home again is where they are; going home is a wish; the employer's country is only mentioned.
+    ['saya sudah pulang ke indramayu', { here: { kind: 'district', code: '32.12' }, stage: 'returned' }],
+    ['udh balik ke cilacap kak', { here: { kind: 'district', code: '33.01' }, stage: 'returned' }],
+    ['mau pulang ke indramayu tolong', {}],
+    ['sy blm bisa pulang ke lombok timur', {}],
+    ['gaji sy 4 bulan gk dibayar majikan di malaysia', { mentioned: 'MY' }],
+    ['sy kerja di pabrik di malaysia', { here: { kind: 'country', code: 'MY' }, stage: 'abroad', sector: 'factory' }],
   ] as const)('%s', (text, expected) => {
     expect(situationCues(text, places)).toEqual(expected);
   });

@@ -83,6 +83,67 @@ const PAST = new Set([
   'ex',
 ]);
 
+/**
+ * People whose place "di"/"in" may name rather than the writer's: "gaji gk dibayar majikan di
+ * Malaysia" from a returnee at home. Such a country is only mentioned (where the person is,
+ * for an emergency); a workplace is not among them ("kerja di pabrik di Malaysia").
+ */
+const SOMEONE_ELSES = new Set([
+  'majikan',
+  'majikannya',
+  'bos',
+  'boss',
+  'tauke',
+  'madam',
+  'agen',
+  'agent',
+  'agensi',
+  'agency',
+  'sponsor',
+  'calo',
+  'employer',
+]);
+
+/** Going home, before "ke"/"to" and an Indonesian place. */
+const HOMECOMING = new Set(['pulang', 'balik', 'kembali', 'back']);
+/** Came home: the verb itself says it happened. */
+const CAME_HOME = new Set(['returned', 'dipulangkan', 'dideportasi', 'deported']);
+/** Words that make going home done ("sudah pulang ke Indramayu"), not a wish ("mau pulang ke Indramayu"). */
+const DONE = new Set(['sudah', 'sdh', 'udah', 'udh', 'dah', 'telah', 'tlh', 'baru', 'br', 'already', 'just', 'im', 'am']);
+const NOT_YET = new Set([
+  'mau',
+  'ingin',
+  'pengen',
+  'pingin',
+  'pengin',
+  'want',
+  'wanna',
+  'blm',
+  'belum',
+  'gk',
+  'ga',
+  'gak',
+  'tidak',
+  'tdk',
+  'cannot',
+  'cant',
+  'not',
+  'bisa',
+  'can',
+  'minta',
+  'help',
+  'tolong',
+  'akan',
+  'will',
+]);
+
+/** "sudah pulang ke Indramayu", "deported to Jakarta": the Indonesian place after it is where they are now. */
+function cameHome(before: string[]): boolean {
+  if (before.some((word) => NOT_YET.has(word))) return false;
+  if (before.some((word) => CAME_HOME.has(word))) return true;
+  return before.some((word) => HOMECOMING.has(word)) && before.some((word) => DONE.has(word));
+}
+
 const AT_SEA =
   /\b(di|atas)\s+kapal\b|\bdi\s+(tengah\s+)?laut\b|\btengah\s+laut\b|\bat\s+sea\b|\bon\s+(a|the|our|my|this)?\s*(fishing\s+)?(boat|ship|vessel)\b|\bkapal\s+(ikan|saya|sy|kami|kita|ini)\b|\bkapten\b|\bcaptain\b|\bsekapal\b|\btidak\s+pulang\s+ke\s+darat\b|\b(gk|gak|ga|tdk|tidak|blm|belum)\s+(pernah\s+)?(turun|pulang|sandar)\s+(ke\s+)?darat\b/;
 
@@ -137,6 +198,11 @@ export function situationCues(text: string, places: PlaceDirectory): SituationCu
       const context = new Set(before);
       const isIndonesia = kind !== 'country' || place.code === 'ID';
       if (kind === 'country' && place.code === 'ID' && !right) continue;
+      // "sudah pulang ke Indramayu": home again is where they are now, not a past.
+      if (isIndonesia && TOWARDS.has(right ?? '') && cameHome(before)) {
+        cues.here ??= { kind, code: place.code };
+        continue;
+      }
       if ([...context].some((word) => PAST.has(word))) continue;
       if (kind === 'country' && !isIndonesia && (TOWARDS.has(right ?? '') || [...context].some((word) => PLANNING.has(word)))) {
         cues.destination ??= place.code;
@@ -144,6 +210,10 @@ export function situationCues(text: string, places: PlaceDirectory): SituationCu
       }
       if (isIndonesia && ORIGIN.has(right ?? '')) {
         cues.origin ??= { kind, code: place.code };
+        continue;
+      }
+      if (kind === 'country' && SOMEONE_ELSES.has(before.at(-2) ?? '') && PRESENCE.has(right ?? '')) {
+        cues.mentioned ??= place.code;
         continue;
       }
       if (PRESENCE.has(right ?? '') || [...context].some((word) => PRESENCE.has(word))) {
