@@ -24,7 +24,8 @@ export type Intent = (typeof INTENTS)[number];
 /**
  * Below this, an intent is a guess: it starts nothing, and the person gets a menu instead.
  * The three models' scores are averaged over every intent including `unknown`, so a class
- * with more examples lowers every other intent's score; 0.45 is where the development
+ * with more examples lowers every other intent's score; it is applied to the score given
+ * that there is no danger (without the emergency's share). 0.45 is where the development
  * sets' intent accuracy stops rising (see docs/decisions).
  */
 export const INTENT_CONFIDENCE_FLOOR = 0.45;
