@@ -252,6 +252,12 @@ async function main(): Promise<void> {
       loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout-listening-8.yaml')),
       places,
     );
+    // The tenth: written blind to nlu/LABELS.md alone, scored once by hand; never read.
+    const listeningTenth = await evaluateNlu(
+      nlu,
+      loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout-listening-10.yaml')),
+      places,
+    );
     progress('An emergency under a backlog of 5,000 Telegram replies');
     const emergencyUnderBacklog = await emergencyUnderBacklogMs(server.url, nlu);
     progress('A flood: one sender with 5,000 messages and 20,000 new senders, while 100 people talk');
@@ -322,6 +328,12 @@ async function main(): Promise<void> {
       listening8_false_alarm_rate: listeningEighth.false_alarm_rate,
       listening8_emergencies_asked: listeningEighth.emergencies_asked,
       listening8_false_alarms_asked: listeningEighth.false_alarms_asked,
+      listening10_nlu_messages: listeningTenth.messages,
+      listening10_intent_accuracy: listeningTenth.intent_accuracy,
+      listening10_emergency_recall: listeningTenth.emergency_recall,
+      listening10_false_alarm_rate: listeningTenth.false_alarm_rate,
+      listening10_emergencies_asked: listeningTenth.emergencies_asked,
+      listening10_false_alarms_asked: listeningTenth.false_alarms_asked,
       emergency_under_backlog_ms: emergencyUnderBacklog,
       idle_p99_ms: flood.idleP99,
       flood_other_p99_ms: flood.floodP99,
