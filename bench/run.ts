@@ -19,7 +19,8 @@ import { loadEngineContext } from '../src/app/load-engine-context.ts';
 import { ANSWER_POLICY } from '../src/engine/answer-cards.ts';
 import { AnswerRetriever } from '../src/nlu/answer-retriever.ts';
 import { evaluateAnswers, loadLabelledQuestions } from '../src/nlu/evaluate-answers.ts';
-import { evaluateNlu, loadLabelledMessages } from '../src/nlu/evaluate-nlu.ts';
+import { evaluateNlu, loadLabelledMessages, type NluMetrics } from '../src/nlu/evaluate-nlu.ts';
+import type { PlaceDirectory } from '../src/content/place-directory.ts';
 import { Nlu } from '../src/nlu/nlu.ts';
 import { PelitaRuntime } from '../src/app/pelita-runtime.ts';
 import { loadConfig } from '../src/config/load-config.ts';
@@ -52,6 +53,23 @@ const WORKER_PROCESSES = 2;
 
 const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+/** One of the held-out listening sets in tests/nlu/, scored as `pelita nlu --evaluate` scores it. */
+function evaluateHeldOut(nlu: Nlu, file: string, places: PlaceDirectory): Promise<NluMetrics> {
+  return evaluateNlu(nlu, loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', file)), places);
+}
+
+/** A held-out set's figures under its prefix in the bench's JSON ("listening8_intent_accuracy"). */
+function listeningFigures(prefix: string, metrics: NluMetrics): Record<string, number> {
+  return {
+    [`${prefix}_nlu_messages`]: metrics.messages,
+    [`${prefix}_intent_accuracy`]: metrics.intent_accuracy,
+    [`${prefix}_emergency_recall`]: metrics.emergency_recall,
+    [`${prefix}_false_alarm_rate`]: metrics.false_alarm_rate,
+    [`${prefix}_emergencies_asked`]: metrics.emergencies_asked,
+    [`${prefix}_false_alarms_asked`]: metrics.false_alarms_asked,
+  };
+}
 
 async function main(): Promise<void> {
   const binary = findOnPath('redis-server');
@@ -240,24 +258,12 @@ async function main(): Promise<void> {
     const heldOut = loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout.yaml'));
     const { places, answers } = loadEngineContext();
     const nluMetrics = await evaluateNlu(nlu, heldOut, places);
-    // The second held-out set: chat spelling, chatter, danger to others, arrests, the sea.
-    const listening = await evaluateNlu(
-      nlu,
-      loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout-listening.yaml')),
-      places,
-    );
-    // The eighth: written blind, scored once by hand before its first benchmark; never read.
-    const listeningEighth = await evaluateNlu(
-      nlu,
-      loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout-listening-8.yaml')),
-      places,
-    );
-    // The tenth: written blind to nlu/LABELS.md alone, scored once by hand; never read.
-    const listeningTenth = await evaluateNlu(
-      nlu,
-      loadLabelledMessages(path.join(PACKAGE_ROOT, 'tests', 'nlu', 'heldout-listening-10.yaml')),
-      places,
-    );
+    // The second held-out set (chat spelling, chatter, danger to others, arrests, the sea),
+    // the eighth and the tenth (written blind, scored once by hand before their first
+    // benchmark): never read.
+    const listening = await evaluateHeldOut(nlu, 'heldout-listening.yaml', places);
+    const listeningEighth = await evaluateHeldOut(nlu, 'heldout-listening-8.yaml', places);
+    const listeningTenth = await evaluateHeldOut(nlu, 'heldout-listening-10.yaml', places);
     progress('An emergency under a backlog of 5,000 Telegram replies');
     const emergencyUnderBacklog = await emergencyUnderBacklogMs(server.url, nlu);
     progress('A flood: one sender with 5,000 messages and 20,000 new senders, while 100 people talk');
@@ -315,25 +321,10 @@ async function main(): Promise<void> {
       language_accuracy: nluMetrics.language_accuracy,
       franc_language_accuracy: Math.round((francCorrect / heldOut.length) * 1000) / 1000,
       nlu_ms_per_message: nluMetrics.ms_per_message,
-      listening_nlu_messages: listening.messages,
-      listening_intent_accuracy: listening.intent_accuracy,
-      listening_emergency_recall: listening.emergency_recall,
-      listening_false_alarm_rate: listening.false_alarm_rate,
+      ...listeningFigures('listening', listening),
       listening_language_accuracy: listening.language_accuracy,
-      listening_emergencies_asked: listening.emergencies_asked,
-      listening_false_alarms_asked: listening.false_alarms_asked,
-      listening8_nlu_messages: listeningEighth.messages,
-      listening8_intent_accuracy: listeningEighth.intent_accuracy,
-      listening8_emergency_recall: listeningEighth.emergency_recall,
-      listening8_false_alarm_rate: listeningEighth.false_alarm_rate,
-      listening8_emergencies_asked: listeningEighth.emergencies_asked,
-      listening8_false_alarms_asked: listeningEighth.false_alarms_asked,
-      listening10_nlu_messages: listeningTenth.messages,
-      listening10_intent_accuracy: listeningTenth.intent_accuracy,
-      listening10_emergency_recall: listeningTenth.emergency_recall,
-      listening10_false_alarm_rate: listeningTenth.false_alarm_rate,
-      listening10_emergencies_asked: listeningTenth.emergencies_asked,
-      listening10_false_alarms_asked: listeningTenth.false_alarms_asked,
+      ...listeningFigures('listening8', listeningEighth),
+      ...listeningFigures('listening10', listeningTenth),
       emergency_under_backlog_ms: emergencyUnderBacklog,
       idle_p99_ms: flood.idleP99,
       flood_other_p99_ms: flood.floodP99,
