@@ -94,11 +94,16 @@ describe('contacts as the person must dial them', () => {
     verifiedOn: '2026-11',
   });
 
-  it('gives Indonesian numbers +62 from abroad and at sea, and their local form at home', () => {
+  it('gives Indonesian numbers +62 from abroad, at sea and while the place is unknown, and their local form at home', () => {
     expect(dialledAs(contact('0811-8080-141', 'whatsapp'), 'abroad')).toBe('+62 811-8080-141');
     expect(dialledAs(contact('0811-8080-141', 'whatsapp'), 'at_sea')).toBe('+62 811-8080-141');
     expect(dialledAs(contact('0811-8080-141', 'whatsapp'), 'indonesia')).toBe('0811-8080-141');
-    expect(dialledAs(contact('0811-8080-141', 'whatsapp'), undefined)).toBe('0811-8080-141');
+    expect(dialledAs(contact('0811-8080-141', 'whatsapp'), undefined)).toBe('+62 811-8080-141');
+  });
+
+  it('keeps short codes and toll-free numbers while the place is unknown: their note says where they work', () => {
+    expect(dialledAs(contact('110'), undefined)).toBe('110');
+    expect(dialledAs(contact('0800-1000'), undefined)).toBe('0800-1000');
   });
 
   it('leaves out short codes and toll-free numbers that cannot be dialled from abroad', () => {

@@ -13,15 +13,21 @@ const DOMESTIC_ONLY = /^(\d{3,7}|0800[\d -]*)$/;
  * reached from outside its country is left out there (undefined): a number that does not
  * work is a wrong number. Websites, e-mail and numbers already in international form are
  * shown as they are.
+ *
+ * Where the person is not yet known, a number that works from both sides is given in the
+ * form that does: "+62 811-..." reaches the same phone from an Indonesian mobile and from
+ * abroad, while "0811-..." fails from abroad, and the first reply to an emergency goes out
+ * before the person has said where they are. Short codes and toll-free numbers stay as
+ * they are (their note says "in Indonesia").
  */
 export function dialledAs(contact: Contact, where: Whereabouts | undefined): string | undefined {
   const value = contact.value;
   if (value === undefined || (contact.kind !== 'phone' && contact.kind !== 'whatsapp') || value.startsWith('+')) return value;
   const country = contact.area?.country ?? 'ID';
   if (country !== 'ID') return value;
-  const outside = where === 'abroad' || where === 'at_sea';
-  if (!outside) return value;
-  if (DOMESTIC_ONLY.test(value.trim())) return undefined;
+  if (where === 'indonesia') return value;
+  const domesticOnly = DOMESTIC_ONLY.test(value.trim());
+  if (domesticOnly) return where === undefined ? value : undefined;
   return value.startsWith('0') ? `${INDONESIA_CALLING_CODE} ${value.slice(1)}` : value;
 }
 
