@@ -1,13 +1,21 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { type EmergencyDetector, loadEmergencyDetector } from './emergency-detector.ts';
 import { IntentClassifier } from './intent-classifier.ts';
 import { LanguageIdentifier } from './language-identifier.ts';
-import { INTENT_CONFIDENCE_FLOOR, type Intent, type NluResult, ONE_WORD_INTENT_FLOOR } from './nlu-result.ts';
+import { INTENT_CONFIDENCE_FLOOR, INTENTS, type Intent, type NluResult, ONE_WORD_INTENT_FLOOR } from './nlu-result.ts';
+import { ContentError } from '../content/content-error.ts';
 import { readContentYaml } from '../content/read-content-yaml.ts';
 
-const trainingFileSchema = z.object({ intents: z.record(z.string(), z.array(z.coerce.string()).min(1)) }).strict();
+const trainingFileSchema = z.object({ intents: z.partialRecord(z.enum(INTENTS), z.array(z.coerce.string()).min(1)) }).strict();
+
+/** Per language, per intent: training lines the labelling guide files elsewhere (nlu/relabelled.yaml). */
+const relabelledFileSchema = z
+  .object({ relabelled: z.record(z.string(), z.partialRecord(z.enum(INTENTS), z.array(z.coerce.string()).min(1))) })
+  .strict();
+
+type Utterances = Record<string, Record<string, string[]>>;
 
 /**
  * How rules and the classifier decide together. Specific rules (arrest, the sea, threats,
@@ -67,7 +75,7 @@ export class Nlu {
   /** `policy`: only for calibration (bench/nlu-calibrate.ts); the shipped one is EMERGENCY_POLICY. */
   static async load(nluDir: string, policy: EmergencyPolicy = EMERGENCY_POLICY): Promise<Nlu> {
     const trainingDir = path.join(nluDir, 'training');
-    const utterances: Record<string, Record<string, string[]>> = {};
+    const utterances: Utterances = {};
     // <lng>.yaml, plus any <lng>.<part>.yaml: one language's utterances may be split by author.
     for (const file of readdirSync(trainingDir)
       .filter((name) => name.endsWith('.yaml'))
@@ -84,7 +92,7 @@ export class Nlu {
     );
     return new Nlu(
       new LanguageIdentifier(languageTraining),
-      await IntentClassifier.train(utterances),
+      await IntentClassifier.train(utterances, relabel(utterances, path.join(nluDir, 'relabelled.yaml'))),
       loadEmergencyDetector(path.join(nluDir, 'emergency.yaml')),
       policy,
     );
@@ -129,6 +137,35 @@ export class Nlu {
       ...(ifSafe ? { intentIfSafe: ifSafe } : {}),
     };
   }
+}
+
+/**
+ * The training lines as the labelling guide files them: each line listed in `file` moves to
+ * the intent it is listed under. The file is optional; a line in it that is not a training
+ * line of its language is an error naming the line, so a typo cannot silently teach nothing.
+ */
+function relabel(utterances: Utterances, file: string): Utterances | undefined {
+  if (!existsSync(file)) return undefined;
+  const { relabelled } = readContentYaml(file, relabelledFileSchema);
+  const result: Utterances = Object.fromEntries(
+    Object.entries(utterances).map(([language, intents]) => [
+      language,
+      Object.fromEntries(Object.entries(intents).map(([intent, texts]) => [intent, [...texts]])),
+    ]),
+  );
+  for (const [language, intents] of Object.entries(relabelled)) {
+    const own = result[language];
+    if (!own) throw new ContentError(file, `no training lines in language "${language}"`);
+    for (const [intent, texts] of Object.entries(intents)) {
+      for (const text of texts ?? []) {
+        const from = Object.keys(own).find((label) => own[label]?.includes(text));
+        if (from === undefined) throw new ContentError(file, `"${text}" (${language}, ${intent}) is not a training line`);
+        own[from] = (own[from] ?? []).filter((line) => line !== text);
+        own[intent] = [...(own[intent] ?? []), text];
+      }
+    }
+  }
+  return result;
 }
 
 function round(score: number): number {
