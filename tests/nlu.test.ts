@@ -45,6 +45,8 @@ const thirteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname
 const fourteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-14.yaml'));
 const fifteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-15.yaml'));
 const sixteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-16.yaml'));
+const seventeenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-17.yaml'));
+const eighteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-18.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -93,6 +95,8 @@ describe('NLU evaluation data', () => {
       ...fourteenthDevelopment,
       ...fifteenthDevelopment,
       ...sixteenthDevelopment,
+      ...seventeenthDevelopment,
+      ...eighteenthDevelopment,
     ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
@@ -153,13 +157,15 @@ describe('NLU on held-out messages', () => {
 
   // Written blind to the labelling guide alone, after the ninth set's rules, and scored once
   // (2026-12-03): recall 1.00 (67 of 67), false alarms 0.007 (one safety question), intent
-  // 0.890 against the 0.95 asked for. Never read; this holds what was reached.
+  // 0.890 against the 0.95 asked for. Never read; this holds what was reached. With the second
+  // opinion between a worker's own rules and warning signs (src/nlu/rules-or-signs.ts),
+  // scored again: intent 0.919, recall and false alarms unchanged.
   it('finds every emergency in the tenth held-out set', async () => {
     const metrics = await evaluateNlu(nlu, heldOutTenth, places);
     expect(heldOutTenth.length).toBeGreaterThanOrEqual(150);
     expect(metrics.emergency_recall).toBe(1);
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
-    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.88);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.91);
   });
 
   it('keeps every emergency of the development set it was tuned on, with few false alarms', async () => {
@@ -308,6 +314,33 @@ describe('NLU on held-out messages', () => {
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);
   });
 
+  // Written blind to nlu/LABELS.md as an eleventh held-out set and scored once as such
+  // (2026-12-03): intent 0.905, recall 0.986 ("they beat ppl who dont hit target" read as the
+  // idiom "hit the target", which cancelled "held in a scam company"), false alarms 0.013;
+  // then read. After the second opinion between a worker's own rules and warning signs
+  // (src/nlu/rules-or-signs.ts) and the rule it led to: intent 0.941, recall 1.00. The two
+  // false alarms left: a debt collector the classifier is sure of (the safety question), and
+  // a past suicide attempt with a wish for a counsellor, which gets the care reply (kept so).
+  it('keeps what the seventeenth development set taught: "dont hit target" in a scam compound is no idiom', async () => {
+    const metrics = await evaluateNlu(nlu, seventeenthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBeLessThanOrEqual(2);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.93);
+  });
+
+  // Written blind to nlu/LABELS.md as a twelfth held-out set (a month of traffic from nine
+  // kinds of people) and scored once as such, after the second opinion: intent 0.889, recall
+  // 0.986 (a fallen plantation worker whose foreman "wont call ambulance"), false alarms 0.038;
+  // then read. After the rules it led to (care refused, changing employer asked as a
+  // question, "kalo nanti", deported and home now): recall 1.00, false alarms 0.013 (the same
+  // two kinds as the seventeenth set's), intent 0.893.
+  it('keeps what the eighteenth development set taught: care refused, changing employer asked, "kalo nanti", deported home', async () => {
+    const metrics = await evaluateNlu(nlu, eighteenthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBeLessThanOrEqual(2);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.88);
+  });
+
   it('does well on the training-like messages it was tuned with', async () => {
     const metrics = await evaluateNlu(nlu, trainLike, places);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);
@@ -431,6 +464,45 @@ describe('NLU behaviour', () => {
       'boleh gk majikan mukul pembantu?',
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
+  it('hears care refused and punishment for missed targets, and not a wish to change employer or a fear asked before leaving', async () => {
+    for (const text of [
+      'pls my cousin is held in a scam company in myanmar, they beat ppl who dont hit target',
+      'friend fell from a tree at the estate, cant move his legs, mandore wont call ambulance',
+      'temen sy jatuh dr lantai 3, bos gk mau panggil ambulans',
+      'they will transfer me to another employer tomorrow, i never agreed',
+      'kalo nanti malam dia pukul sy lagi gmn, sy takut',
+      'kalo nanti majikan mukul gmn? tp skrg sy dikunci di kamar',
+      'sy blm berangkat, tp agen ngurung sy di penampungan',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of [
+      'finally hit the target this month, boss happy',
+      'my visa expires soon, can i transfer to a new employer without going home',
+      'di korea blh pindah pabrik gk kalo gk cocok sm bos?',
+      'sy blm berangkat, tp kalo nanti majikan suka mukul, sy bisa minta ganti majikan gk?',
+      'suami sy bulan lalu ditangkap di malaysia, skrg udh dideportasi ke nunukan. ada shelter buat deportan di sana gk?',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
+  it("files a worker's own rules under migrate_safely and how traffickers work under warning_signs, as the guide does", async () => {
+    // Phones stay the hard case: "boleh gk majikan nyita hp sy?" still reads as a sign, like a
+    // held passport (the intent figures count it).
+    for (const text of [
+      'how many day off a month for helper in hong kong by law?',
+      'libur cuma sekali sebulan itu sesuai aturan hongkong gk?',
+      'majikan potong gaji buat biaya makan, boleh gk?',
+      'jam kerja maksimal PRT di taiwan brp jam?',
+    ]) {
+      expect((await nlu.analyse(text)).intent, text).toBe('migrate_safely');
+    }
+    for (const text of ['apa aja tanda2 perdagangan orang?', 'how do traffickers trick people with fake job offers?']) {
+      expect((await nlu.analyse(text)).intent, text).toBe('warning_signs');
     }
   });
 
