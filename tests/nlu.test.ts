@@ -57,13 +57,16 @@ describe('NLU evaluation data', () => {
   });
 
   it('never trains on a held-out or development message', () => {
+    // Both models' lines: the danger model's (training/) and the intent model's own (intent-training/).
     const training = new Set(
-      readdirSync(path.join(SHIPPED_CONTENT.nlu, 'training')).flatMap((file) =>
-        Object.values(
-          (parse(readFileSync(path.join(SHIPPED_CONTENT.nlu, 'training', file), 'utf8')) as { intents: Record<string, string[]> }).intents,
-        )
-          .flat()
-          .map((text) => String(text).toLowerCase().trim()),
+      ['training', 'intent-training'].flatMap((folder) =>
+        readdirSync(path.join(SHIPPED_CONTENT.nlu, folder)).flatMap((file) =>
+          Object.values(
+            (parse(readFileSync(path.join(SHIPPED_CONTENT.nlu, folder, file), 'utf8')) as { intents: Record<string, string[]> }).intents,
+          )
+            .flat()
+            .map((text) => String(text).toLowerCase().trim()),
+        ),
       ),
     );
     for (const set of [heldOut, heldOutListening]) {

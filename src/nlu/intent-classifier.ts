@@ -6,7 +6,6 @@ import { intentFeaturesOf } from './intent-features.ts';
 import { LogisticIntents } from './logistic-intents.ts';
 import { NaiveBayesIntents } from './naive-bayes-intents.ts';
 import { INTENTS, type Intent } from './nlu-result.ts';
-import { RulesOrSigns } from './rules-or-signs.ts';
 
 /** NLP.js language plugins by Pelita language code. */
 const PLUGINS: Record<string, unknown> = { id: LangId, en: LangEn };
@@ -68,18 +67,9 @@ export class IntentClassifier {
     private readonly models: Map<string, NluNeural>,
     private readonly bayes: Map<string, NaiveBayesIntents>,
     private readonly logistic: Map<string, LogisticIntents>,
-    private readonly rulesOrSigns: RulesOrSigns | undefined,
   ) {}
 
-  /**
-   * `utterances`: per language, per intent, as the shared model learns them.
-   * `guideLabelled`: the same lines as the labelling guide files them, where that differs
-   * (see rules-or-signs.ts); without it, the shared model's ranking stands.
-   */
-  static async train(
-    utterances: Record<string, Record<string, string[]>>,
-    guideLabelled?: Record<string, Record<string, string[]>>,
-  ): Promise<IntentClassifier> {
+  static async train(utterances: Record<string, Record<string, string[]>>): Promise<IntentClassifier> {
     const container = await containerBootstrap();
     for (const language of Object.keys(utterances)) {
       const plugin = PLUGINS[language];
@@ -98,8 +88,7 @@ export class IntentClassifier {
       bayes.set(language, new NaiveBayesIntents(corpus));
       logistic.set(language, new LogisticIntents(corpus, LOGISTIC_SETTINGS));
     }
-    const rulesOrSigns = guideLabelled ? RulesOrSigns.train(guideLabelled) : undefined;
-    return new IntentClassifier(container as unknown as NlpjsContainer, models, bayes, logistic, rulesOrSigns);
+    return new IntentClassifier(container as unknown as NlpjsContainer, models, bayes, logistic);
   }
 
   /**
@@ -118,10 +107,9 @@ export class IntentClassifier {
     const neural = new Map(classifications.map((c) => [c.intent, c.score]));
     const features = intentFeaturesOf(text);
     const scores = average(neural, bayes.classifyFeatures(features), logistic.classifyFeatures(features));
-    const shared = [...scores]
+    const ranked = [...scores]
       .sort((a, b) => b[1] - a[1])
       .map(([intent, score]) => ({ intent: (INTENTS as readonly string[]).includes(intent) ? (intent as Intent) : 'unknown', score }));
-    const ranked = this.rulesOrSigns && known !== undefined ? this.rulesOrSigns.rerank(shared, text, known) : shared;
     return { ranked: ranked.length > 0 ? ranked : [{ intent: 'unknown', score: 0 }], emergencyScore: scores.get('emergency') ?? 0 };
   }
 
