@@ -47,6 +47,7 @@ const fifteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname,
 const sixteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-16.yaml'));
 const seventeenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-17.yaml'));
 const eighteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-18.yaml'));
+const nineteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-19.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -100,6 +101,7 @@ describe('NLU evaluation data', () => {
       ...sixteenthDevelopment,
       ...seventeenthDevelopment,
       ...eighteenthDevelopment,
+      ...nineteenthDevelopment,
     ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
@@ -135,7 +137,8 @@ describe('NLU on held-out messages', () => {
   // 0.941 (two messages fewer) with the same recall and false alarms. 2026-12-02, with the
   // intent floor recalibrated to 0.45 on the development sets (scored a fourteenth time):
   // intent 0.964, recall 1.00, false alarms 0.012; unchanged after the seventh development
-  // set's rules (a fifteenth time). The bar asked for is recall 1.00, false
+  // set's rules (a fifteenth time). 2026-12-03, with the intent model set apart: intent
+  // 0.959, the same recall and false alarms. The bar asked for is recall 1.00, false
   // alarms <= 0.01 and intent >= 0.95; the false alarms are not met. This holds what was
   // reached, so nothing slips back unseen.
   it('finds every emergency in the second held-out set', async () => {
@@ -149,7 +152,8 @@ describe('NLU on held-out messages', () => {
   // Written blind (a real week's traffic, voice-to-text errors, relatives writing) after the
   // fifteenth development set's rules, and scored once by hand (2026-12-02): intent 0.946,
   // recall 1.00, false alarms 0.007 (one message; none from the safety question). Never
-  // read; this holds what was reached.
+  // read; this holds what was reached. With the intent model set apart (2026-12-03): intent
+  // 0.950, the same recall and false alarms.
   it('finds every emergency in the eighth held-out set', async () => {
     const metrics = await evaluateNlu(nlu, heldOutEighth, places);
     expect(heldOutEighth.length).toBeGreaterThanOrEqual(150);
@@ -161,14 +165,16 @@ describe('NLU on held-out messages', () => {
   // Written blind to the labelling guide alone, after the ninth set's rules, and scored once
   // (2026-12-03): recall 1.00 (67 of 67), false alarms 0.007 (one safety question), intent
   // 0.890 against the 0.95 asked for. Never read; this holds what was reached. With the second
-  // opinion between a worker's own rules and warning signs (src/nlu/rules-or-signs.ts),
-  // scored again: intent 0.919, recall and false alarms unchanged.
+  // opinion between a worker's own rules and warning signs, scored again: intent 0.919; with
+  // the intent model set apart from the danger model, 0.952; after the nineteenth development
+  // set's rules (a debt collector asked where to report is no alarm), intent 0.957, recall
+  // 1.00, no false alarm.
   it('finds every emergency in the tenth held-out set', async () => {
     const metrics = await evaluateNlu(nlu, heldOutTenth, places);
     expect(heldOutTenth.length).toBeGreaterThanOrEqual(150);
     expect(metrics.emergency_recall).toBe(1);
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.01);
-    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.91);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
   it('keeps every emergency of the development set it was tuned on, with few false alarms', async () => {
@@ -307,28 +313,29 @@ describe('NLU on held-out messages', () => {
   // Written blind as a ninth held-out listening set, the first to follow nlu/LABELS.md, and
   // scored as such: intent 0.892, recall 0.950 (danger said at the end of a long message, "skrg
   // dikurung"; two farewells, "besok sy udh gk ada"), false alarms 0.028; then read, and
-  // 0.926, 1.00 and 0.014 after the rules it led to (2026-12-02). The two false alarms left
-  // are a debt collector the classifier is sure of (asked about, one tap) and a dog that
-  // "follows me everywhere".
+  // 0.926, 1.00 and 0.014 after the rules it led to (2026-12-02). Its two false alarms then
+  // were a debt collector the classifier is sure of (asked about, one tap) and a dog that
+  // "follows me everywhere"; since the nineteenth set's rules, only the dog.
   it('keeps what the sixteenth development set taught: danger said after "skrg" at the end, "besok sy udh gk ada", the heat "mau mati rasanya"', async () => {
     const metrics = await evaluateNlu(nlu, sixteenthDevelopment, places);
     expect(metrics.emergency_recall).toBe(1);
-    expect(metrics.false_alarms).toBeLessThanOrEqual(2);
-    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);
+    expect(metrics.false_alarms).toBeLessThanOrEqual(1);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
   // Written blind to nlu/LABELS.md as an eleventh held-out set and scored once as such
   // (2026-12-03): intent 0.905, recall 0.986 ("they beat ppl who dont hit target" read as the
   // idiom "hit the target", which cancelled "held in a scam company"), false alarms 0.013;
   // then read. After the second opinion between a worker's own rules and warning signs
-  // (src/nlu/rules-or-signs.ts) and the rule it led to: intent 0.941, recall 1.00. The two
-  // false alarms left: a debt collector the classifier is sure of (the safety question), and
-  // a past suicide attempt with a wish for a counsellor, which gets the care reply (kept so).
+  // and the rule it led to: intent 0.941, recall 1.00. With the intent model's own lines,
+  // some written for this set's confusions: 0.982. The false alarm left is a past suicide
+  // attempt with a wish for a counsellor, which gets the care reply (kept so); the debt
+  // collector asked where to report is no longer asked about.
   it('keeps what the seventeenth development set taught: "dont hit target" in a scam compound is no idiom', async () => {
     const metrics = await evaluateNlu(nlu, seventeenthDevelopment, places);
     expect(metrics.emergency_recall).toBe(1);
-    expect(metrics.false_alarms).toBeLessThanOrEqual(2);
-    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.93);
+    expect(metrics.false_alarms).toBeLessThanOrEqual(1);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.97);
   });
 
   // Written blind to nlu/LABELS.md as a twelfth held-out set (a month of traffic from nine
@@ -336,12 +343,25 @@ describe('NLU on held-out messages', () => {
   // 0.986 (a fallen plantation worker whose foreman "wont call ambulance"), false alarms 0.038;
   // then read. After the rules it led to (care refused, changing employer asked as a
   // question, "kalo nanti", deported and home now): recall 1.00, false alarms 0.013 (the same
-  // two kinds as the seventeenth set's), intent 0.893.
+  // two kinds as the seventeenth set's), intent 0.893; with the intent model's own lines,
+  // some written for this set's confusions, 0.987, and one false alarm (the counsellor).
   it('keeps what the eighteenth development set taught: care refused, changing employer asked, "kalo nanti", deported home', async () => {
     const metrics = await evaluateNlu(nlu, eighteenthDevelopment, places);
     expect(metrics.emergency_recall).toBe(1);
-    expect(metrics.false_alarms).toBeLessThanOrEqual(2);
-    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.88);
+    expect(metrics.false_alarms).toBeLessThanOrEqual(1);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.97);
+  });
+
+  // Written blind to nlu/LABELS.md as a thirteenth held-out set and scored once as such, after
+  // the intent model was set apart (2026-12-03): intent 0.925, recall 0.970 ("sy udh minum obat
+  // banyak"; "feel like jumping from the balcony tonight"), false alarms 0.019 (a debt
+  // collector, the heat "rasanya mau mati wkwk", and the counsellor); then read. After the
+  // rules it led to: recall 1.00, one false alarm (the counsellor), intent 0.943.
+  it('keeps what the nineteenth development set taught: pills taken, a balcony, the heat, debt collectors', async () => {
+    const metrics = await evaluateNlu(nlu, nineteenthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBeLessThanOrEqual(1);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.93);
   });
 
   it('does well on the training-like messages it was tuned with', async () => {
@@ -470,7 +490,7 @@ describe('NLU behaviour', () => {
     }
   });
 
-  it('hears care refused and punishment for missed targets, and not a wish to change employer or a fear asked before leaving', async () => {
+  it('hears care refused, punishment for missed targets, pills taken, and not a wish to change employer, a fear asked before leaving or debt collectors', async () => {
     for (const text of [
       'pls my cousin is held in a scam company in myanmar, they beat ppl who dont hit target',
       'friend fell from a tree at the estate, cant move his legs, mandore wont call ambulance',
@@ -479,6 +499,9 @@ describe('NLU behaviour', () => {
       'kalo nanti malam dia pukul sy lagi gmn, sy takut',
       'kalo nanti majikan mukul gmn? tp skrg sy dikunci di kamar',
       'sy blm berangkat, tp agen ngurung sy di penampungan',
+      'sy udh minum obat banyak',
+      'feel like jumping from the balcony tonight',
+      'debt collector ngancem mau bunuh sy, lapor kemana?',
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(true);
     }
@@ -488,6 +511,10 @@ describe('NLU behaviour', () => {
       'di korea blh pindah pabrik gk kalo gk cocok sm bos?',
       'sy blm berangkat, tp kalo nanti majikan suka mukul, sy bisa minta ganti majikan gk?',
       'suami sy bulan lalu ditangkap di malaysia, skrg udh dideportasi ke nunukan. ada shelter buat deportan di sana gk?',
+      'sy udh minum obat banyak tp demamnya gk turun2',
+      'i feel like jumping for joy today',
+      'panas bgt di riyadh hari ini, rasanya mau mati wkwk',
+      'debt collector pinjol nelpon terus tiap hari, sy harus lapor kemana?',
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
