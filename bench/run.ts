@@ -88,7 +88,9 @@ async function main(): Promise<void> {
     });
     const log = createLogger({ level: 'silent', logMessages: false });
     // As `pelita start` runs it: with the NLU before the engine.
+    const nluLoadStarted = performance.now();
     const nlu = await Nlu.load(SHIPPED_CONTENT.nlu);
+    const nluLoadMs = Math.round(performance.now() - nluLoadStarted);
     const runtime = await PelitaRuntime.start({ config, log, ctx: loadEngineContext(), role: 'all', http: false, nlu });
     const observer = new Redis(server.url);
 
@@ -321,6 +323,8 @@ async function main(): Promise<void> {
       language_accuracy: nluMetrics.language_accuracy,
       franc_language_accuracy: Math.round((francCorrect / heldOut.length) * 1000) / 1000,
       nlu_ms_per_message: nluMetrics.ms_per_message,
+      // Start-up: both models (danger and intent) trained from the YAML.
+      nlu_load_ms: nluLoadMs,
       ...listeningFigures('listening', listening),
       listening_language_accuracy: listening.language_accuracy,
       ...listeningFigures('listening8', listeningEighth),
