@@ -48,6 +48,7 @@ const sixteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname,
 const seventeenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-17.yaml'));
 const eighteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-18.yaml'));
 const nineteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-19.yaml'));
+const twentiethDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-20.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -102,6 +103,7 @@ describe('NLU evaluation data', () => {
       ...seventeenthDevelopment,
       ...eighteenthDevelopment,
       ...nineteenthDevelopment,
+      ...twentiethDevelopment,
     ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
@@ -364,6 +366,19 @@ describe('NLU on held-out messages', () => {
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.93);
   });
 
+  // Written blind to nlu/LABELS.md as a fourteenth held-out set and scored once as such
+  // (2026-12-03): intent 0.917, recall 0.970 ("udh minum obat sebungkus"; a long message from
+  // Dubai ending "im hiding in the laundry room now"), false alarms 0.046 (a fear before
+  // leaving, "itu tanda kerja paksa bukan?", an arrest last year, spicy food and bad cooking,
+  // and two past suicide attempts with a wish for a counsellor); then read. After the rules
+  // it led to: recall 1.00, the two counsellors left, intent 0.950.
+  it('keeps what the twentieth development set taught: a packet of pills, hiding now, a fear before leaving, food that "kills"', async () => {
+    const metrics = await evaluateNlu(nlu, twentiethDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBeLessThanOrEqual(2);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.94);
+  });
+
   it('does well on the training-like messages it was tuned with', async () => {
     const metrics = await evaluateNlu(nlu, trainLike, places);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);
@@ -502,6 +517,11 @@ describe('NLU behaviour', () => {
       'sy udh minum obat banyak',
       'feel like jumping from the balcony tonight',
       'debt collector ngancem mau bunuh sy, lapor kemana?',
+      'udh minum obat sebungkus',
+      'sy lagi ngumpet di kamar mandi, majikan nyariin sy',
+      'yesterday sir slapped me and said if i tell anyone i go to jail. im hiding in the laundry room now',
+      'ini tanda2 sy mau dijual bukan? agen bawa sy ke rumah lain skrg',
+      'i was arrested last month and they still keep me here',
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(true);
     }
@@ -515,6 +535,10 @@ describe('NLU behaviour', () => {
       'i feel like jumping for joy today',
       'panas bgt di riyadh hari ini, rasanya mau mati wkwk',
       'debt collector pinjol nelpon terus tiap hari, sy harus lapor kemana?',
+      'im scared my employer will hit me when i get there, what can i do before i leave?',
+      'klo pintu dikunci dr luar tiap majikan pergi itu tanda kerja paksa bukan?',
+      'i was arrested and deported from malaysia last year, can i file a complaint against the agent?',
+      'masakan majikan sy pedesnya nyiksa bgt',
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
