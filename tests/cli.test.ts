@@ -22,8 +22,8 @@ interface Run {
 
 /**
  * Runs the real `pelita` command, as a user would, with `input` on stdin. A chat trains both
- * NLU models at start (`nlu_load_ms` in `npm run bench`), which takes tens of seconds on a
- * small machine running the other test files at once.
+ * NLU models at start unless another run saved them (node_modules/.cache/pelita-nlu), which
+ * takes tens of seconds on a small machine running the other test files at once.
  */
 function pelita(args: string[], env: Record<string, string>, input = '', timeoutMs = 60_000): Promise<Run> {
   const started = Date.now();

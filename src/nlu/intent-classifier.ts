@@ -3,7 +3,7 @@ import { LangEn } from '@nlpjs/lang-en-min';
 import { LangId } from '@nlpjs/lang-id';
 import { NluNeural } from '@nlpjs/nlu';
 import { intentFeaturesOf } from './intent-features.ts';
-import { LogisticIntents } from './logistic-intents.ts';
+import { LogisticIntents, type LogisticState } from './logistic-intents.ts';
 import { NaiveBayesIntents } from './naive-bayes-intents.ts';
 import { INTENTS, type Intent } from './nlu-result.ts';
 
@@ -44,6 +44,11 @@ const CACHE_RESET_EVERY = 500;
 /** The training utterances, whose prepared form NLP.js may keep. */
 const trainingTexts = new Set<string>();
 
+/** A trained classifier as plain JSON, per language (naive Bayes is retrained: it takes milliseconds). */
+export interface IntentClassifierState {
+  languages: Record<string, { neural: unknown; logistic: LogisticState }>;
+}
+
 /** Scores of several models for the same message, averaged intent by intent. */
 function average(...models: Map<string, number>[]): Map<string, number> {
   const sum = new Map<string, number>();
@@ -70,6 +75,30 @@ export class IntentClassifier {
   ) {}
 
   static async train(utterances: Record<string, Record<string, string[]>>): Promise<IntentClassifier> {
+    return IntentClassifier.build(utterances);
+  }
+
+  /**
+   * The classifier `toJSON` left, given the same utterances (naive Bayes learns them again;
+   * NLP.js and the logistic model are read back). Classifies exactly as the one trained.
+   */
+  static async fromJSON(utterances: Record<string, Record<string, string[]>>, state: IntentClassifierState): Promise<IntentClassifier> {
+    return IntentClassifier.build(utterances, state);
+  }
+
+  toJSON(): IntentClassifierState {
+    const languages: IntentClassifierState['languages'] = {};
+    for (const [language, model] of this.models) {
+      const logistic = this.logistic.get(language);
+      if (logistic) languages[language] = { neural: model.toJSON(), logistic: logistic.toJSON() };
+    }
+    return { languages };
+  }
+
+  private static async build(
+    utterances: Record<string, Record<string, string[]>>,
+    state?: IntentClassifierState,
+  ): Promise<IntentClassifier> {
     const container = await containerBootstrap();
     for (const language of Object.keys(utterances)) {
       const plugin = PLUGINS[language];
@@ -83,10 +112,12 @@ export class IntentClassifier {
       const model = new NluNeural({ locale: language, log: false }, container);
       const corpus = Object.entries(intents).flatMap(([intent, texts]) => texts.map((utterance) => ({ utterance, intent })));
       for (const { utterance } of corpus) trainingTexts.add(utterance);
-      await model.train(corpus);
+      const saved = state?.languages[language];
+      if (saved) model.fromJSON(saved.neural);
+      else await model.train(corpus);
       models.set(language, model);
       bayes.set(language, new NaiveBayesIntents(corpus));
-      logistic.set(language, new LogisticIntents(corpus, LOGISTIC_SETTINGS));
+      logistic.set(language, saved ? LogisticIntents.fromJSON(saved.logistic) : new LogisticIntents(corpus, LOGISTIC_SETTINGS));
     }
     return new IntentClassifier(container as unknown as NlpjsContainer, models, bayes, logistic);
   }

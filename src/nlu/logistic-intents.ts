@@ -7,6 +7,13 @@ export interface LogisticOptions {
   l2: number;
 }
 
+export interface LogisticState {
+  features: string[];
+  intents: string[];
+  weights: number[];
+  bias: number[];
+}
+
 const DEFAULTS: LogisticOptions = { epochs: 25, learningRate: 0.4, l2: 1e-5 };
 
 /** A small seeded generator: the same training data always gives the same model. */
@@ -68,6 +75,24 @@ export class LogisticIntents {
         }
       }
     }
+  }
+
+  /** What a trained model is, as plain JSON (doubles survive JSON exactly). */
+  toJSON(): LogisticState {
+    return { features: [...this.featureIndex.keys()], intents: this.intents, weights: [...this.weights], bias: [...this.bias] };
+  }
+
+  /** A model as `toJSON` left it, without training again. */
+  static fromJSON(state: LogisticState): LogisticIntents {
+    // The constructor trains; a model read back only needs its fields.
+    const model = Object.create(LogisticIntents.prototype) as LogisticIntents;
+    Object.assign(model, {
+      featureIndex: new Map(state.features.map((feature, index) => [feature, index])),
+      intents: state.intents,
+      weights: Float64Array.from(state.weights),
+      bias: Float64Array.from(state.bias),
+    });
+    return model;
   }
 
   /** Probability of each intent. */

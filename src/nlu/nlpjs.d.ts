@@ -16,6 +16,8 @@ declare module '@nlpjs/nlu' {
     constructor(settings: { locale: string; log?: boolean; useNoneFeature?: boolean }, container: Container);
     train(corpus: { utterance: string; intent: string }[]): Promise<unknown>;
     process(text: string): Promise<{ classifications: Classification[] }>;
+    toJSON(): unknown;
+    fromJSON(json: unknown): void;
   }
 }
 

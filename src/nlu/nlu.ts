@@ -2,7 +2,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { type EmergencyDetector, loadEmergencyDetector } from './emergency-detector.ts';
-import { IntentClassifier } from './intent-classifier.ts';
+import { IntentClassifier, type IntentClassifierState } from './intent-classifier.ts';
+import { readTrainedModels, saveTrainedModels, trainedModelKey } from './trained-model-cache.ts';
+import { PACKAGE_ROOT } from '../config/content-paths.ts';
 import { LanguageIdentifier } from './language-identifier.ts';
 import { INTENT_CONFIDENCE_FLOOR, INTENTS, type Intent, type NluResult, ONE_WORD_INTENT_FLOOR } from './nlu-result.ts';
 import { ContentError } from '../content/content-error.ts';
@@ -16,6 +18,15 @@ const relabelledFileSchema = z
   .strict();
 
 type Utterances = Record<string, Record<string, string[]>>;
+
+/** Both trained models, as kept between starts. */
+interface SavedModels {
+  danger: IntentClassifierState;
+  intents: IntentClassifierState;
+}
+
+/** Inside the install, never a shared temporary folder: whoever can write there could change what raises an alarm. */
+const DEFAULT_MODEL_CACHE = path.join(PACKAGE_ROOT, 'node_modules', '.cache', 'pelita-nlu');
 
 /**
  * How rules and the classifier decide together. Specific rules (arrest, the sea, threats,
@@ -85,8 +96,16 @@ export class Nlu {
     private readonly policy: EmergencyPolicy,
   ) {}
 
-  /** `policy`: only for calibration (bench/nlu-calibrate.ts); the shipped one is EMERGENCY_POLICY. */
-  static async load(nluDir: string, policy: EmergencyPolicy = EMERGENCY_POLICY): Promise<Nlu> {
+  /**
+   * `policy`: only for calibration (bench/nlu-calibrate.ts); the shipped one is EMERGENCY_POLICY.
+   * `cacheDir`: where trained models are kept between starts (trained-model-cache.ts); `false`
+   * trains every time.
+   */
+  static async load(
+    nluDir: string,
+    policy: EmergencyPolicy = EMERGENCY_POLICY,
+    { cacheDir = DEFAULT_MODEL_CACHE }: { cacheDir?: string | false } = {},
+  ): Promise<Nlu> {
     const utterances = readTrainingDir(path.join(nluDir, 'training'));
     const intentDir = path.join(nluDir, 'intent-training');
     const intentUtterances = merge(
@@ -96,10 +115,17 @@ export class Nlu {
     const languageTraining = Object.fromEntries(
       Object.entries(utterances).map(([language, intents]) => [language, Object.values(intents).flat()]),
     );
+    const key = cacheDir ? trainedModelKey({ danger: utterances, intents: intentUtterances }) : '';
+    const saved = cacheDir ? readTrainedModels<SavedModels>(cacheDir, key) : undefined;
+    const danger = saved ? await IntentClassifier.fromJSON(utterances, saved.danger) : await IntentClassifier.train(utterances);
+    const intents = saved
+      ? await IntentClassifier.fromJSON(intentUtterances, saved.intents)
+      : await IntentClassifier.train(intentUtterances);
+    if (cacheDir && !saved) saveTrainedModels(cacheDir, key, { danger: danger.toJSON(), intents: intents.toJSON() } satisfies SavedModels);
     return new Nlu(
       new LanguageIdentifier(languageTraining),
-      await IntentClassifier.train(utterances),
-      await IntentClassifier.train(intentUtterances),
+      danger,
+      intents,
       loadEmergencyDetector(path.join(nluDir, 'emergency.yaml')),
       policy,
     );
