@@ -124,9 +124,14 @@ export class IntentClassifier {
 
   /**
    * Intents by score, best first ("unknown" for what the model does not recognise). The
-   * emergency score is given apart: the emergency detector decides with it.
+   * emergency score is given apart: the emergency detector decides with it. `features`:
+   * `intentFeaturesOf(text)`, when the caller has them already.
    */
-  async classify(text: string, language: string): Promise<{ ranked: { intent: Intent; score: number }[]; emergencyScore: number }> {
+  async classify(
+    text: string,
+    language: string,
+    features: ReadonlySet<string> = intentFeaturesOf(text),
+  ): Promise<{ ranked: { intent: Intent; score: number }[]; emergencyScore: number }> {
     const known = this.models.has(language) ? language : this.models.keys().next().value;
     const model = known === undefined ? undefined : this.models.get(known);
     const bayes = known === undefined ? undefined : this.bayes.get(known);
@@ -136,7 +141,6 @@ export class IntentClassifier {
     if (known !== undefined) forgetText(model, known, text);
     if (++this.sinceReset >= CACHE_RESET_EVERY) this.resetWordCaches();
     const neural = new Map(classifications.map((c) => [c.intent, c.score]));
-    const features = intentFeaturesOf(text);
     const scores = average(neural, bayes.classifyFeatures(features), logistic.classifyFeatures(features));
     const ranked = [...scores]
       .sort((a, b) => b[1] - a[1])
