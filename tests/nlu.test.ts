@@ -544,6 +544,25 @@ describe('NLU behaviour', () => {
     }
   });
 
+  it('answers a past attempt told as past, with a wish for counselling, without an alarm; anything suicidal after it keeps one', async () => {
+    for (const text of [
+      'pernah nyoba bunuh diri thn lalu, sekarang udh lumayan, mau cari konselor',
+      'i tried to kill myself years ago, now im fine, just want a therapist to talk to',
+      'dulu sempat mau gantung diri pas di arab, skrg alhamdulillah baikan, ada psikolog gratis?',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+    for (const text of [
+      'pernah nyoba bunuh diri thn lalu, sekarang kepikiran lagi, mau cari konselor',
+      'i tried to kill myself years ago, now i want to die again, need a therapist',
+      'dulu sempat mau gantung diri, skrg pengen ke psikolog tp malam ini rasanya mau mati aja',
+      'i tried to kill myself yesterday, now i need a counsellor',
+      'dulu pernah coba bunuh diri, skrg majikan ngunci sy di kamar, butuh psikolog',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+  });
+
   it("files a worker's own rules under migrate_safely and how traffickers work under warning_signs, as the guide does", async () => {
     // Phones stay the hard case: "boleh gk majikan nyita hp sy?" still reads as a sign, like a
     // held passport (the intent figures count it).

@@ -101,7 +101,9 @@ export class EmergencyDetector {
     // A figure of speech is no alarm for the rules, nor for the classifier's score alone.
     if (this.figurative.some((pattern) => pattern.test(normalized))) return { emergency: false, always: false, joking: true };
     // "I used to cut myself, been clean two years": the person says it is over. Anything
-    // suicidal after the recovery keeps it an emergency (the rules' own lookahead).
+    // suicidal after the recovery keeps it an emergency (the rules' own lookahead). Recovery
+    // speaks only of that past: other danger told after "now" ("skrg majikan ngunci sy") still
+    // counts, below.
     const recovered = this.recovered.some((pattern) => pattern.test(normalized));
     const suicidal = recovered ? undefined : first(this.suicidal);
     if (suicidal) return { emergency: true, always: true, kind: 'suicidal', evidence: suicidal[0].trim() };
@@ -128,7 +130,7 @@ export class EmergencyDetector {
     // "Can my employer lock me in? She did it today": a question about the law, then the
     // danger told as today's, is a report, whatever the question words say.
     const justHappened = this.justHappened.some((pattern) => pattern.test(normalized));
-    const dangerNow = danger !== undefined && !recovered && (justHappened || ((past || !aboutMoney) && this.dangerAfterNow(normalized)));
+    const dangerNow = danger !== undefined && (justHappened || ((past || !aboutMoney) && this.dangerAfterNow(normalized)));
     const notNow = past && !dangerNow;
     if (!danger || notNow) return { emergency: false, always: false, aboutMoney, notNow };
     return { emergency: true, always: false, specific: specific !== undefined || dangerNow, kind: 'danger', evidence: danger[0].trim() };
