@@ -49,6 +49,7 @@ const seventeenthDevelopment = loadLabelledMessages(path.join(import.meta.dirnam
 const eighteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-18.yaml'));
 const nineteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-19.yaml'));
 const twentiethDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-20.yaml'));
+const twentyFirstDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-21.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -104,6 +105,7 @@ describe('NLU evaluation data', () => {
       ...eighteenthDevelopment,
       ...nineteenthDevelopment,
       ...twentiethDevelopment,
+      ...twentyFirstDevelopment,
     ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
@@ -377,6 +379,48 @@ describe('NLU on held-out messages', () => {
     expect(metrics.emergency_recall).toBe(1);
     expect(metrics.false_alarms).toBeLessThanOrEqual(2);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.94);
+  });
+
+  // Written blind to nlu/LABELS.md as a fifteenth held-out set and scored once as such
+  // (2026-12-03), after the rule for a past attempt with a wish for counselling: intent 0.906,
+  // recall 0.957 ("dont want to wake up tomorrow"; a window and "how easy it would be. nobody
+  // would even notice"; "tonight i will learn what happens to girls who talk back"), false
+  // alarms 0.024 ("apa sy bakal dipenjara?", "is a locked dorm door a sign of forced labour?",
+  // the heat "kayak mau mati rasanya", an attempt last week); then read. After the rules it led
+  // to: recall 1.00, one false alarm left (the attempt a week ago, kept as an alarm on purpose),
+  // intent 0.932.
+  it('keeps what the twenty-first development set taught: not wanting to wake up, "nobody would notice", a threat of what comes', async () => {
+    const metrics = await evaluateNlu(nlu, twentyFirstDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBeLessThanOrEqual(1);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);
+  });
+
+  it('hears quiet suicidal words and a threat of what comes, and a question about the law or a sign ending a message as a question', async () => {
+    for (const text of [
+      'i dont want to wake up anymore',
+      'nobody would even notice if i was gone',
+      'sy liat jendela lantai 12 terus, mikir how easy it would be',
+      'gk ada yg bakal sadar kalo sy gk ada',
+      'sy gk mau bangun lagi',
+      'madam said tonight i will see what happens to maids who complain',
+      'majikan bilang nanti malam kamu tau akibatnya',
+      'is it a sign of forced labour? im locked in right now',
+      'apa itu tanda kerja paksa? sy dikunci di kamar majikan skrg',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of [
+      'i dont want to wake up early tomorrow, day off finally',
+      'nobody would notice if i took one more day off',
+      'gk mau bangun besok pagi, libur',
+      'kalo sy overstay di malaysia apa sy bakal dipenjara?',
+      'is a boss keeping my passport in his safe a sign of trafficking?',
+      'dingin bgt di sini kayak mau mati rasanya wkwk',
+      'dulu sy dikurung majikan, skrg udh aman',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
   });
 
   it('does well on the training-like messages it was tuned with', async () => {

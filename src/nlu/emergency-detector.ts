@@ -139,14 +139,36 @@ export class EmergencyDetector {
   /** Whether danger is said after the last word that turns the message to the present. */
   private dangerAfterNow(normalized: string): boolean {
     let start = -1;
+    let end = -1;
     for (const pattern of this.now) {
-      for (const match of normalized.matchAll(pattern)) start = Math.max(start, match.index);
+      for (const match of normalized.matchAll(pattern)) {
+        if (match.index > start) [start, end] = [match.index, match.index + match[0].length];
+      }
     }
     if (start < 0) return false;
+    // "Is it a sign of forced labour? I'm locked in right now": a message that ends on its
+    // "now" said the present just before it, so its last few words count too.
+    if (ENDING_FILLER.test(normalized.slice(end))) start = startOfLastWords(normalized, start, WORDS_BEFORE_A_CLOSING_NOW);
     const present = ` ${normalized.slice(start)}`;
     if (this.remembering.some((pattern) => pattern.test(present))) return false;
     return [...this.specific, ...this.danger].some((pattern) => pattern.test(present));
   }
+}
+
+/** What may follow a closing "now" ("... right now pls help"). */
+const ENDING_FILLER =
+  /^(\s+(tolong|tlg|help|pls|plz|please|kak|min|juga|jg|too|also|ini|lagi|lg|ya|yah|dong|sir|maam|madam|sis|bu|pak|mbak|mas))*\s*$/u;
+/** How far before a closing "now" the present reaches ("sy dikunci di kamar majikan skrg"). */
+const WORDS_BEFORE_A_CLOSING_NOW = 5;
+
+/** Where the last `count` words before `index` begin. */
+function startOfLastWords(text: string, index: number, count: number): number {
+  let start = index;
+  for (let words = 0; words <= count && start > 0; ) {
+    start -= 1;
+    if (text[start] === ' ' && start < index - 1) words += 1;
+  }
+  return Math.max(0, start);
 }
 
 export function loadEmergencyDetector(file: string): EmergencyDetector {
