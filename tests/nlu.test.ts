@@ -640,6 +640,20 @@ describe('NLU behaviour', () => {
     );
     expect(safe).toMatchObject({ emergency: true, emergencyKind: 'unclear' });
     expect(safe.intentIfSafe?.intent).toBe('returnee_support');
+    // Harm to the person in a money complaint is asked about, even when the classifier gives it almost nothing.
+    for (const text of [
+      'sy dikunci majikan, gaji 3 bulan blm dibayar, lapor kemana?',
+      'boss lock me in the dorm and did not pay me 4 months',
+    ]) {
+      expect(await nlu.analyse(text), text).toMatchObject({ emergency: true });
+    }
+    // Papers held for a fee, or an advert promising "no harassment", are not.
+    for (const text of [
+      'my ijazah and KK still held by the PT in Cirebon after i cancel, they ask 5 million to give back',
+      "job post says 'no harassment, visa in 5 days', they want 10 million first, real?",
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
     // A plain complaint the classifier is not sure of is no question at all.
     expect(await nlu.analyse('my agent cheated me, I paid 20 million')).toMatchObject({ emergency: false, intent: 'returnee_support' });
   });

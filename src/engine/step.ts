@@ -1,4 +1,5 @@
 import { rememberEntities } from './remember-entities.ts';
+import { normalizeAnswer } from '../core/text/normalize.ts';
 import { isQuestion, type QuestionNode } from '../flows/flow-schema.ts';
 import type { Position } from '../flows/flow-set.ts';
 import type { Inbound } from '../core/messages/inbound.ts';
@@ -29,6 +30,14 @@ export interface StepResult {
 }
 
 const DEFAULT_MAX_STEPS = 50;
+/**
+ * A question asked with the danger ("... can I change employer?", "boleh gk sy pindah
+ * majikan"): a question mark or a question's own words, not any "boleh" ("gk boleh keluar").
+ */
+const ASKS_BESIDES_DANGER =
+  /\b((boleh|bisa|bs)\s+(gk|gak|ga|nggak|ngga|tidak|tdk|nggak)|apa(kah)?\s+((sy|saya|aku)\s+)?(boleh|bisa)|(gimana|gmn|bagaimana|gmana)\s+cara\w*|how\s+(can|do|to)|can\s+i|should\s+i|what\s+(can|should)|where\s+(can|do|to))\b/;
+/** Topics the emergency's own numbers and hand-over already answer. */
+const ANSWERED_BY_THE_NUMBERS = new Set(['hotlines', 'talk_to_person', 'menu', 'thanks', 'stop', 'goodbye']);
 /** Re-asks of a question (a district, a yes/no) before the way out is offered instead. */
 const MAX_ASK_RETRIES = 2;
 /** How sure the detected language must be to answer a first message in it. */
@@ -85,14 +94,11 @@ export function step(previous: Session, inbound: Inbound, ctx: EngineContext): S
   }
   // "I work in Hong Kong" at a menu reads like the topic of working abroad, but only says
   // where the person is: noted, and the same menu, rather than a topic they did not ask for.
-  if (
-    found?.by === 'intent' &&
-    found.trigger.topic &&
-    question?.node.type === 'say' &&
-    saysWhereTheyAre(turn) &&
-    !asks(inbound.text ?? '')
-  ) {
-    return noted(turn, question.node, question.at);
+  // With nothing open, a worker abroad saying so ("saya kerja di malaysia jadi pembantu") gets
+  // the start rather than the planners' topic; someone home again keeps the returnees' menu.
+  if (found?.by === 'intent' && found.trigger.topic && saysWhereTheyAre(turn) && !asks(inbound.text ?? '')) {
+    if (question?.node.type === 'say') return noted(turn, question.node, question.at);
+    if (!question && whereabouts(session.situation ?? {}) !== 'indonesia') return run(turn, ctx.flows.entry);
   }
   if (found) return run(turn, ctx.flows.resolve('main', found.trigger.goto));
   if (!question) return run(turn, ctx.flows.entry);
@@ -101,15 +107,18 @@ export function step(previous: Session, inbound: Inbound, ctx: EngineContext): S
 }
 
 /**
- * Danger Pelita is unsure of is asked about ("are you in danger right now?"). What the
- * message would have started without the danger reading (a complaint, the services) waits
- * in `topic_if_safe` as that trigger's id, so a "no" leads to it rather than to "type your
- * question again". Any other danger forgets it.
+ * What the message would have started without the danger reading (a complaint, the
+ * services) waits in `topic_if_safe` as that trigger's id. Danger Pelita is unsure of is
+ * asked about ("are you in danger right now?"), and a "no" leads to it rather than to "type
+ * your question again". Danger with a question in it ("my madam hit me today, can I change
+ * employer?") gets the numbers first, then a button back to that question.
  */
 function rememberTopicIfSafe(turn: Turn): void {
   const { nlu } = turn.inbound;
   delete turn.session.vars.topic_if_safe;
-  if (nlu?.emergencyKind !== 'unclear') return;
+  if (!nlu?.emergencyKind) return;
+  const text = turn.inbound.text ?? '';
+  if (nlu.emergencyKind !== 'unclear' && !text.includes('?') && !ASKS_BESIDES_DANGER.test(normalizeAnswer(text))) return;
   const { emergencyKind: _kind, intentIfSafe, ...rest } = nlu;
   const safe = {
     ...rest,
@@ -119,7 +128,8 @@ function rememberTopicIfSafe(turn: Turn): void {
     confidence: intentIfSafe?.confidence ?? 0,
   };
   const other = findTrigger({ ...turn, inbound: { ...turn.inbound, nlu: safe } }, undefined);
-  if (other) turn.session.vars.topic_if_safe = other.trigger.id;
+  if (other && other.by !== 'danger' && !(nlu.emergencyKind !== 'unclear' && ANSWERED_BY_THE_NUMBERS.has(other.trigger.id)))
+    turn.session.vars.topic_if_safe = other.trigger.id;
 }
 
 function answer(turn: Turn, node: QuestionNode, at: Position & { retries: number }): StepResult {

@@ -26,6 +26,8 @@ export const emergencyRulesSchema = z
     joking: z.array(regexSource),
     /** Complaints about money: never an emergency on the classifier's score alone. */
     money_only: z.array(regexSource),
+    /** Harm to the person said in a money complaint ("dikunci majikan, gaji blm dibayar"): asked about even when the classifier does not confirm it. */
+    harm_in_money_complaint: z.array(regexSource).default([]),
     /** Danger that no "not now" can cancel ("right now"). */
     always: z.array(regexSource),
     /** Suicidal words: always an emergency, answered with care first. */
@@ -49,6 +51,8 @@ export interface RuleVerdict {
   aboutMoney?: boolean;
   /** Matched a "not now" rule (a question about rules, the past, a hypothetical): the classifier alone must not call it danger. */
   notNow?: boolean;
+  /** Danger held back by money talk names harm to the person (`harm_in_money_complaint`): worth the safety question. */
+  harmInMoneyComplaint?: boolean;
   /** Matched a `specific` rule: explicit enough to need no agreement from the classifier. */
   specific?: boolean;
   /** Which kind of rule matched, when one did. */
@@ -73,6 +77,7 @@ export class EmergencyDetector {
   private readonly suicidal: RegExp[];
   private readonly askFirst: RegExp[];
   private readonly moneyOnly: RegExp[];
+  private readonly harmInMoneyComplaint: RegExp[];
   private readonly figurative: RegExp[];
   private readonly joking: RegExp[];
   private readonly recovered: RegExp[];
@@ -89,6 +94,7 @@ export class EmergencyDetector {
     this.suicidal = compile(rules.suicidal);
     this.askFirst = compile(rules.ask_first);
     this.moneyOnly = compile(rules.money_only);
+    this.harmInMoneyComplaint = compile(rules.harm_in_money_complaint);
     this.figurative = compile(rules.figurative);
     this.joking = compile(rules.joking);
     this.recovered = compile(rules.recovered);
@@ -133,7 +139,16 @@ export class EmergencyDetector {
     const dangerNow = danger !== undefined && (justHappened || ((past || !aboutMoney) && this.dangerAfterNow(normalized)));
     const notNow = past && !dangerNow;
     if (!danger || notNow) return { emergency: false, always: false, aboutMoney, notNow };
-    return { emergency: true, always: false, specific: specific !== undefined || dangerNow, kind: 'danger', evidence: danger[0].trim() };
+    const harmInMoneyComplaint = aboutMoney && this.harmInMoneyComplaint.some((pattern) => pattern.test(normalized));
+    return {
+      emergency: true,
+      always: false,
+      aboutMoney,
+      harmInMoneyComplaint,
+      specific: specific !== undefined || dangerNow,
+      kind: 'danger',
+      evidence: danger[0].trim(),
+    };
   }
 
   /** Whether danger is said after the last word that turns the message to the present. */
