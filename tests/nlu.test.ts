@@ -50,6 +50,7 @@ const eighteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname
 const nineteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-19.yaml'));
 const twentiethDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-20.yaml'));
 const twentyFirstDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-21.yaml'));
+const twentySecondDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-22.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -106,6 +107,7 @@ describe('NLU evaluation data', () => {
       ...nineteenthDevelopment,
       ...twentiethDevelopment,
       ...twentyFirstDevelopment,
+      ...twentySecondDevelopment,
     ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
@@ -418,6 +420,42 @@ describe('NLU on held-out messages', () => {
       'is a boss keeping my passport in his safe a sign of trafficking?',
       'dingin bgt di sini kayak mau mati rasanya wkwk',
       'dulu sy dikurung majikan, skrg udh aman',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
+  // Written blind to nlu/LABELS.md as a sixteenth held-out set, other kinds of people, and
+  // scored once as such (2026-12-03): intent 0.915, recall 0.926 (a threat told as today's at
+  // the end of a long message about leave; "sy gk akan ngerepotin siapa2 lg"; a caregiver whom
+  // staff "locks" in a storage room; "i took a lot of pills just now"; the police at the door
+  // now), false alarms 0.026 (traffic "kayak disekap", a past attempt "cuma mau cerita", "kl
+  // nanti sy ditangkap", "kl kabur ... apa akibatnya", an attempt "back in 2019"); then read.
+  // After the rules it led to: recall 1.00, no false alarm.
+  it("keeps what the twenty-second development set taught: a threat told as today's, pills just taken, the police at the door", async () => {
+    const metrics = await evaluateNlu(nlu, twentySecondDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBe(0);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.91);
+  });
+
+  it('hears a threat told as today\'s, "locks me", pills just taken, the police at the door, and not traffic or running away asked about', async () => {
+    for (const text of [
+      'gaji telat terus, td majikan bilang mau bunuh sy kl sy kabur',
+      'the supervisor locks me in the container every night',
+      'i took a lot of pills',
+      'polisi udh di depan pintu, majikan nuduh sy nyuri',
+      'sy gk akan nyusahin kalian lagi. makasih buat semuanya',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of [
+      'i took a lot of pills for my fever but still hot, which clinic',
+      'antrian di imigrasi kayak dipenjara 5 jam',
+      'kl kabur dr majikan di taiwan apa hukumannya?',
+      'kl nanti sy ditangkap krn visa habis, dideportasi gk?',
+      'pernah mau bunuh diri thn 2020, skrg udh lebih baik, cuma mau cerita aja',
+      'polisi datang ke rumah majikan kemarin buat nanya2 aja',
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
