@@ -24,6 +24,8 @@ export function edgesOf(nodeId: string, node: FlowNode): FlowEdge[] {
       return [...node.cases.flatMap((entry, index) => edge(entry.goto, `case ${index + 1}`)), ...edge(node.default, 'default')];
     case 'set':
       return edge(node.next);
+    case 'show_card':
+      return edge(node.next, 'no card');
     case 'action':
       return [...edge(node.next, node.action), ...edge(node.on_error, 'on_error')];
     case 'escalate':

@@ -14,7 +14,7 @@ import type { Session } from './session.ts';
 import { adoptLegacyPlace, whereabouts } from './situation.ts';
 import { setVariables } from './set-variables.ts';
 import { findTrigger } from './triggers.ts';
-import { ANSWERS_FLOW, asks, bankDecision, pickAfterAnswer, showCard, suggestCards } from './answer-cards.ts';
+import { ANSWER_POLICY, ANSWERS_FLOW, asks, bankDecision, pickAfterAnswer, showCard, suggestCards } from './answer-cards.ts';
 import { languageOf, type Turn } from './turn.ts';
 
 export interface StepResult {
@@ -116,6 +116,7 @@ export function step(previous: Session, inbound: Inbound, ctx: EngineContext): S
 function rememberTopicIfSafe(turn: Turn): void {
   const { nlu } = turn.inbound;
   delete turn.session.vars.topic_if_safe;
+  delete turn.session.vars.card_if_safe;
   if (!nlu?.emergencyKind) return;
   const text = turn.inbound.text ?? '';
   if (nlu.emergencyKind !== 'unclear' && !text.includes('?') && !ASKS_BESIDES_DANGER.test(normalizeAnswer(text))) return;
@@ -130,6 +131,17 @@ function rememberTopicIfSafe(turn: Turn): void {
   const other = findTrigger({ ...turn, inbound: { ...turn.inbound, nlu: safe } }, undefined);
   if (other && other.by !== 'danger' && !(nlu.emergencyKind !== 'unclear' && ANSWERED_BY_THE_NUMBERS.has(other.trigger.id)))
     turn.session.vars.topic_if_safe = other.trigger.id;
+  // The card that answers the question itself, when the bank clearly prefers one: the
+  // "your question" button shows it rather than its topic's menu.
+  const [best, second] = nlu.answers ?? [];
+  if (
+    nlu.emergencyKind !== 'unclear' &&
+    turn.session.vars.topic_if_safe !== undefined &&
+    best &&
+    best.confidence >= ANSWER_POLICY.suggest &&
+    best.confidence - (second?.confidence ?? 0) >= ANSWER_POLICY.close
+  )
+    turn.session.vars.card_if_safe = best.card;
 }
 
 function answer(turn: Turn, node: QuestionNode, at: Position & { retries: number }): StepResult {

@@ -147,6 +147,13 @@ const subscribeAlertsNode = z
 /** Ends every alert to the person at once ("STOP"). */
 const stopAlertsNode = z.object({ type: z.literal('stop_alerts'), next: target.optional() }).strict();
 
+/**
+ * Shows the answer card whose id the variable `card_from` holds (its text for the person's
+ * situation, its contacts, "was this helpful?"), or goes on to `next` when it holds none.
+ * The variable is forgotten once read.
+ */
+const showCardNode = z.object({ type: z.literal('show_card'), card_from: variableName, next: target }).strict();
+
 const gotoNode = z.object({ type: z.literal('goto'), target }).strict();
 const endNode = z.object({ type: z.literal('end') }).strict();
 
@@ -160,6 +167,7 @@ export const nodeSchema = z.discriminatedUnion('type', [
   deleteDataNode,
   subscribeAlertsNode,
   stopAlertsNode,
+  showCardNode,
   gotoNode,
   endNode,
 ]);

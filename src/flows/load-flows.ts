@@ -130,6 +130,7 @@ export function exitsOf(node: FlowNode): { target: string; path: (string | numbe
     case 'switch':
       return [...node.cases.map((c, i) => ({ target: c.goto, path: ['cases', i, 'goto'] })), { target: node.default, path: ['default'] }];
     case 'set':
+    case 'show_card':
       return [{ target: node.next, path: ['next'] }];
     case 'action':
       return [{ target: node.next, path: ['next'] }, ...(node.on_error ? [{ target: node.on_error, path: ['on_error'] }] : [])];

@@ -7,6 +7,7 @@ import { runEscalate } from './run-escalate.ts';
 import { runSay } from './run-say.ts';
 import { runSet } from './run-set.ts';
 import { runSwitch } from './run-switch.ts';
+import { showCard } from '../answer-cards.ts';
 
 /** Runs one node of any type. `delete_data`, `goto` and `end` are too small for a file of their own. */
 export function runNode(node: FlowNode, turn: Turn): NodeOutcome {
@@ -34,6 +35,13 @@ export function runNode(node: FlowNode, turn: Turn): NodeOutcome {
       return runSubscribeAlerts(node, turn);
     case 'stop_alerts':
       return runStopAlerts(node, turn);
+    case 'show_card': {
+      // The card, then "was this helpful?" waits where the card set it; no card, the next
+      // node. The variable is used up either way: a card id kept is one thing less to forget.
+      const card = turn.session.vars[node.card_from];
+      delete turn.session.vars[node.card_from];
+      return typeof card === 'string' && showCard(turn, card) ? { kind: 'stop' } : { kind: 'next', target: node.next };
+    }
     case 'goto':
       return { kind: 'next', target: node.target };
     case 'end':
