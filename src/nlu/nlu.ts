@@ -150,7 +150,7 @@ export class Nlu {
     // said in a money complaint the classifier does not confirm ("sy dikunci majikan, gaji 3
     // bulan blm dibayar, lapor kemana?" scores under 0.1): ask. Any danger word there would
     // have asked 6 more of the development sets' 5,900 messages (documents "held", scams
-    // people "get trapped" in, "no harassment" quoted from an advert); harm to the person, 1.
+    // people "get trapped" in, "no harassment" quoted from an advert); harm to the person, none.
     const heldByMoney = rule.aboutMoney === true && !rule.notNow;
     const unsure =
       !alarm &&
