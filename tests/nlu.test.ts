@@ -51,6 +51,7 @@ const nineteenthDevelopment = loadLabelledMessages(path.join(import.meta.dirname
 const twentiethDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-20.yaml'));
 const twentyFirstDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-21.yaml'));
 const twentySecondDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-22.yaml'));
+const twentyThirdDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-23.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -108,6 +109,7 @@ describe('NLU evaluation data', () => {
       ...twentiethDevelopment,
       ...twentyFirstDevelopment,
       ...twentySecondDevelopment,
+      ...twentyThirdDevelopment,
     ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
@@ -456,6 +458,40 @@ describe('NLU on held-out messages', () => {
       'kl nanti sy ditangkap krn visa habis, dideportasi gk?',
       'pernah mau bunuh diri thn 2020, skrg udh lebih baik, cuma mau cerita aja',
       'polisi datang ke rumah majikan kemarin buat nanya2 aja',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
+  // Written blind to nlu/LABELS.md as a seventeenth held-out set, a month of ordinary traffic,
+  // and scored once as such (2026-12-03): intent 0.928, recall 0.971 (a roof on the 20th floor
+  // and "gk tau hrs gmn lg"; a long message whose strangling and death threat were cancelled
+  // by "jam 5" read as "not now"), false alarms 0.024 (a phone rule asked, a sister's arrest
+  // asked "if", a past attempt "tp kadang masih sedih", ticket prices laughed at); then read.
+  // After the rules it led to: recall 1.00, one false alarm (the phone rule, the classifier's).
+  it('keeps what the twenty-third development set taught: a roof and no way forward, a death threat told as said, "jam 5" is no past', async () => {
+    const metrics = await evaluateNlu(nlu, twentyThirdDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBeLessThanOrEqual(1);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.93);
+  });
+
+  it('hears a roof and no way forward, a death threat told as said, danger said with a time of day, and not a time alone', async () => {
+    for (const text of [
+      'sy di balkon lantai 15 udh gk kuat lg',
+      'im on the roof of my building, i dont know what to do anymore',
+      'majikan ngancem kalo sy lapor polisi sy bakal dibunuh',
+      'sy dikunci di gudang dr jam 6 pagi, gk dikasih keluar',
+      'majikan mukul sy pukul 5 tadi pagi',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of [
+      'besok ketemu di kantor bp3mi pukul 9 ya',
+      'sy lg di atap nyari sinyal wkwk',
+      'if my brother gets caught working without permit in korea, what happens?',
+      'dulu pernah nyoba bunuh diri, skrg udh baikan, kadang masih sedih, ada psikolog gratis?',
+      'pengen mati aja liat tagihan listrik bulan ini wkwk',
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
