@@ -497,6 +497,26 @@ describe('NLU on held-out messages', () => {
     }
   });
 
+  it('hears harm to the writer told as a fact, followed by a question about the law, and not the same words asked "if" or in the past', async () => {
+    for (const text of [
+      'majikan mukul sy terus, apa sy boleh lapor polisi?',
+      'my boss locked me in the room, is it legal?',
+      'sy disekap agen di penampungan, itu termasuk tppo gk?',
+      'agen nahan sy di rumahnya, gk boleh keluar, just asking apa itu wajar',
+      'im locked in my room by madam, what does the law say',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of [
+      'boleh gk majikan mukul pembantu kalo salah?',
+      'what if my boss locks me in?',
+      'dulu majikan mukul sy, skrg udh aman, mau klaim gaji',
+      "sy guru bahasa, mau ngajarin kalimat 'tolong, saya dipukul' dlm bahasa arab",
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
   it('does well on the training-like messages it was tuned with', async () => {
     const metrics = await evaluateNlu(nlu, trainLike, places);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);
