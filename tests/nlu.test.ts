@@ -504,6 +504,8 @@ describe('NLU on held-out messages', () => {
       'sy disekap agen di penampungan, itu termasuk tppo gk?',
       'agen nahan sy di rumahnya, gk boleh keluar, just asking apa itu wajar',
       'im locked in my room by madam, what does the law say',
+      'kapal kami gk boleh sandar udh 6 bulan, kapten mukulin abk, ini termasuk kerja paksa?',
+      'majikan mukul adik sy tiap hari, itu termasuk kekerasan gk?',
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(true);
     }
