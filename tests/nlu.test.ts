@@ -52,6 +52,7 @@ const twentiethDevelopment = loadLabelledMessages(path.join(import.meta.dirname,
 const twentyFirstDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-21.yaml'));
 const twentySecondDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-22.yaml'));
 const twentyThirdDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-23.yaml'));
+const twentyFourthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-24.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -110,6 +111,7 @@ describe('NLU evaluation data', () => {
       ...twentyFirstDevelopment,
       ...twentySecondDevelopment,
       ...twentyThirdDevelopment,
+      ...twentyFourthDevelopment,
     ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
@@ -514,6 +516,35 @@ describe('NLU on held-out messages', () => {
       'what if my boss locks me in?',
       'dulu majikan mukul sy, skrg udh aman, mau klaim gaji',
       "sy guru bahasa, mau ngajarin kalimat 'tolong, saya dipukul' dlm bahasa arab",
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
+  // Written blind to nlu/LABELS.md as an eighteenth held-out set, reports followed by
+  // questions among them, and scored once as such (2026-12-03): intent 0.925, recall 0.971 (a
+  // woman on the run, lost, "ada mobil ngikutin"; a cousin being sent to a family she does not
+  // know), false alarms 0.006 (an arrest last month, paid and released); then read. After the
+  // rules it led to: recall 1.00, no false alarm.
+  it('keeps what the twenty-fourth development set taught: on the run and followed, sent to strangers, an arrest told as over', async () => {
+    const metrics = await evaluateNlu(nlu, twentyFourthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBe(0);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);
+  });
+
+  it('hears someone on the run and followed, and someone sent to strangers against their will, and not a school or an arrest told as over', async () => {
+    for (const text of [
+      'sy lg kabur dr rumah majikan, gk tau ini dimana',
+      'there is a car following me since i left the house',
+      'sy mau dioper ke majikan lain, sy gk mau',
+      'they are sending my sister to another employer tomorrow, she doesnt want to go',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of [
+      'my daughter is being sent to a new school, she doesnt know anyone there',
+      'two years ago immigration caught me, i paid the fine, can i apply again?',
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
