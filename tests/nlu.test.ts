@@ -53,6 +53,7 @@ const twentyFirstDevelopment = loadLabelledMessages(path.join(import.meta.dirnam
 const twentySecondDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-22.yaml'));
 const twentyThirdDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-23.yaml'));
 const twentyFourthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-24.yaml'));
+const twentyFifthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-25.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -112,6 +113,7 @@ describe('NLU evaluation data', () => {
       ...twentySecondDevelopment,
       ...twentyThirdDevelopment,
       ...twentyFourthDevelopment,
+      ...twentyFifthDevelopment,
     ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
@@ -545,6 +547,36 @@ describe('NLU on held-out messages', () => {
     for (const text of [
       'my daughter is being sent to a new school, she doesnt know anyone there',
       'two years ago immigration caught me, i paid the fine, can i apply again?',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
+  // Written blind to nlu/LABELS.md as a nineteenth held-out set, a night's messages to a
+  // hotline, and scored once as such (2026-12-03): intent 0.948, recall 0.971 (a woman alone in
+  // labour, "ketuban udh pecah"; "my boss locked my passport and me in the office since
+  // yesterday, is that normal?" after a question about a visa), false alarms 0.006 (a past
+  // self-harm with a wish for a support group); then read. After the rules it led to: recall
+  // 1.00, no false alarm.
+  it('keeps what the twenty-fifth development set taught: labour alone, "my passport and me", a support group after a past attempt', async () => {
+    const metrics = await evaluateNlu(nlu, twentyFifthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBe(0);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.94);
+  });
+
+  it('hears labour with no one to help and someone locked in "since yesterday", and not a birth told with help at hand', async () => {
+    for (const text of [
+      'ketuban sy udh pecah, di rumah majikan gk ada siapa2',
+      'my water just broke and madam is not home',
+      'agent locked my passport and me in his house since yesterday, what should i do',
+      'sy dikunci majikan di gudang dr kemarin',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of [
+      'istri sy mau lahiran bulan depan di RS, syarat BPJS nya apa aja?',
+      'i tried to hurt myself years ago, now im ok, any support group for returnees?',
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
