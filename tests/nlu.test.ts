@@ -54,6 +54,7 @@ const twentySecondDevelopment = loadLabelledMessages(path.join(import.meta.dirna
 const twentyThirdDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-23.yaml'));
 const twentyFourthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-24.yaml'));
 const twentyFifthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-25.yaml'));
+const twentySixthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-26.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -114,6 +115,7 @@ describe('NLU evaluation data', () => {
       ...twentyThirdDevelopment,
       ...twentyFourthDevelopment,
       ...twentyFifthDevelopment,
+      ...twentySixthDevelopment,
     ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
@@ -577,6 +579,42 @@ describe('NLU on held-out messages', () => {
     for (const text of [
       'istri sy mau lahiran bulan depan di RS, syarat BPJS nya apa aja?',
       'i tried to hurt myself years ago, now im ok, any support group for returnees?',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
+  // Written blind to nlu/LABELS.md as a twentieth held-out set, in ten users' own ways of
+  // typing, and scored once as such (2026-12-03): intent 0.870, recall 0.913 (sex demanded for
+  // a contract; harm threatened to a wife at home, "akan dicelakai"; "pills. lots. tonight"; a
+  // letter written to a child with thanks for listening; "kami tidak diizinkan keluar" in a
+  // shelter with a fine to pay; children "better off with the insurance money than with me"),
+  // false alarms 0.041; then read. After the rules it led to: recall 1.00, two false alarms
+  // the classifier raises alone (fasting forbidden by madam, hours asked with "5 morning to 1
+  // night"), intent 0.916.
+  it('keeps what the twenty-sixth development set taught: coercion for a contract, a letter to a child, kept in a shelter for a fine', async () => {
+    const metrics = await evaluateNlu(nlu, twentySixthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBeLessThanOrEqual(2);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('hears coercion for a job, harm threatened to family, pills in three words, a letter left, and being kept in; not homesickness or a match lost', async () => {
+    for (const text of [
+      'bos bilang kontrak diperpanjang asal sy mau nginep sama dia di hotel',
+      'calo bilang kalo gk bayar, anak sy di kampung bakal dicelakai',
+      'obat banyak malam ini',
+      'sy udh nulis surat buat anak2, maaf ya kak ngerepotin',
+      'kami tidak diizinkan pulang, disuruh bayar denda 20 juta',
+      'my family would be better off without me',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of [
+      'kangen rumah, bapak sakit tp sy gk bisa pulang krn kontrak',
+      'timnas kalah lagi, pengen mati rasanya',
+      'tahun lalu sy ditahan imigrasi 2 bulan terus dideportasi, bisa daftar lagi gk?',
+      'if immigration checks my permit at the airport what do they look for?',
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
