@@ -55,6 +55,7 @@ const twentyThirdDevelopment = loadLabelledMessages(path.join(import.meta.dirnam
 const twentyFourthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-24.yaml'));
 const twentyFifthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-25.yaml'));
 const twentySixthDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-26.yaml'));
+const twentySeventhDevelopment = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-27.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -116,6 +117,7 @@ describe('NLU evaluation data', () => {
       ...twentyFourthDevelopment,
       ...twentyFifthDevelopment,
       ...twentySixthDevelopment,
+      ...twentySeventhDevelopment,
     ].filter((message) => message.text.trim().split(/\s+/).length >= 7);
     expect(stories.filter((message) => training.has(message.text.toLowerCase().trim()))).toEqual([]);
   });
@@ -616,6 +618,36 @@ describe('NLU on held-out messages', () => {
       'tahun lalu sy ditahan imigrasi 2 bulan terus dideportasi, bisa daftar lagi gk?',
       'if immigration checks my permit at the airport what do they look for?',
     ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
+  // Written blind to nlu/LABELS.md as a twenty-first held-out set, a dozen users in their own
+  // voices, and scored once as such (2026-12-03): intent 0.922, recall 0.914 (broken ribs and
+  // no breath, then "now his phone off"; a window on the 30th floor, "it would be easy. nobody
+  // here would even notice"; "I don't think I'll be here tomorrow"; a Malaysian immigration
+  // depot, "depot imigresen"; a daughter who "wants to die"; "how many of these pills would it
+  // take"), false alarms 0.006 (the heat "serasa mau mati kepanggang"); then read. After the
+  // rules it led to: recall 1.00, no false alarm, intent 0.951.
+  it('keeps what the twenty-seventh development set taught: an injury and a phone gone silent, a farewell to Pelita, pills counted', async () => {
+    const metrics = await evaluateNlu(nlu, twentySeventhDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBe(0);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.94);
+  });
+
+  it('hears broken ribs, no breath, a Malay detention depot, a farewell, pills counted and "wants to die"; not the heat', async () => {
+    for (const text of [
+      'mandor patahin tangan temen sy, dia gk dibawa ke dokter',
+      'my friend cannot breathe after the boss kicked her chest',
+      'suami sy di tahanan imigresen sejak minggu lalu',
+      "i won't be here tomorrow. thank you for everything",
+      'how many panadol would it take',
+      'my sister texted she wants to die, now she is not answering',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of ['panas bgt di kuwait, serasa mau mati kepanggang wkwk', 'i wont be here tomorrow, day off, will reply on monday']) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
   });
