@@ -118,8 +118,10 @@ function rememberTopicIfSafe(turn: Turn): void {
   delete turn.session.vars.topic_if_safe;
   delete turn.session.vars.card_if_safe;
   if (!nlu?.emergencyKind) return;
+  // Danger Pelita is sure of (not the safety question): only a question asked with it counts.
+  const sure = nlu.emergencyKind !== 'unclear';
   const text = turn.inbound.text ?? '';
-  if (nlu.emergencyKind !== 'unclear' && !text.includes('?') && !ASKS_BESIDES_DANGER.test(normalizeAnswer(text))) return;
+  if (sure && !text.includes('?') && !ASKS_BESIDES_DANGER.test(normalizeAnswer(text))) return;
   const { emergencyKind: _kind, intentIfSafe, ...rest } = nlu;
   const safe = {
     ...rest,
@@ -129,13 +131,13 @@ function rememberTopicIfSafe(turn: Turn): void {
     confidence: intentIfSafe?.confidence ?? 0,
   };
   const other = findTrigger({ ...turn, inbound: { ...turn.inbound, nlu: safe } }, undefined);
-  if (other && other.by !== 'danger' && !(nlu.emergencyKind !== 'unclear' && ANSWERED_BY_THE_NUMBERS.has(other.trigger.id)))
+  if (other && other.by !== 'danger' && !(sure && ANSWERED_BY_THE_NUMBERS.has(other.trigger.id)))
     turn.session.vars.topic_if_safe = other.trigger.id;
   // The card that answers the question itself, when the bank clearly prefers one: the
   // "your question" button shows it rather than its topic's menu.
   const [best, second] = nlu.answers ?? [];
   if (
-    nlu.emergencyKind !== 'unclear' &&
+    sure &&
     turn.session.vars.topic_if_safe !== undefined &&
     best &&
     best.confidence >= ANSWER_POLICY.suggest &&
