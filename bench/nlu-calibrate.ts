@@ -6,7 +6,8 @@
  * not choose.
  */
 import { EMERGENCY_POLICY, Nlu } from '../src/nlu/nlu.ts';
-import { evaluateNlu, loadLabelledMessages } from '../src/nlu/evaluate-nlu.ts';
+import { evaluateNlu } from '../src/nlu/evaluate-nlu.ts';
+import { loadLabelledMessages } from '../src/nlu/labelled-messages.ts';
 import { loadPlaces } from '../src/content/place-directory.ts';
 
 const places = loadPlaces('content/places');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SHIPPED_CONTENT } from '../src/config/content-paths.ts';
-import { loadLabelledMessages } from '../src/nlu/evaluate-nlu.ts';
+import { loadLabelledMessages } from '../src/nlu/labelled-messages.ts';
 import { Nlu } from '../src/nlu/nlu.ts';
 import { readTrainedModels, saveTrainedModels } from '../src/nlu/trained-model-cache.ts';
 
@@ -24,7 +24,7 @@ describe('trained models kept between starts', () => {
     const trained = await Nlu.load(SHIPPED_CONTENT.nlu, undefined, { cacheDir: dir });
     expect(readdirSync(dir).filter((file) => file.endsWith('.json'))).toHaveLength(1);
     const readBack = await Nlu.load(SHIPPED_CONTENT.nlu, undefined, { cacheDir: dir });
-    const messages = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-3.yaml'));
+    const messages = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'heldout.yaml'));
     for (const { text } of messages) expect(await readBack.analyse(text), text).toEqual(await trained.analyse(text));
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SHIPPED_CONTENT } from '../src/config/content-paths.ts';
-import { loadLabelledMessages } from '../src/nlu/evaluate-nlu.ts';
+import { loadLabelledMessages } from '../src/nlu/labelled-messages.ts';
 import { Nlu } from '../src/nlu/nlu.ts';
 
 const copies: string[] = [];
@@ -31,7 +31,7 @@ describe('the intent model apart from the danger model', () => {
       `intents:\n  unknown:\n${chatter.map((line) => `    - "${line} haha"\n`).join('')}  menu:\n    - "zorblax quintuple"\n    - "show me the zorblax"\n`,
     );
     const [shipped, changed] = await Promise.all([Nlu.load(SHIPPED_CONTENT.nlu), Nlu.load(dir)]);
-    const messages = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'dev-listening-3.yaml'));
+    const messages = loadLabelledMessages(path.join(import.meta.dirname, 'nlu', 'heldout.yaml'));
     for (const { text } of messages) {
       const [before, after] = [await shipped.analyse(text), await changed.analyse(text)];
       expect(after.emergency, text).toBe(before.emergency);
@@ -48,6 +48,13 @@ describe('the intent model apart from the danger model', () => {
     const file = path.join(dir, 'relabelled.yaml');
     writeFileSync(file, 'relabelled:\n  en:\n    migrate_safely:\n      - "a line nobody trained on"\n');
     await expect(Nlu.load(dir)).rejects.toThrow(`${file}: "a line nobody trained on" (en, migrate_safely) is not a training line`);
+  });
+
+  it('refuses a labelled message under an intent that does not exist, naming the file and the message', async () => {
+    const dir = copyOfShippedNlu();
+    const file = path.join(dir, 'labelled', 'dev-listening-99.yaml');
+    writeFileSync(file, 'messages:\n  - { text: "klinik murah dimana", language: id, intent: find_service, emergency: false }\n');
+    await expect(Nlu.load(dir)).rejects.toThrow(`${file}: "klinik murah dimana": no intent "find_service"`);
   });
 
   it('refuses an intent-only line under an intent that does not exist, naming the file', async () => {
