@@ -79,6 +79,7 @@ const twentyFourthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.n
 const twentyFifthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-25.yaml'));
 const twentySixthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-26.yaml'));
 const twentySeventhDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-27.yaml'));
+const twentyEighthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-28.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -655,6 +656,34 @@ describe('NLU on held-out messages', () => {
       expect((await nlu.analyse(text)).emergency, text).toBe(true);
     }
     for (const text of ['panas bgt di kuwait, serasa mau mati kepanggang wkwk', 'i wont be here tomorrow, day off, will reply on monday']) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
+  // Written blind to the guide alone, as about ten users typing their own way, and scored
+  // once (2026-12-03), the first fresh set after both models learnt the labelled sets: intent
+  // 0.972, recall 0.971 (two of 68 missed), false alarms 0.006; on the 227 messages no model
+  // had learnt, 0.969, 0.971 and 0.006. Read since, and learnt.
+  it('keeps what the twenty-eighth labelled set taught: made to leave tonight, a man in her room at night, a support group', async () => {
+    const metrics = await evaluateNlu(nlu, twentyEighthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBe(0);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('hears a departure forced tonight and a man coming into her room; not a past attempt told with a wish for a support group', async () => {
+    for (const text of [
+      'agen maksa sy ikut ke batam malam ini, ktp sy dipegang',
+      'they are forcing me to leave with them tonight, i dont know where',
+      'tuan suka masuk kamar sy kalau nyonya pergi',
+      'i sleep with a knife under my pillow because of her husband',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of [
+      "my cousin tried to end her life two years ago, she's fine now, any support groups in Malang?",
+      'how many people used the hotline numbers this year? for my training',
+    ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
   });
