@@ -37,9 +37,11 @@ const DEFAULT_MODEL_CACHE = path.join(PACKAGE_ROOT, 'node_modules', '.cache', 'p
  * stories that use the same words; the classifier alone raises an alarm for what no rule
  * knows, unless the message is about money, a joke, only a place, or plainly not about now
  * (a question about a rule, a past event, a hypothetical). Both scores are the highest at
- * which every development set keeps every emergency (`npm run bench:nlu-calibrate`): since
- * everyday chatter joined the training data, the classifier gives some plain reports
- * ("madam punched me") less than 0.2, so a broad rule needs only 0.1 of agreement.
+ * which every development set keeps every emergency (`npm run bench:nlu-calibrate`). Since
+ * both models learn the development sets (nlu/labelled/), those sets can no longer choose:
+ * the thresholds are checked on the fresh sets replayed as they were when new (`npm run
+ * bench:nlu-replay`), where 0.45 alone still misses least for its false alarms and a broad
+ * rule's 0.2 of agreement gives one false alarm fewer than 0.1 and no miss more.
  */
 export interface EmergencyPolicy {
   /** The classifier's emergency score a broad danger rule needs to raise an alarm. */
@@ -116,7 +118,6 @@ export class Nlu {
     const intentUtterances = merge(
       relabel(trainingLines, path.join(nluDir, 'relabelled.yaml')),
       existsSync(intentDir) ? readTrainingDir(intentDir) : {},
-      labelled,
     );
     const languageTraining = Object.fromEntries(
       Object.entries(utterances).map(([language, intents]) => [language, Object.values(intents).flat()]),
@@ -210,10 +211,14 @@ function readTrainingDir(dir: string): Utterances {
 
 /**
  * The labelled sets people wrote blind to everything but nlu/LABELS.md, each scored once when
- * new and read since: both models learn them as labelled, since they are real people's ways of
- * saying things that no training line had. Replayed on the seven fresh sets scored before this
- * (each trained only on the sets that existed when it was written), they took the emergencies
- * missed from 26 to 11 and intent accuracy from 0.92 to 0.95 on average (docs/decisions).
+ * new and read since: the danger model learns them as labelled, since they are real people's
+ * ways of saying danger and its near misses that no training line had. The intent model does
+ * not: learning them lifted intent on the replay below, but its reading of danger told with a
+ * question ("my madam hit me today, can I change employer?") fell to chatter, and with it the
+ * button back to the question. Replayed on the seven fresh sets scored before this
+ * (each trained only on the sets that existed when it was written, `npm run bench:nlu-replay`),
+ * they took the emergencies missed from 26 to 8 of 477, false alarms from 23 to 21, and intent
+ * accuracy from 0.916 to 0.953 on average.
  */
 function readLabelledDir(dir: string): Utterances {
   const utterances: Utterances = {};
