@@ -1,9 +1,10 @@
 /**
  * `npm run bench:nlu-calibrate`: how the emergency policy's thresholds trade recall for
- * false alarms on the development sets (tests/nlu/dev-listening-3..8.yaml and the first
- * held-out set, whose errors have been read: all read freely while tuning) next to the
- * training-like set. Never run it on the second held-out set: that one measures, it does
- * not choose.
+ * false alarms on the development sets (nlu/labelled/dev-listening-3..8.yaml and the first
+ * held-out set, whose errors have been read) next to the training-like set. The danger model
+ * learns the labelled sets now, so on them this shows how well they are learnt, not how the
+ * thresholds carry to new wording: `npm run bench:nlu-replay` calibrates. Never run it on the
+ * second held-out set: that one measures, it does not choose.
  */
 import { EMERGENCY_POLICY, Nlu } from '../src/nlu/nlu.ts';
 import { evaluateNlu } from '../src/nlu/evaluate-nlu.ts';
@@ -13,12 +14,12 @@ import { loadPlaces } from '../src/content/place-directory.ts';
 const places = loadPlaces('content/places');
 
 const sets = {
-  dev3: loadLabelledMessages('tests/nlu/dev-listening-3.yaml'),
-  dev4: loadLabelledMessages('tests/nlu/dev-listening-4.yaml'),
-  dev5: loadLabelledMessages('tests/nlu/dev-listening-5.yaml'),
-  dev6: loadLabelledMessages('tests/nlu/dev-listening-6.yaml'),
-  dev7: loadLabelledMessages('tests/nlu/dev-listening-7.yaml'),
-  dev8: loadLabelledMessages('tests/nlu/dev-listening-8.yaml'),
+  dev3: loadLabelledMessages('nlu/labelled/dev-listening-3.yaml'),
+  dev4: loadLabelledMessages('nlu/labelled/dev-listening-4.yaml'),
+  dev5: loadLabelledMessages('nlu/labelled/dev-listening-5.yaml'),
+  dev6: loadLabelledMessages('nlu/labelled/dev-listening-6.yaml'),
+  dev7: loadLabelledMessages('nlu/labelled/dev-listening-7.yaml'),
+  dev8: loadLabelledMessages('nlu/labelled/dev-listening-8.yaml'),
   first_heldout: loadLabelledMessages('tests/nlu/heldout.yaml'),
   train_like: loadLabelledMessages('tests/nlu/train-like.yaml'),
 };

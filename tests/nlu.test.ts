@@ -160,16 +160,16 @@ describe('NLU on held-out messages', () => {
   // set's rules (a fifteenth time). 2026-12-03, with the intent model set apart: intent
   // 0.959, the same recall and false alarms. The bar asked for is recall 1.00, false
   // alarms <= 0.01 and intent >= 0.95; the false alarms are not met. This holds what was
-  // reached, so nothing slips back unseen. 2026-12-03, with both models learning the labelled
-  // sets (nlu/labelled/), scored on the 206 messages no model learnt: intent 0.947 (0.959
-  // before), recall 1.00, false alarms 0.020 (three; one more than before). The seven fresh sets replayed
-  // with and without those sets in training missed 8 emergencies against 26, with 21 false
+  // reached, so nothing slips back unseen. 2026-12-03, with the danger model learning the labelled
+  // sets (nlu/labelled/), scored on the 206 messages no model learnt: intent 0.951, recall
+  // 1.00, false alarms 0.020 (three; one more than before). The seven fresh sets replayed
+  // with and without those sets in the danger model's training missed 8 emergencies against 26, with 21 false
   // alarms against 23 (docs/decisions/README.md): the trade was taken for recall.
   it('finds every emergency in the second held-out set', async () => {
     const metrics = await evaluateNlu(nlu, unseen(heldOutListening), places);
     expect(metrics.emergency_recall).toBe(1);
     expect(metrics.false_alarm_rate).toBeLessThanOrEqual(0.02);
-    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.94);
+    expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.95);
     expect(metrics.language_accuracy).toBeGreaterThanOrEqual(0.98);
   });
 
@@ -661,7 +661,7 @@ describe('NLU on held-out messages', () => {
   });
 
   // Written blind to the guide alone, as about ten users typing their own way, and scored
-  // once (2026-12-03), the first fresh set after both models learnt the labelled sets: intent
+  // once (2026-12-03), the first fresh set scored after the models learnt the labelled sets: intent
   // 0.972, recall 0.971 (two of 68 missed), false alarms 0.006; on the 227 messages no model
   // had learnt, 0.969, 0.971 and 0.006. Read since, and learnt.
   it('keeps what the twenty-eighth labelled set taught: made to leave tonight, a man in her room at night, a support group', async () => {

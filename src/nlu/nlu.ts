@@ -38,7 +38,7 @@ const DEFAULT_MODEL_CACHE = path.join(PACKAGE_ROOT, 'node_modules', '.cache', 'p
  * knows, unless the message is about money, a joke, only a place, or plainly not about now
  * (a question about a rule, a past event, a hypothetical). Both scores are the highest at
  * which every development set keeps every emergency (`npm run bench:nlu-calibrate`). Since
- * both models learn the development sets (nlu/labelled/), those sets can no longer choose:
+ * the danger model learns the development sets (nlu/labelled/), those sets can no longer choose:
  * the thresholds are checked on the fresh sets replayed as they were when new (`npm run
  * bench:nlu-replay`), where 0.45 alone still misses least for its false alarms and a broad
  * rule's 0.2 of agreement gives one false alarm fewer than 0.1 and no miss more.
