@@ -80,6 +80,7 @@ const twentyFifthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nl
 const twentySixthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-26.yaml'));
 const twentySeventhDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-27.yaml'));
 const twentyEighthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-28.yaml'));
+const twentyNinthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-29.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -683,6 +684,34 @@ describe('NLU on held-out messages', () => {
     for (const text of [
       "my cousin tried to end her life two years ago, she's fine now, any support groups in Malang?",
       'how many people used the hotline numbers this year? for my training',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
+  // Written blind to the guide alone, as a real week from about a dozen people, and scored
+  // once (2026-12-03) with the danger model learning the labelled sets: intent 0.917, recall
+  // 0.943 (four of 70 missed), false alarms 0.012. Read since, and learnt.
+  it('keeps what the twenty-ninth labelled set taught: shocks for a missed target, laughter as an apology, an injured fisherman kept at sea', async () => {
+    const metrics = await evaluateNlu(nlu, twentyNinthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBeLessThanOrEqual(1);
+  });
+
+  it('hears a punishment for a missed target, harm told after "lol sorry", a sick crew member kept from port, someone hiding; not the same told as over', async () => {
+    for (const text of [
+      'target sehari 10 orang, kalo gk nyampe kami dipukul pake selang',
+      'if we dont reach the quota they lock us in the dark room',
+      'lol sorry my typing. sir kicked me today, my leg is swollen',
+      'kapten gk mau balik ke darat padahal kaki temen sy luka parah',
+      "my sister called, she's hiding in the toilet from her agent",
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of [
+      'dulu di myanmar kalau ga nyampe target disetrum, skrg udh pulang',
+      'last year our captain refused to return to port when i was sick, can i claim?',
+      'lol my boss will kill me if im late',
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
