@@ -12,6 +12,14 @@ describe('entities named in a message', () => {
     expect(findEntities('tolong cek lowongan ini', places).country).toBeUndefined();
   });
 
+  it('reads a departure airport as Indonesia, so someone pushed to leave gets the numbers for where they stand', () => {
+    expect(findEntities('sy di bandara soetta skrg, sponsor maksa sy berangkat malam ini', places).situation?.here).toEqual({
+      kind: 'country',
+      code: 'ID',
+    });
+    expect(findEntities('i am at soekarno hatta airport, the agent took my passport', places).country).toBe('ID');
+  });
+
   it('finds Indonesian districts and provinces', () => {
     const entities = findEntities('saya dari lombok timur, ntb', places);
     expect(places.get('district', entities.district ?? '')?.name).toMatch(/Lombok Timur/i);
