@@ -47,6 +47,13 @@ describe('offer checker', () => {
     expect(result.flags).toContainEqual(expect.objectContaining({ id: 'scam_compound_work', evidence: 'ADMIN ONLINE … Kamboja' }));
   });
 
+  it("hears a passport kept, told in the person's own words (my passport), and not one they keep themselves", () => {
+    for (const text of ['the agent will keep my passport, leaving next week', 'the agency will hold my passport until the loan is paid']) {
+      expect(checker.check(text).flags, text).toContainEqual(expect.objectContaining({ id: 'original_documents' }));
+    }
+    expect(checker.check('i will keep my passport myself, the agent said').flags).toEqual([]);
+  });
+
   it('does not count a warning sign the offer denies', () => {
     expect(checker.check('Tidak ada biaya pendaftaran. Bukan pekerja rumah tangga. Hotel di Doha, PT berizin.').flags).toEqual([]);
   });

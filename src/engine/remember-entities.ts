@@ -9,6 +9,11 @@ import type { Session } from './session.ts';
 const LOCATION_INTENTS = new Set(['emergency', 'find_services', 'talk_to_human']);
 /** Longer than this, a message is a pasted text (an offer, a forwarded story), not the person's own situation. */
 const MAX_SITUATION_TEXT = 400;
+/**
+ * The person saying where they are in their own words ("sy di lombok timur, ada tawaran ke
+ * dubai ..."): an advert says "penempatan di ..." or "interview di ...", never "saya di".
+ */
+const SAYS_OWN_PLACE = /\b(sy|saya|aku|gw|gue|i\s*m|i\s+am|im|i\s+live|i\s+stay)\s+((skrg|sekarang|lagi|masih|tinggal|now|still)\s+)?(di|in|at|dari|from)\b/iu;
 
 /**
  * Keeps what a message says that a flow will need, so nobody is asked twice: where the
@@ -26,10 +31,18 @@ export function rememberEntities(session: Session, inbound: Inbound, readingText
   if (!nlu || !entities) return;
   if (entities.agency) session.vars.mentioned_agency = entities.agency;
   const cues = entities.situation;
-  const pasted = readingText || nlu.intent === 'check_job_offer' || (inbound.text?.length ?? 0) > MAX_SITUATION_TEXT;
+  const pasted = readingText || (inbound.text?.length ?? 0) > MAX_SITUATION_TEXT;
   if (!cues || pasted) return;
   session.situation ??= {};
   const situation: Situation = session.situation;
+  // An offer's places are the job's, not the person's, but for the home they say is theirs:
+  // then the offer's advice already gives contacts as dialled from there.
+  if (nlu.intent === 'check_job_offer') {
+    const home = cues.here ?? cues.origin;
+    if (home && home.kind !== 'country' && SAYS_OWN_PLACE.test(inbound.text ?? ''))
+      setSituationVariable(situation, home.kind === 'district' ? 'home' : 'province', home.code);
+    return;
+  }
 
   if (nlu.emergency) {
     // Someone else in danger: the place that matters is theirs, and is unknown until said.
