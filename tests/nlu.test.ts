@@ -717,6 +717,19 @@ describe('NLU on held-out messages', () => {
     }
   });
 
+  it('asks about harm done to the writer yesterday and asked about as a question; not when they say it is over', async () => {
+    for (const text of ['yesterday my boss locked me in, is it legal?', 'kemarin majikan kunci sy di kamar, itu boleh gk?']) {
+      expect(await nlu.analyse(text), text).toMatchObject({ emergency: true, emergencyKind: 'unclear' });
+    }
+    for (const text of [
+      'kmrn sy sempet ditahan imigrasi 2 hari tp udh dilepas, skrg urusan visa sy gmn?',
+      'kemarin nonton berita ada PMI dipukul majikan, kok bisa ya',
+      'adik sy yg kmrn disekap udh dipulangin kbri, skrg udh di rumah',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
   it('does well on the training-like messages it was tuned with', async () => {
     const metrics = await evaluateNlu(nlu, trainLike, places);
     expect(metrics.intent_accuracy).toBeGreaterThanOrEqual(0.92);

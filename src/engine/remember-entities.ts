@@ -13,7 +13,8 @@ const MAX_SITUATION_TEXT = 400;
  * The person saying where they are in their own words ("sy di lombok timur, ada tawaran ke
  * dubai ..."): an advert says "penempatan di ..." or "interview di ...", never "saya di".
  */
-const SAYS_OWN_PLACE = /\b(sy|saya|aku|gw|gue|i\s*m|i\s+am|im|i\s+live|i\s+stay)\s+((skrg|sekarang|lagi|masih|tinggal|now|still)\s+)?(di|in|at|dari|from)\b/iu;
+const SAYS_OWN_PLACE =
+  /\b(sy|saya|aku|gw|gue|i\s*m|i\s+am|im|i\s+live|i\s+stay)\s+((skrg|sekarang|lagi|masih|tinggal|now|still)\s+)?(di|in|at|dari|from)\b/iu;
 
 /**
  * Keeps what a message says that a flow will need, so nobody is asked twice: where the

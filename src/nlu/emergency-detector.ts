@@ -14,6 +14,14 @@ export const emergencyRulesSchema = z
     more_specific: z.array(regexSource),
     /** Not about now: a question about signs in general, a past event, a hypothetical. */
     not_now: z.array(regexSource),
+    /** Safe since: rescued, back home. Like `not_now`, and recent harm told with it is over. */
+    safe_now: z.array(regexSource).default([]),
+    /**
+     * Harm to the writer yesterday or last night, told with a question ("yesterday my boss
+     * locked me in, is it legal?"): the one who did it is likely still there, so a "not now"
+     * there gets the safety question rather than nothing.
+     */
+    recent_harm: z.array(regexSource).default([]),
     /** Where the part of a message about the present begins ("sekarang", "now"): danger after it is not cancelled by a past before it. */
     now: z.array(regexSource).default([]),
     /** Danger the person says happened to them today or just now ("she did it today"): no question or past cancels it. */
@@ -53,6 +61,8 @@ export interface RuleVerdict {
   notNow?: boolean;
   /** Danger held back by money talk names harm to the person (`harm_in_money_complaint`): worth the safety question. */
   harmInMoneyComplaint?: boolean;
+  /** Danger a "not now" held back was done to the writer yesterday or last night (`recent_harm`): worth the safety question. */
+  recentHarm?: boolean;
   /** Matched a `specific` rule: explicit enough to need no agreement from the classifier. */
   specific?: boolean;
   /** Which kind of rule matched, when one did. */
@@ -70,6 +80,8 @@ export class EmergencyDetector {
   private readonly danger: RegExp[];
   private readonly specific: RegExp[];
   private readonly notNow: RegExp[];
+  private readonly safeNow: RegExp[];
+  private readonly recentHarm: RegExp[];
   private readonly now: RegExp[];
   private readonly remembering: RegExp[];
   private readonly justHappened: RegExp[];
@@ -87,6 +99,8 @@ export class EmergencyDetector {
     this.danger = compile(rules.danger);
     this.specific = compile([...rules.specific, ...rules.more_specific]);
     this.notNow = compile(rules.not_now);
+    this.safeNow = compile(rules.safe_now);
+    this.recentHarm = compile(rules.recent_harm);
     this.now = rules.now.map((source) => new RegExp(source, 'gu'));
     this.remembering = compile(rules.remembering);
     this.justHappened = compile(rules.just_happened);
@@ -128,7 +142,8 @@ export class EmergencyDetector {
     // danger is now. A past cancels only danger said before the message turns to the
     // present; danger said after it, against a past the person set it apart from, needs no
     // agreement from the classifier (which the past words pull down).
-    const past = recovered || this.notNow.some((pattern) => pattern.test(normalized));
+    const safe = this.safeNow.some((pattern) => pattern.test(normalized));
+    const past = recovered || safe || this.notNow.some((pattern) => pattern.test(normalized));
     // Danger said after the message turns to the present ("oh iya, skrg sy dikurung") is as
     // plain as a specific rule, with or without a past before it: at the end of a long message
     // about remittances and contracts, the classifier gives it almost nothing. Without a past,
@@ -138,7 +153,10 @@ export class EmergencyDetector {
     const justHappened = this.justHappened.some((pattern) => pattern.test(normalized));
     const dangerNow = danger !== undefined && (justHappened || ((past || !aboutMoney) && this.dangerAfterNow(normalized)));
     const notNow = past && !dangerNow;
-    if (!danger || notNow) return { emergency: false, always: false, aboutMoney, notNow };
+    if (!danger || notNow) {
+      const recentHarm = danger !== undefined && !safe && !recovered && this.recentHarm.some((pattern) => pattern.test(normalized));
+      return { emergency: false, always: false, aboutMoney, notNow, ...(recentHarm ? { recentHarm } : {}) };
+    }
     const harmInMoneyComplaint = aboutMoney && this.harmInMoneyComplaint.some((pattern) => pattern.test(normalized));
     return {
       emergency: true,

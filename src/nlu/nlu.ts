@@ -158,12 +158,13 @@ export class Nlu {
     // have asked 6 more of the development sets' 5,900 messages (documents "held", scams
     // people "get trapped" in, "no harassment" quoted from an advert); harm to the person, none.
     const heldByMoney = rule.aboutMoney === true && !rule.notNow;
+    // Harm done to the writer yesterday, asked about as a question ("yesterday my boss locked
+    // me in, is it legal?"): whoever did it is likely still there. Ask too.
     const unsure =
       !alarm &&
       words >= 2 &&
       !rule.joking &&
-      heldByMoney &&
-      (rule.harmInMoneyComplaint === true || score >= this.policy.askWhenAboutMoneyScore);
+      ((heldByMoney && (rule.harmInMoneyComplaint === true || score >= this.policy.askWhenAboutMoneyScore)) || rule.recentHarm === true);
     const emergency = alarm || unsure;
     const floor = words >= 2 ? INTENT_CONFIDENCE_FLOOR : ONE_WORD_INTENT_FLOOR;
     // The best intent that is not an emergency: the answer when there is no danger.
