@@ -725,6 +725,8 @@ describe('NLU on held-out messages', () => {
       'kmrn sy sempet ditahan imigrasi 2 hari tp udh dilepas, skrg urusan visa sy gmn?',
       'kemarin nonton berita ada PMI dipukul majikan, kok bisa ya',
       'adik sy yg kmrn disekap udh dipulangin kbri, skrg udh di rumah',
+      // "can I still" asks what is still allowed; it does not turn the message to the present
+      "I've been home in Cilacap since May, can I still claim the insurance for my back injury from Taiwan?",
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
