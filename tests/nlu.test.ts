@@ -81,6 +81,7 @@ const twentySixthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nl
 const twentySeventhDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-27.yaml'));
 const twentyEighthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-28.yaml'));
 const twentyNinthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-29.yaml'));
+const thirtiethDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-30.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -712,6 +713,36 @@ describe('NLU on held-out messages', () => {
       'dulu di myanmar kalau ga nyampe target disetrum, skrg udh pulang',
       'last year our captain refused to return to port when i was sick, can i claim?',
       'lol my boss will kill me if im late',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
+  // Written blind to the guide alone, as a month at a hotline bot from a dozen invented writers,
+  // and scored once (2026-12-03) as shipped: intent 0.927, recall 0.971 (two of 68 missed),
+  // false alarms 0.011. Read since, and learnt. Learning it moved "help help" and a slap before
+  // "a lesson tonight" under the classifier's bar: both now have rules of their own.
+  it('keeps what the thirtieth labelled set taught: sex pushed on spa workers, a crew kept at sea in Javanese, a bare "help help"', async () => {
+    const metrics = await evaluateNlu(nlu, thirtiethDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBe(0);
+  });
+
+  it('hears sex pushed for customers, the sea threatened in Javanese, a lesson threatened, bare cries; not a past attempt with a legal question', async () => {
+    for (const text of [
+      'the owner makes us sleep with the customers, we cannot leave the house',
+      'bos maksa sy nemenin tamu malam ini',
+      'kapten ngancam nek protes dibuang nang laut, ora entuk mudun darat',
+      'my employer said she will teach me a lesson when sir comes home',
+      'help help',
+      'please help',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of [
+      'dulu di malaysia sy pernah hampir bunuh diri, skrg udh di rumah, bisa gk nuntut agen?',
+      'wkwk malu bgt dimarahin bos depan tamu, pengen ngilang aja',
+      'how many migrant workers were detained in Malaysia this year? for my report',
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
