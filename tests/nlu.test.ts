@@ -82,6 +82,7 @@ const twentySeventhDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.
 const twentyEighthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-28.yaml'));
 const twentyNinthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-29.yaml'));
 const thirtiethDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-30.yaml'));
+const thirtyFirstDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-31.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -744,6 +745,28 @@ describe('NLU on held-out messages', () => {
       'wkwk malu bgt dimarahin bos depan tamu, pengen ngilang aja',
       'how many migrant workers were detained in Malaysia this year? for my report',
     ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
+  // Written blind to the guide alone, as people who are not fluent typists, and scored once
+  // (2026-12-03) as shipped: intent 0.917, recall 0.971 (two of 68 missed), false alarms 0.005
+  // (a phone whose battery was dying). Read since, and learnt.
+  it('keeps what the thirty-first labelled set taught: the police outside the room now, "its happening every night", a dying phone', async () => {
+    const metrics = await evaluateNlu(nlu, thirtyFirstDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBe(0);
+  });
+
+  it('hears the police outside the room and what a question says is happening every night; not a phone running out of battery', async () => {
+    for (const text of [
+      'imigrasi di depan kamar sy skrg, visa sy mati',
+      'can my agent lock me in the dormitory? its still happening',
+      'hp mau mati tolong sy dikurung',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of ['hp mau mati', 'my phone is dying, brb']) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
   });
