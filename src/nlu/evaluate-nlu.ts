@@ -1,10 +1,10 @@
 import type { PlaceDirectory } from '../content/place-directory.ts';
 import type { LabelledMessage } from './labelled-messages.ts';
+import type { Nlu } from './nlu.ts';
+import { understandText } from './understand.ts';
 
 /** Also from here, where it lived before: bench/nlu-replay-score.ts runs in older checkouts too. */
 export { loadLabelledMessages } from './labelled-messages.ts';
-import type { Nlu } from './nlu.ts';
-import { understandText } from './understand.ts';
 
 export interface NluMetrics {
   messages: number;
