@@ -83,6 +83,7 @@ const twentyEighthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.n
 const twentyNinthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-29.yaml'));
 const thirtiethDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-30.yaml'));
 const thirtyFirstDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-31.yaml'));
+const thirtySecondDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-32.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -771,6 +772,38 @@ describe('NLU on held-out messages', () => {
     }
   });
 
+  // Written blind to the guide alone, as the people around a worker as much as the worker, and
+  // scored once (2026-12-03) as shipped: intent 0.938, recall 0.985 (one of 68 missed: a child
+  // taken, and sex work threatened), false alarms 0.017. Read since, and learnt. Learning it
+  // moved a bare cry, a train as a way to die, a fear before leaving and a message sent by
+  // mistake across the classifier's bar: each now has a rule.
+  it('keeps what the thirty-second labelled set taught: a child taken, a question asked "just to know", a relative last heard well', async () => {
+    const metrics = await evaluateNlu(nlu, thirtySecondDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBeLessThanOrEqual(1);
+  });
+
+  it('hears a child taken and sex work threatened, a cry with "cpt", a train; not a question "just to know", a relative last heard well, a fear before leaving', async () => {
+    for (const text of [
+      'ponakan sy 14 thn dibawa sama calo ke batam, katanya kerja di kafe',
+      'they said if we dont pay she will start working the rooms tonight',
+      'tolong sy kak cpt',
+      'pengen nabrakin diri ke kereta aja',
+      'tonight you will learn what happens to people who run, he said. he is outside now',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of [
+      'majikan ngunci pintu dari luar itu termasuk kerja paksa gk? cuma pengen tau aja',
+      'my sister in Dubai has not called for a week, the last time she was fine, who can check on her?',
+      'sy mau kerja ke taiwan tp takut dipukul majikan, gmn milih agen yg baik?',
+      'what happens to workers when their boat is detained abroad?',
+      'sorry wrong chat',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+  });
+
   it('asks about harm done to the writer yesterday and asked about as a question; not when they say it is over', async () => {
     for (const text of ['yesterday my boss locked me in, is it legal?', 'kemarin majikan kunci sy di kamar, itu boleh gk?']) {
       expect(await nlu.analyse(text), text).toMatchObject({ emergency: true, emergencyKind: 'unclear' });
@@ -987,9 +1020,10 @@ describe('NLU behaviour', () => {
   });
 
   it('asks rather than alarms when only the money rule holds back danger the classifier is sure of', async () => {
-    // Scored 0.94 by the classifier; threats wrapped in money are what fresh sets' missed emergencies looked like.
+    // Threats wrapped in money are what fresh sets' missed emergencies looked like. (A labelled
+    // set files a lender's threat to "tell everyone" as no emergency, and the danger model learns it.)
     expect(
-      await nlu.analyse('the lending company in Hong Kong keep calling my employer, so shame, they say they will tell everyone'),
+      await nlu.analyse('the loan company in Hong Kong keep calling my madam, they say they will post my photo everywhere'),
     ).toMatchObject({
       emergency: true,
       emergencyKind: 'unclear',
