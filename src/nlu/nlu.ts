@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { type EmergencyDetector, loadEmergencyDetector } from './emergency-detector.ts';
 import { IntentClassifier, type IntentClassifierState } from './intent-classifier.ts';
 import { intentFeaturesOf } from './intent-features.ts';
-import { loadLabelledMessages } from './labelled-messages.ts';
+import { type LabelledMessage, loadLabelledMessages } from './labelled-messages.ts';
 import { readTrainedModels, saveTrainedModels, trainedModelKey } from './trained-model-cache.ts';
 import { PACKAGE_ROOT } from '../config/content-paths.ts';
 import { LanguageIdentifier } from './language-identifier.ts';
@@ -84,8 +84,9 @@ export const EMERGENCY_POLICY: EmergencyPolicy = {
  *   line or set added, moved or even reordered (one reordering took the development sets'
  *   false alarms from 9 to 15);
  * - the **intent model**, from the same lines as the labelling guide files them
- *   (nlu/relabelled.yaml) plus nlu/intent-training/<lng>.yaml: what the message is about.
- *   Lines for intent go there, and no alarm moves with them.
+ *   (nlu/relabelled.yaml), nlu/intent-training/<lng>.yaml and the labelled sets' messages with
+ *   no emergency: what the message is about. Lines for intent go in intent-training, and no
+ *   alarm moves with them.
  *
  * A danger-or-not model (emergency against everything else) was tried for the first role
  * and was far worse: on the development sets it missed emergencies at every threshold and
@@ -113,12 +114,13 @@ export class Nlu {
   ): Promise<Nlu> {
     const trainingLines = readTrainingDir(path.join(nluDir, 'training'));
     const labelledDir = path.join(nluDir, 'labelled');
-    const labelled = existsSync(labelledDir) ? readLabelledDir(labelledDir) : {};
-    const utterances = merge(trainingLines, labelled);
+    const labelled = existsSync(labelledDir) ? readLabelledDir(labelledDir) : [];
+    const utterances = merge(trainingLines, utterancesOf(labelled));
     const intentDir = path.join(nluDir, 'intent-training');
     const intentUtterances = merge(
       relabel(trainingLines, path.join(nluDir, 'relabelled.yaml')),
       existsSync(intentDir) ? readTrainingDir(intentDir) : {},
+      utterancesOf(labelled.filter((message) => !message.emergency)),
     );
     // The language model keeps to the hand-written lines: learning the labelled sets too moved
     // as many held-out messages to the wrong language as to the right one.
@@ -215,26 +217,38 @@ function readTrainingDir(dir: string): Utterances {
 
 /**
  * The labelled sets people wrote blind to everything but nlu/LABELS.md, each scored once when
- * new and read since: the danger model learns them as labelled, since they are real people's
- * ways of saying danger and its near misses that no training line had. The intent model does
- * not: learning them lifted intent on the replay below, but its reading of danger told with a
- * question ("my madam hit me today, can I change employer?") fell to chatter, and with it the
- * button back to the question. Replayed on the seven fresh sets scored before this
- * (each trained only on the sets that existed when it was written, `npm run bench:nlu-replay`),
- * they took the emergencies missed from 26 to 8 of 477, false alarms from 23 to 21, and intent
- * accuracy from 0.916 to 0.953 on average.
+ * new and read since: real people's ways of saying danger, its near misses and everyday
+ * questions that no training line had.
+ *
+ * - The danger model learns them all. Replayed on the seven fresh sets scored before it did
+ *   (each trained only on the sets that existed when it was written, `npm run bench:nlu-replay`),
+ *   they took the emergencies missed from 26 to 8 of 477 and false alarms from 23 to 21.
+ * - The intent model learns their messages with no emergency. Trained on the sets written
+ *   before each of the last five, and scored on that set as it was when fresh (`npm run
+ *   bench:nlu-folds`), intent accuracy rose from 0.929-0.951 to 0.951-0.979, and more
+ *   emergencies told with a question kept that question for the "Your question" button
+ *   (0.74-0.79 of them to 0.81-0.87). It
+ *   does not learn their emergencies: the hand-written ones are enough for its emergency share,
+ *   and learning them all made danger told with a question ("my madam hit me today, can I
+ *   change employer?") read as chatter once danger was set aside, which lost that button.
  */
-function readLabelledDir(dir: string): Utterances {
-  const utterances: Utterances = {};
+function readLabelledDir(dir: string): LabelledMessage[] {
+  const messages: LabelledMessage[] = [];
   for (const file of readdirSync(dir)
     .filter((name) => name.endsWith('.yaml'))
     .sort()) {
     for (const message of loadLabelledMessages(path.join(dir, file))) {
       if (!(INTENTS as readonly string[]).includes(message.intent))
         throw new ContentError(path.join(dir, file), `"${message.text}": no intent "${message.intent}" (see nlu/LABELS.md)`);
-      add(utterances, message.language, message.intent, [message.text]);
+      messages.push(message);
     }
   }
+  return messages;
+}
+
+function utterancesOf(messages: readonly LabelledMessage[]): Utterances {
+  const utterances: Utterances = {};
+  for (const message of messages) add(utterances, message.language, message.intent, [message.text]);
   return utterances;
 }
 
