@@ -60,12 +60,14 @@ export function bankDecision(turn: Turn, waiting: QuestionNode | undefined, at: 
   if (inbound.text.length > MAX_QUESTION_CHARS || inbound.text.split('\n').length > 3) return undefined;
   // A company named ("PT Bunga Mas resmi gak?") is looked up in the licence list instead.
   if (inbound.nlu?.entities?.agency) return undefined;
-  // "Halo", "saya di Malaysia", "makasih": said, not asked. Their triggers and flows answer them.
-  if (inbound.nlu && STATEMENT_INTENTS.has(inbound.nlu.intent) && inbound.nlu.confidence >= INTENT_CONFIDENCE_FLOOR) return undefined;
   const cues = inbound.nlu?.entities?.situation;
+  // "Halo", "saya di Malaysia", "makasih": said, not asked. Their triggers and flows answer them.
+  // Told of someone else ("my sister in Dubai has not called for a week"), it is no greeting.
+  if (inbound.nlu && STATEMENT_INTENTS.has(inbound.nlu.intent) && inbound.nlu.confidence >= INTENT_CONFIDENCE_FLOOR && !cues?.aboutOther)
+    return undefined;
   if (cues?.placeOnly) return undefined;
   // "I'm a helper in Hong Kong": who and where they are, with nothing asked.
-  if (cues && (cues.here || cues.origin || cues.sector || cues.atSea) && !asks(inbound.text)) return undefined;
+  if (cues && !cues.aboutOther && (cues.here || cues.origin || cues.sector || cues.atSea) && !asks(inbound.text)) return undefined;
   if (waiting && !mayAnswerInstead(turn, waiting, at)) return undefined;
   const [best, ...rest] = found;
   if (!best || best.confidence < ANSWER_POLICY.suggest) return undefined;

@@ -11,10 +11,11 @@ const LOCATION_INTENTS = new Set(['emergency', 'find_services', 'talk_to_human']
 const MAX_SITUATION_TEXT = 400;
 /**
  * The person saying where they are in their own words ("sy di lombok timur, ada tawaran ke
- * dubai ..."): an advert says "penempatan di ..." or "interview di ...", never "saya di".
+ * dubai ..."): an advert says "penempatan di ..." or "interview di ...", never "saya di";
+ * "kakak sy di dubai" is the sister's place.
  */
 const SAYS_OWN_PLACE =
-  /\b(sy|saya|aku|gw|gue|i\s*m|i\s+am|im|i\s+live|i\s+stay)\s+((skrg|sekarang|lagi|masih|tinggal|now|still)\s+)?(di|in|at|dari|from)\b/iu;
+  /(?<!\b(teman|temen|tmn|kawan|adik|adek|kakak|kaka|abang|suami|istri|anak|ibu|bapak|ayah|mama|papa|sepupu|ponakan|keponakan|tetangga|saudara|sodara|paman|bibi|tante|om|pacar)\s+)\b(sy|saya|aku|gw|gue|i\s*m|i\s+am|im|i\s+live|i\s+stay)\s+((skrg|sekarang|lagi|masih|tinggal|now|still)\s+)?(di|in|at|dari|from)\b/iu;
 
 /**
  * Keeps what a message says that a flow will need, so nobody is asked twice: where the
@@ -45,6 +46,14 @@ export function rememberEntities(session: Session, inbound: Inbound, readingText
     return;
   }
 
+  // "kakak sy di dubai udh seminggu gk ada kabar": a relative's place, stage and work, not
+  // the writer's. Only danger makes the other person's place the one that matters (below);
+  // else only where they plan to go is kept (a parent asking for a child who wants to leave),
+  // unless the writer also says where they are themselves.
+  if (!nlu.emergency && cues.aboutOther && !SAYS_OWN_PLACE.test(inbound.text ?? '')) {
+    if (cues.destination) setSituationVariable(situation, 'destination', cues.destination);
+    return;
+  }
   if (nlu.emergency) {
     // Someone else in danger: the place that matters is theirs, and is unknown until said.
     const aboutOther = cues.aboutOther === true;
