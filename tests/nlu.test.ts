@@ -89,6 +89,7 @@ const thirtiethDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu,
 const thirtyFirstDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-31.yaml'));
 const thirtySecondDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-32.yaml'));
 const thirtyThirdDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-33.yaml'));
+const thirtyFourthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-34.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -842,6 +843,33 @@ describe('NLU on held-out messages', () => {
     ]) {
       expect((await nlu.analyse(text)).emergency, text).toBe(false);
     }
+  });
+
+  // Written blind to the guide alone, as workers in Malaysia, Brunei and Singapore and on the
+  // undocumented routes, and scored once (2026-12-03): intent 0.973, recall 0.986 (one of 69
+  // missed: "my boss said he will sell me to a karaoke in sandakan tomorrow", after small talk
+  // about remittance fees), false alarms 0.011 (two, in Malay: a hard day at the factory "tp
+  // dah balik rumah", and a holiday home refused asked "boleh ke dia buat macam tu?"). Read
+  // since, and learnt.
+  it('keeps what the thirty-fourth labelled set taught: a sale to a karaoke, Malay for home and for a rule asked', async () => {
+    const metrics = await evaluateNlu(nlu, thirtyFourthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBeLessThanOrEqual(1);
+  });
+
+  it('hears a person someone will sell; not a sale of things to them, being home for the night, a rule asked in Malay', async () => {
+    for (const text of ['agen mau jual sy ke tempat karaoke besok', 'they want to sell her to a man in johor']) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of [
+      'kalau agen mau jual sy ke majikan lain, itu termasuk tppo gk?',
+      'penat gila kerja kilang hari ni, supervisor marah2, tp dah sampai rumah, nak makan je',
+      'majikan cakap tak boleh cuti hari raya, boleh ke majikan buat macam tu?',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
+    // Still at the employer's: "dah balik rumah majikan" is no way out of danger.
+    expect((await nlu.analyse('sy dikurung majikan, baru dah balik rumah majikan dr pasar')).emergency).toBe(true);
   });
 
   it('asks about harm done to the writer yesterday and asked about as a question; not when they say it is over', async () => {
