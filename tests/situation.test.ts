@@ -39,6 +39,8 @@ describe('what a message says of the situation', () => {
     ['sy blm bisa pulang ke lombok timur', {}],
     ['gaji sy 4 bulan gk dibayar majikan di malaysia', { mentioned: 'MY' }],
     ['sy kerja di pabrik di malaysia', { here: { kind: 'country', code: 'MY' }, stage: 'abroad', sector: 'factory' }],
+    // Malay "kat" for "di", as workers in Malaysia come to write it.
+    ['sy kat penang skrg', { here: { kind: 'country', code: 'MY' }, stage: 'abroad', placeOnly: true }],
   ] as const)('%s', (text, expected) => {
     expect(situationCues(text, places)).toEqual(expected);
   });

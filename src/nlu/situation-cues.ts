@@ -23,12 +23,13 @@ export interface SituationCues {
 
 /** Words that say nothing but where: what is left of "sy skrg di cilacap kak" once the place is gone. */
 const PLACE_FILLER = new Set(
-  'sy saya aku gw gue sya i im am m is now skrg skg sekarang lagi masih sudah udah udh sdh di dari dr from in at the kak ka min mbak mas bang sis sir ya yah nih kok tinggal kerja bekerja work working live living here'.split(
+  'sy saya aku gw gue sya i im am m is now skrg skg sekarang lagi masih sudah udah udh sdh di kat dari dr from in at the kak ka min mbak mas bang sis sir ya yah nih kok tinggal kerja bekerja work working live living here'.split(
     ' ',
   ),
 );
 
-const PRESENCE = new Set(['di', 'in', 'at', 'dalam', 'skrg', 'skg', 'sekarang', 'now', 'currently', 'here', 'disini']);
+/** "kat" is Malay for "di", as workers in Malaysia come to write it ("sy kat penang"). */
+const PRESENCE = new Set(['di', 'kat', 'in', 'at', 'dalam', 'skrg', 'skg', 'sekarang', 'now', 'currently', 'here', 'disini']);
 /** Words that say the place is where they are now, over any other place the message puts them in. */
 const NOW = new Set(['skrg', 'skg', 'sekarang', 'skrang', 'now', 'currently']);
 const TOWARDS = new Set(['ke', 'to', 'kesana']);
