@@ -90,6 +90,7 @@ const thirtyFirstDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nl
 const thirtySecondDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-32.yaml'));
 const thirtyThirdDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-33.yaml'));
 const thirtyFourthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-34.yaml'));
+const thirtyFifthDevelopment = loadLabelledMessages(path.join(SHIPPED_CONTENT.nlu, 'labelled', 'dev-listening-35.yaml'));
 
 describe('NLU evaluation data', () => {
   it('has at least 400 held-out messages in both languages, every intent, emergencies and hard negatives', () => {
@@ -870,6 +871,36 @@ describe('NLU on held-out messages', () => {
     }
     // Still at the employer's: "dah balik rumah majikan" is no way out of danger.
     expect((await nlu.analyse('sy dikurung majikan, baru dah balik rumah majikan dr pasar')).emergency).toBe(true);
+  });
+
+  // Written blind to the guide alone, as domestic workers in the Gulf and Jordan, crew on
+  // foreign fishing vessels and their families, and scored once (2026-12-03): intent 0.968,
+  // recall 0.985 (one of 68 missed: "i dont see a reason to keep going. i already wrote letters
+  // for my kids just in case"), false alarms 0.022 (a past attempt with "I'm home and okay now",
+  // a phone rule asked, music asked about as haram, a grandfather's story). Read since, and learnt.
+  it('keeps what the thirty-fifth labelled set taught: no reason to go on, letters for the children, a phone rule asked', async () => {
+    const metrics = await evaluateNlu(nlu, thirtyFifthDevelopment, places);
+    expect(metrics.emergency_recall).toBe(1);
+    expect(metrics.false_alarms).toBeLessThanOrEqual(1);
+  });
+
+  it('hears no reason left to go on and letters written for the children; not a past attempt said to be over, a phone rule asked', async () => {
+    for (const text of [
+      'sy udh gk liat alasan buat bertahan lg',
+      'i already wrote letters for my kids, just in case',
+      'last year i tried to kill myself, im home now but thinking about it again tonight',
+      'can i keep my phone? madam took it today and locked me in the room',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(true);
+    }
+    for (const text of [
+      "two years ago i tried to end my life in taiwan. i'm home and fine now. how do i get my bpjs?",
+      'boleh gk bawa hp sendiri ke rumah majikan di saudi?',
+      // Letters home are what mothers abroad write; only "just in case" or a farewell makes them a goodbye.
+      'sy udh nulis surat buat anak2 sy, kangen bgt',
+    ]) {
+      expect((await nlu.analyse(text)).emergency, text).toBe(false);
+    }
   });
 
   it('asks about harm done to the writer yesterday and asked about as a question; not when they say it is over', async () => {

@@ -1,5 +1,6 @@
 import { rememberEntities } from './remember-entities.ts';
 import { normalizeAnswer } from '../core/text/normalize.ts';
+import { INTENT_CONFIDENCE_FLOOR } from '../nlu/nlu-result.ts';
 import { isQuestion, type QuestionNode } from '../flows/flow-schema.ts';
 import type { Position } from '../flows/flow-set.ts';
 import type { Inbound } from '../core/messages/inbound.ts';
@@ -128,7 +129,9 @@ function rememberTopicIfSafe(turn: Turn): void {
     emergency: false,
     emergencyByRule: false,
     intent: intentIfSafe?.intent ?? 'unknown',
-    confidence: intentIfSafe?.confidence ?? 0,
+    // The NLU gives a question besides danger only past its own bar for one (a little under a
+    // message's own intent): past that, the question's topic is followed like any intent.
+    confidence: intentIfSafe ? Math.max(intentIfSafe.confidence, INTENT_CONFIDENCE_FLOOR) : 0,
   };
   const other = findTrigger({ ...turn, inbound: { ...turn.inbound, nlu: safe } }, undefined);
   if (other && other.by !== 'danger' && !(sure && ANSWERED_BY_THE_NUMBERS.has(other.trigger.id)))
