@@ -201,13 +201,11 @@ export class Nlu {
     const unknownShare = classified.ranked.find((entry) => entry.intent === 'unknown')?.score ?? 0;
     const topicGivenSafe = topic ? topic.score / Math.max(1e-9, 1 - classified.emergencyScore - unknownShare) : 0;
     const question =
-      best.intent !== 'unknown'
-        ? { intent: best.intent, confidence: givenSafe }
-        : topic && topic.score >= MIN_TOPIC_SHARE
-          ? { intent: topic.intent, confidence: topicGivenSafe }
-          : { intent: best.intent, confidence: givenSafe };
+      best.intent === 'unknown' && topic && topic.score >= MIN_TOPIC_SHARE
+        ? { intent: topic.intent, confidence: topicGivenSafe }
+        : { intent: best.intent, confidence: givenSafe };
     const ifSafe =
-      (unsure || (alarm && rule.kind !== 'unclear')) && question.confidence >= Math.min(floor, QUESTION_BESIDES_DANGER_FLOOR)
+      (unsure || (alarm && rule.kind !== 'unclear')) && question.confidence >= QUESTION_BESIDES_DANGER_FLOOR
         ? { intent: question.intent, confidence: round(Math.min(1, question.confidence)) }
         : undefined;
     const emergencyKind = unsure ? 'unclear' : alarm ? (rule.kind ?? 'danger') : undefined;
@@ -251,10 +249,10 @@ function readTrainingDir(dir: string): Utterances {
  *   before each of the last five, and scored on that set as it was when fresh (`npm run
  *   bench:nlu-folds`), intent accuracy rose from 0.929-0.951 to 0.951-0.979, and more
  *   emergencies told with a question kept that question for the "Your question" button
- *   (0.74-0.79 of them to 0.81-0.87). It
- *   does not learn their emergencies: the hand-written ones are enough for its emergency share,
- *   and learning them all made danger told with a question ("my madam hit me today, can I
- *   change employer?") read as chatter once danger was set aside, which lost that button.
+ *   (0.74-0.79 of them to 0.81-0.87). It does not learn their emergencies: the hand-written
+ *   ones are enough for its emergency share, and learning them all made danger told with a
+ *   question ("my madam hit me today, can I change employer?") read as chatter once danger was
+ *   set aside, which lost that button.
  */
 function readLabelledDir(dir: string): LabelledMessage[] {
   const messages: LabelledMessage[] = [];
