@@ -19,10 +19,10 @@ describe('what a message says of the situation', () => {
   it.each([
     ['saya kerja di malaysia jadi PRT', { here: { kind: 'country', code: 'MY' }, stage: 'abroad', sector: 'domestic' }],
     ['sekarang saya sudah di Batam', { here: { kind: 'district', code: '21.71' }, placeOnly: true }],
-    ['im in HK now, helper', { here: { kind: 'country', code: 'HK' }, stage: 'abroad', sector: 'domestic' }],
+    ['im in HK now, helper', { here: { kind: 'country', code: 'HK' }, stage: 'abroad', sector: 'domestic', ownPlace: true }],
     ['mau kerja ke taiwan tahun depan', { destination: 'TW', stage: 'planning' }],
     ['i want to work in japan as caregiver', { destination: 'JP', stage: 'planning', sector: 'care' }],
-    ['saya dari Cilacap', { origin: { kind: 'district', code: '33.01' }, placeOnly: true }],
+    ['saya dari Cilacap', { origin: { kind: 'district', code: '33.01' }, ownPlace: true, placeOnly: true }],
     ['pernah kerja di saudi, sudah pulang', { stage: 'returned' }],
     ['kapal saya tidak pulang ke darat sudah 1 tahun', { atSea: true, stage: 'abroad' }],
     // The employer's country: where the person is when they are in danger (an emergency reads it so).
@@ -31,7 +31,7 @@ describe('what a message says of the situation', () => {
     ['i was arrested by malaysian police', { mentioned: 'MY' }],
     // The place said with "now" is where they are, over one said earlier in the message.
     ['last year i work in singapore, now in dubai my sponsor lock me', { here: { kind: 'country', code: 'AE' }, stage: 'abroad' }],
-    ['sy kerja di malaysia 2 thn, tp skrg sy di brunei', { here: { kind: 'country', code: 'BN' }, stage: 'abroad' }],
+    ['sy kerja di malaysia 2 thn, tp skrg sy di brunei', { here: { kind: 'country', code: 'BN' }, stage: 'abroad', ownPlace: true }],
     // Home again is where they are; going home is a wish; the employer's country is only mentioned.
     ['saya sudah pulang ke indramayu', { here: { kind: 'district', code: '32.12' }, stage: 'returned' }],
     ['udh balik ke cilacap kak', { here: { kind: 'district', code: '33.01' }, stage: 'returned' }],
@@ -39,6 +39,9 @@ describe('what a message says of the situation', () => {
     ['sy blm bisa pulang ke lombok timur', {}],
     ['gaji sy 4 bulan gk dibayar majikan di malaysia', { mentioned: 'MY' }],
     ['sy kerja di pabrik di malaysia', { here: { kind: 'country', code: 'MY' }, stage: 'abroad', sector: 'factory' }],
+    // A place said in the first person is the writer's own; after a relative ("kakak sy di") it is not.
+    ["I'm in Dubai, my agent keeps my passport", { here: { kind: 'country', code: 'AE' }, stage: 'abroad', ownPlace: true }],
+    ['kakak sy di dubai udh seminggu gk ada kabar', { here: { kind: 'country', code: 'AE' }, stage: 'abroad', aboutOther: true }],
     // Malay "kat" for "di", as workers in Malaysia come to write it.
     ['sy kat penang skrg', { here: { kind: 'country', code: 'MY' }, stage: 'abroad', placeOnly: true }],
   ] as const)('%s', (text, expected) => {

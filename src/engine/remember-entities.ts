@@ -9,13 +9,6 @@ import type { Session } from './session.ts';
 const LOCATION_INTENTS = new Set(['emergency', 'find_services', 'talk_to_human']);
 /** Longer than this, a message is a pasted text (an offer, a forwarded story), not the person's own situation. */
 const MAX_SITUATION_TEXT = 400;
-/**
- * The person saying where they are in their own words ("sy di lombok timur, ada tawaran ke
- * dubai ..."): an advert says "penempatan di ..." or "interview di ...", never "saya di";
- * "kakak sy di dubai" is the sister's place.
- */
-const SAYS_OWN_PLACE =
-  /(?<!\b(teman|temen|tmn|kawan|adik|adek|kakak|kaka|abang|suami|istri|anak|ibu|bapak|ayah|mama|papa|sepupu|ponakan|keponakan|tetangga|saudara|sodara|paman|bibi|tante|om|pacar)\s+)\b(sy|saya|aku|gw|gue|i\s*m|i\s+am|im|i\s+live|i\s+stay)\s+((skrg|sekarang|lagi|masih|tinggal|now|still)\s+)?(di|in|at|dari|from)\b/iu;
 
 /**
  * Keeps what a message says that a flow will need, so nobody is asked twice: where the
@@ -41,7 +34,7 @@ export function rememberEntities(session: Session, inbound: Inbound, readingText
   // then the offer's advice already gives contacts as dialled from there.
   if (nlu.intent === 'check_job_offer') {
     const home = cues.here ?? cues.origin;
-    if (home && home.kind !== 'country' && SAYS_OWN_PLACE.test(inbound.text ?? ''))
+    if (home && home.kind !== 'country' && cues.ownPlace === true)
       setSituationVariable(situation, home.kind === 'district' ? 'home' : 'province', home.code);
     return;
   }
@@ -50,7 +43,7 @@ export function rememberEntities(session: Session, inbound: Inbound, readingText
   // the writer's. Only danger makes the other person's place the one that matters (below);
   // else only where they plan to go is kept (a parent asking for a child who wants to leave),
   // unless the writer also says where they are themselves.
-  if (!nlu.emergency && cues.aboutOther && !SAYS_OWN_PLACE.test(inbound.text ?? '')) {
+  if (!nlu.emergency && cues.aboutOther && !cues.ownPlace === true) {
     if (cues.destination) setSituationVariable(situation, 'destination', cues.destination);
     return;
   }

@@ -17,6 +17,8 @@ export interface SituationCues {
   sector?: Sector;
   /** The message is about someone else: "teman saya", "my sister", "suami sy". */
   aboutOther?: boolean;
+  /** The writer says in the first person where they are or come from: "sy di lombok timur", "i live in Cilacap". */
+  ownPlace?: boolean;
   /** The message says only where the person is or comes from ("sy di indramayu", "saya dari Malang"). */
   placeOnly?: boolean;
 }
@@ -172,8 +174,22 @@ const SECTOR_PATTERNS: [Sector, RegExp][] = [
   ['construction', /\b(bangunan|konstruksi|proyek|construction|building\s+site)\b/],
 ];
 
-const ABOUT_OTHER =
-  /\b(teman|temen|tmn|kawan|adik|adek|ade|kakak|kaka|abang|suami|istri|isteri|anak|ibu|bapak|ayah|mama|papa|sepupu|ponakan|keponakan|tetangga|saudara|sodara|paman|bibi|tante|om|pacar)\s+(saya|sy|aku|ku|gw|gue|kami|kita)\b|\b(temanku|adikku|kakakku|suamiku|istriku|anakku|ibuku|sepupuku|tetanggaku)\b|\bteman\s+sekapal\b|\b(my|our)\s+(friend|sister|brother|husband|wife|son|daughter|mother|mom|mum|father|dad|cousin|neighbou?r|niece|nephew|aunt|uncle|relative|crew\s*mates?|colleague|co\s+worker|girlfriend|boyfriend)\b/;
+/** Someone the writer names by kinship or friendship, before "saya"/"sy": "kakak sy", "temen gw". */
+const KIN =
+  'teman|temen|tmn|kawan|adik|adek|ade|kakak|kaka|abang|suami|istri|isteri|anak|ibu|bapak|ayah|mama|papa|sepupu|ponakan|keponakan|tetangga|saudara|sodara|paman|bibi|tante|om|pacar';
+
+const ABOUT_OTHER = new RegExp(
+  `\\b(${KIN})\\s+(saya|sy|aku|ku|gw|gue|kami|kita)\\b|\\b(temanku|adikku|kakakku|suamiku|istriku|anakku|ibuku|sepupuku|tetanggaku)\\b|\\bteman\\s+sekapal\\b|\\b(my|our)\\s+(friend|sister|brother|husband|wife|son|daughter|mother|mom|mum|father|dad|cousin|neighbou?r|niece|nephew|aunt|uncle|relative|crew\\s*mates?|colleague|co\\s+worker|girlfriend|boyfriend)\\b`,
+);
+
+/**
+ * The writer saying where they are or come from in their own words ("sy di lombok timur, ada
+ * tawaran ke dubai ..."): an advert says "penempatan di ..." or "interview di ...", never
+ * "saya di"; "kakak sy di dubai" is the sister's place.
+ */
+const SAYS_OWN_PLACE = new RegExp(
+  `(?<!\\b(${KIN})\\s+)\\b(sy|saya|aku|gw|gue|i\\s*m|i\\s+am|im|i\\s+live|i\\s+stay)\\s+((skrg|sekarang|lagi|masih|tinggal|now|still)\\s+)?(di|in|at|dari|from)\\b`,
+);
 
 /**
  * Reads what a message says of the writer's situation, from the words around the places it
@@ -245,6 +261,7 @@ export function situationCues(text: string, places: PlaceDirectory): SituationCu
     }
   }
   if (ABOUT_OTHER.test(padded)) cues.aboutOther = true;
+  if (SAYS_OWN_PLACE.test(padded)) cues.ownPlace = true;
   if ((cues.here || cues.origin) && words.every((word, index) => placeWords.has(index) || PLACE_FILLER.has(word))) cues.placeOnly = true;
   return cues;
 }

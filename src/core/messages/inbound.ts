@@ -24,6 +24,7 @@ const situationCuesSchema = z
     stage: z.enum(STAGES).optional(),
     sector: z.enum(SECTORS).optional(),
     aboutOther: z.boolean().optional(),
+    ownPlace: z.boolean().optional(),
     placeOnly: z.boolean().optional(),
   })
   .strict();
